@@ -1,0 +1,62 @@
+using System;
+
+namespace StickyPi.Core.Model
+{
+    /// <summary>What went wrong, in terms a caller can act on (the PowerShell layer maps it to an ErrorCategory).</summary>
+    public enum StickyErrorKind
+    {
+        InvalidData,
+        InvalidArgument,
+        NotFound,
+        Conflict,
+        PermissionDenied,
+        ResourceUnavailable,
+        LimitsExceeded,
+        OperationStopped,
+    }
+
+    /// <summary>
+    /// An error from the core with a stable <see cref="ErrorId"/> (e.g. <c>InvalidFileName</c>, <c>TruncatedJpeg</c>),
+    /// a kind, and the file, field or record it concerns.
+    /// </summary>
+    public class StickyPiException : Exception
+    {
+        public StickyPiException(string errorId, StickyErrorKind kind, string message, object target = null, Exception inner = null)
+            : base(message, inner)
+        {
+            ErrorId = errorId;
+            Kind = kind;
+            Target = target;
+        }
+
+        /// <summary>Stable identifier, usable in scripts and as PowerShell's FullyQualifiedErrorId prefix.</summary>
+        public string ErrorId { get; }
+
+        public StickyErrorKind Kind { get; }
+
+        /// <summary>The path, key or object the error is about.</summary>
+        public object Target { get; }
+    }
+
+    /// <summary>Stable error ids raised by the core.</summary>
+    public static class StickyErrorIds
+    {
+        public const string InvalidFileName = "InvalidFileName";
+        public const string ImageTooOld = "ImageTooOld";
+        public const string EmptyFile = "EmptyFile";
+        public const string NotAJpeg = "NotAJpeg";
+        public const string TruncatedJpeg = "TruncatedJpeg";
+        public const string MissingExif = "MissingExif";
+        public const string InvalidExif = "InvalidExif";
+        public const string FileNotFound = "FileNotFound";
+        public const string FileUnreadable = "FileUnreadable";
+        public const string Md5Mismatch = "Md5Mismatch";
+        public const string Md5Conflict = "Md5Conflict";
+        public const string DuplicateImage = "DuplicateImage";
+        public const string ParentImageNotFound = "ParentImageNotFound";
+        public const string DuplicateAnnotation = "DuplicateAnnotation";
+        public const string InvalidAnnotation = "InvalidAnnotation";
+        public const string StoreCorrupt = "StoreCorrupt";
+        public const string StoreIo = "StoreIoError";
+    }
+}
