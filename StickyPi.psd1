@@ -1,0 +1,36 @@
+#
+# Module manifest for StickyPi (StickyPi.PowerShell): run the Sticky Pi insect-trap data platform from a shell.
+#
+@{
+    RootModule             = 'StickyPi.dll'
+    ModuleVersion          = '0.1.0'
+    GUID                   = '6f0d7c3e-2b4a-4f7e-9a51-5e2c8d41b7a9'
+    Author                 = 'StickyPi.PowerShell contributors'
+    CompanyName            = 'Sticky Pi community'
+    Copyright              = '(c) StickyPi.PowerShell contributors. GPL-3.0-or-later, as upstream sticky-pi-api.'
+    Description            = 'Import, query and annotate Sticky Pi insect-trap images (an embedded SQLite store compatible with the upstream sticky_pi_api local client), from Windows PowerShell 5.1 and PowerShell 7.'
+    PowerShellVersion      = '5.1'
+    CompatiblePSEditions   = @('Desktop', 'Core')
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess       = @('StickyPi.Format.ps1xml')
+    CmdletsToExport        = @(
+        'Connect-StickyApi'
+        'Disconnect-StickyApi'
+        'Send-StickyImage'
+        'Get-StickyImage'
+        'Get-StickySeries'
+        'Remove-StickyImage'
+        'Set-UidAnnotation'
+        'Get-UidAnnotation'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('StickyPi', 'insects', 'ecology', 'images', 'sqlite', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/sticky-pi/sticky-pi-api'
+            ReleaseNotes = 'Foundation: embedded local store, incremental image import, series queries, UID annotations.'
+        }
+    }
+}
