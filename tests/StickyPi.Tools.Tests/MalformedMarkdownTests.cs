@@ -183,6 +183,22 @@ namespace StickyPi.Tools.Tests
         }
 
         [Fact]
+        public void Control_character_is_an_error_at_its_line()
+        {
+            HelpDiagnostic d = Single(MinimalPage(synopsis: "## SYNOPSIS\nBell \u0007 here.\n\n"), HelpDiagnosticCodes.Markdown);
+            Assert.Equal(11, d.Line);
+        }
+
+        [Fact]
+        public void Crlf_line_ends_and_a_bom_are_accepted_with_the_same_line_numbers()
+        {
+            string crlf = "\uFEFF" + MinimalPage(examples: "## EXAMPLES\n\n### Example 1: No code\nText.\n\n").Replace("\n", "\r\n");
+            HelpDiagnostic d = Single(crlf, HelpDiagnosticCodes.ExampleCode);
+            Assert.Equal(crlf.Split("\r\n").ToList().IndexOf("### Example 1: No code") + 1, d.Line);
+            Assert.Equal("Get-Minimal", Parse("\uFEFF" + MinimalPage().Replace("\n", "\r\n"), "Get-Minimal.md").Name);
+        }
+
+        [Fact]
         public void Several_problems_are_reported_together()
         {
             string page = MinimalPage(synopsis: string.Empty, examples: "## EXAMPLES\n\n### Example 1: No code\nText.\n\n");

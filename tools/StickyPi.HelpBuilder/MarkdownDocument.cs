@@ -67,6 +67,23 @@ namespace StickyPi.HelpBuilder
             }
 
             string[] lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n');
+            for (int n = 0; n < lines.Length; n++)
+            {
+                try
+                {
+                    System.Xml.XmlConvert.VerifyXmlChars(lines[n]);
+                }
+                catch (System.Xml.XmlException)
+                {
+                    diagnostics.Add(new HelpDiagnostic(path, n + 1, HelpDiagnosticCodes.Markdown, "Line holds a control character that XML (and so MAML) cannot carry."));
+                }
+            }
+
+            if (diagnostics.Count > 0)
+            {
+                return doc;
+            }
+
             int i = 0;
 
             if (lines.Length > 0 && lines[0].TrimEnd() == "---")

@@ -13,7 +13,8 @@
 //   --manifest <psd1>   optional: also fail when a CmdletsToExport entry has no page, or a page has no cmdlet.
 //   --quiet             print errors only.
 //
-// Exit codes: 0 = help written; 1 = a page is malformed (nothing written); 2 = bad command line; 3 = I/O failure.
+// Exit codes: 0 = help written; 1 = a page is malformed (nothing written); 2 = bad command line; 3 = I/O failure
+// (HB0900) or internal error (HB0999).
 // Errors are printed to stderr in MSBuild's canonical form, "<file>(<line>): error HBnnnn: <message>", so an Exec
 // task reports them at the offending markdown line. Codes: HB0001 markdown structure (unclosed fence/comment),
 // HB0002 front matter, HB0003 '# Name' heading, HB0004 unknown/duplicate section, HB0101 SYNOPSIS, HB0102 SYNTAX,
@@ -112,6 +113,12 @@ namespace StickyPi.HelpBuilder
                 stderr.WriteLine("StickyPi.HelpBuilder: error HB0900: " + e.Message);
                 return ExitIo;
             }
+            catch (Exception e)
+            {
+                // A converter bug must still fail the build with a readable message, never a silent success.
+                stderr.WriteLine("StickyPi.HelpBuilder: error HB0999: internal error: " + e);
+                return ExitIo;
+            }
 
             if (!result.Succeeded)
             {
@@ -139,7 +146,7 @@ namespace StickyPi.HelpBuilder
         public const string Usage =
             "Usage: StickyPi.HelpBuilder --docs <dir> --out <dir> [--module-dll StickyPi.dll] [--manifest <module.psd1>] [--quiet]\n" +
             "Converts platyPS markdown (<Cmdlet>.md, about_*.md) to <module-dll>-Help.xml (MAML) and about_*.help.txt.\n" +
-            "Exit codes: 0 ok, 1 malformed markdown (nothing written), 2 bad arguments, 3 I/O error.";
+            "Exit codes: 0 ok, 1 malformed markdown (nothing written), 2 bad arguments, 3 I/O or internal error.";
 
         private static int UsageError(TextWriter stderr, string message)
         {
