@@ -3,6 +3,8 @@
 #
 @{
     RootModule             = 'StickyPi.dll'
+    # Imported before the root module: makes the module's own dependencies (deps/, runtimes/<rid>/native/) resolvable.
+    NestedModules          = @('StickyPi.Loader.dll')
     ModuleVersion          = '0.1.0'
     GUID                   = '6f0d7c3e-2b4a-4f7e-9a51-5e2c8d41b7a9'
     Author                 = 'StickyPi.PowerShell contributors'

@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
-namespace StickyPi.PowerShell.Loading
+namespace StickyPi.Loader
 {
     /// <summary>
     /// Makes the module's own dependencies resolvable from its folder. PowerShell gives a binary module no deps.json,

@@ -4,7 +4,7 @@ using System.IO;
 using System.Reflection;
 using System.Runtime.Loader;
 
-namespace StickyPi.PowerShell.Loading
+namespace StickyPi.Loader
 {
     /// <summary>
     /// PowerShell 7: our dependencies (StickyPi.Core, Microsoft.Data.Sqlite, SkiaSharp, …) load into this private

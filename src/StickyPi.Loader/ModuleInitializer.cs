@@ -1,6 +1,6 @@
 using System.Management.Automation;
 
-namespace StickyPi.PowerShell.Loading
+namespace StickyPi.Loader
 {
     /// <summary>PowerShell runs this on Import-Module, before any cmdlet of the module is invoked.</summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace StickyPi.PowerShell.Loading
+namespace StickyPi.Loader
 {
     /// <summary>Where the packaged module keeps its managed dependencies and native libraries (see build/Package.targets).</summary>
     internal sealed class ModuleLayout

@@ -70,11 +70,17 @@ namespace StickyPi.Host
 
         public override SecureString ReadLineAsSecureString() => throw new PSInvalidOperationException("StickyPi.Host is non-interactive.");
 
-        public override void Write(string value) => Console.Out.Write(value);
+        public override void Write(string value) => Console.Out.Write(Plain(value));
 
-        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Out.Write(value);
+        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Out.Write(Plain(value));
 
-        public override void WriteLine(string value) => Console.Out.WriteLine(value);
+        public override void WriteLine(string value) => Console.Out.WriteLine(Plain(value));
+
+        /// <summary>The formatter styles table headers with ANSI sequences whatever the host says; logs want plain text.</summary>
+        private static string Plain(string value) => value == null ? null : AnsiSequence.Replace(value, string.Empty);
+
+        private static readonly System.Text.RegularExpressions.Regex AnsiSequence =
+            new System.Text.RegularExpressions.Regex("\x1b\\[[0-9;?]*[A-Za-z]", System.Text.RegularExpressions.RegexOptions.Compiled);
 
         public override void WriteErrorLine(string value) => Console.Error.WriteLine(value);
 

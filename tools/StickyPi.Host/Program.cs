@@ -68,9 +68,19 @@ namespace StickyPi.Host
                     if (file != null)
                     {
                         var cmd = new Command(file, isScript: false);
-                        foreach (var a in scriptArgs)
+                        // "-Name value" pairs bind by name ("-Switch" alone as a switch); anything else is positional.
+                        for (int i = 0; i < scriptArgs.Count; i++)
                         {
-                            cmd.Parameters.Add(null, a);
+                            var a = scriptArgs[i];
+                            if (a.Length > 1 && a[0] == '-' && !char.IsDigit(a[1]))
+                            {
+                                bool hasValue = i + 1 < scriptArgs.Count && !(scriptArgs[i + 1].Length > 1 && scriptArgs[i + 1][0] == '-' && !char.IsDigit(scriptArgs[i + 1][1]));
+                                cmd.Parameters.Add(a.Substring(1).TrimEnd(':'), hasValue ? (object)scriptArgs[++i] : true);
+                            }
+                            else
+                            {
+                                cmd.Parameters.Add(null, a);
+                            }
                         }
 
                         ps.Commands.AddCommand(cmd);

@@ -1,0 +1,580 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using StickyPi.Core.Local;
+using StickyPi.Core.Model;
+using StickyPi.Core.Parsing;
+
+namespace StickyPi.Core.Sync
+{
+    /// <summary>
+    /// Incremental, parallel import of image files into a local store (upstream's <c>put_images</c>, with its
+    /// defects fixed: unchanged files are never reopened, md5 conflicts are reported, nothing stored is overwritten
+    /// unless asked). Streaming: callers <see cref="Post"/> paths as they find them and take results as they come,
+    /// so a season of images is never held in memory. Workers hash, parse and thumbnail in parallel; one writer
+    /// commits rows in batches after the files are in place, so no row ever exists without its files.
+    /// </summary>
+    public sealed class ImageImporter : IDisposable
+    {
+        private readonly LocalStickyStore _store;
+        private readonly CallerIdentity _caller;
+        private readonly ImageImportOptions _options;
+        private readonly StickyImageParser _parser;
+        private readonly StatCache _cache;
+        private readonly BlockingCollection<string> _input;
+        private readonly BlockingCollection<PendingImage> _toCommit = new BlockingCollection<PendingImage>();
+        private readonly BlockingCollection<ImageImportResult> _results = new BlockingCollection<ImageImportResult>();
+        private readonly ConcurrentDictionary<ImageKey, InFlight> _inFlight = new ConcurrentDictionary<ImageKey, InFlight>();
+        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+        private readonly Thread[] _workers;
+        private readonly Thread _writer;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private int _posted;
+        private int _completed;
+        private int _sent;
+        private int _skipped;
+        private int _failed;
+        private int _filesOpened;
+        private int _workersLeft;
+        private bool _disposed;
+
+        public ImageImporter(LocalStickyStore store, CallerIdentity caller, ImageImportOptions options = null, StickyImageParser parser = null)
+        {
+            _store = store ?? throw new ArgumentNullException(nameof(store));
+            _caller = caller ?? throw new ArgumentNullException(nameof(caller));
+            _options = options ?? new ImageImportOptions();
+            _parser = parser ?? new StickyImageParser();
+            _cache = StatCache.Open(store.RootDirectory);
+            int workers = Math.Max(1, _options.MaxDegreeOfParallelism);
+            _input = new BlockingCollection<string>(Math.Max(256, workers * _options.LookupBatchSize * 2));
+            _workersLeft = workers;
+            _workers = Enumerable.Range(0, workers).Select(i => new Thread(WorkerLoop) { IsBackground = true, Name = "StickyPi import " + i }).ToArray();
+            _writer = new Thread(WriterLoop) { IsBackground = true, Name = "StickyPi import writer" };
+            foreach (var t in _workers)
+            {
+                t.Start();
+            }
+
+            _writer.Start();
+        }
+
+        /// <summary>Raised (on a worker thread) just before a file is opened for reading; for diagnostics and tests.</summary>
+        public event Action<string> FileOpening;
+
+        public bool IsCancellationRequested => _cancel.IsCancellationRequested;
+
+        /// <summary>Queues a file. Blocks while the queue is full (back-pressure); returns false once cancelled.</summary>
+        public bool Post(string path)
+        {
+            try
+            {
+                _input.Add(path, _cancel.Token);
+                Interlocked.Increment(ref _posted);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>No more files will be posted.</summary>
+        public void Complete()
+        {
+            if (!_input.IsAddingCompleted)
+            {
+                _input.CompleteAdding();
+            }
+        }
+
+        /// <summary>Stops promptly: files being read are abandoned, files already in place are still committed.</summary>
+        public void Cancel()
+        {
+            _cancel.Cancel();
+            Complete();
+        }
+
+        /// <summary>A result if one is ready.</summary>
+        public bool TryTake(out ImageImportResult result) => _results.TryTake(out result);
+
+        /// <summary>Waits up to <paramref name="timeout"/> for a result; false on timeout or when all results were taken.</summary>
+        public bool TryTake(out ImageImportResult result, TimeSpan timeout)
+        {
+            try
+            {
+                return _results.TryTake(out result, timeout);
+            }
+            catch (InvalidOperationException)
+            {
+                result = null;
+                return false;
+            }
+        }
+
+        /// <summary>True once every posted file has its result and all were taken.</summary>
+        public bool IsFinished => _results.IsCompleted;
+
+        /// <summary>Completes the input and yields every remaining result.</summary>
+        public IEnumerable<ImageImportResult> Drain()
+        {
+            Complete();
+            foreach (var r in _results.GetConsumingEnumerable())
+            {
+                yield return r;
+            }
+        }
+
+        /// <summary>Imports a whole sequence of files (convenience for non-streaming callers).</summary>
+        public static IReadOnlyList<ImageImportResult> ImportAll(LocalStickyStore store, CallerIdentity caller, IEnumerable<string> paths, ImageImportOptions options = null)
+        {
+            using (var importer = new ImageImporter(store, caller, options))
+            {
+                var results = new List<ImageImportResult>();
+                foreach (var p in paths)
+                {
+                    importer.Post(p);
+                    while (importer.TryTake(out var r))
+                    {
+                        results.Add(r);
+                    }
+                }
+
+                results.AddRange(importer.Drain());
+                return results;
+            }
+        }
+
+        public ImportProgress Progress => new ImportProgress
+        {
+            Posted = Volatile.Read(ref _posted),
+            Completed = Volatile.Read(ref _completed),
+            Sent = Volatile.Read(ref _sent),
+            Skipped = Volatile.Read(ref _skipped),
+            Failed = Volatile.Read(ref _failed),
+            FilesOpened = Volatile.Read(ref _filesOpened),
+            Elapsed = _clock.Elapsed,
+        };
+
+        public void Dispose()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (!_results.IsCompleted)
+            {
+                Cancel();
+            }
+
+            foreach (var t in _workers)
+            {
+                t.Join();
+            }
+
+            _writer.Join();
+            _cache.Dispose();
+            _cancel.Dispose();
+        }
+
+        private void WorkerLoop()
+        {
+            var batch = new List<string>(_options.LookupBatchSize);
+            try
+            {
+                while (!_cancel.IsCancellationRequested)
+                {
+                    batch.Clear();
+                    if (!_input.TryTake(out var first, Timeout.Infinite, _cancel.Token))
+                    {
+                        break;
+                    }
+
+                    batch.Add(first);
+                    while (batch.Count < _options.LookupBatchSize && _input.TryTake(out var more))
+                    {
+                        batch.Add(more);
+                    }
+
+                    ProcessBatch(batch);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Cancelled while waiting for input.
+            }
+            catch (InvalidOperationException) when (_input.IsCompleted)
+            {
+                // Input completed while waiting.
+            }
+            finally
+            {
+                if (Interlocked.Decrement(ref _workersLeft) == 0)
+                {
+                    _toCommit.CompleteAdding();
+                }
+            }
+        }
+
+        /// <summary>Name, stat and cache for the whole batch; one store lookup for it; then each file as needed.</summary>
+        private void ProcessBatch(List<string> paths)
+        {
+            var candidates = new List<Candidate>(paths.Count);
+            foreach (var raw in paths)
+            {
+                var c = new Candidate { Path = SafeFullPath(raw) };
+                try
+                {
+                    c.Key = ImageFileName.Parse(c.Path);
+                    var info = new FileInfo(c.Path);
+                    if (!info.Exists)
+                    {
+                        throw new StickyPiException(StickyErrorIds.FileNotFound, StickyErrorKind.NotFound, $"{c.Path}: file not found.", c.Path);
+                    }
+
+                    c.Size = info.Length;
+                    c.ModifiedTicks = info.LastWriteTimeUtc.Ticks;
+                    if (_cache.TryGet(c.Path, c.Size, c.ModifiedTicks, out var entry) && entry.Key.Equals(c.Key))
+                    {
+                        c.CachedMd5 = entry.Md5;
+                    }
+                }
+                catch (StickyPiException ex)
+                {
+                    c.Failure = ex;
+                }
+
+                candidates.Add(c);
+            }
+
+            var keys = candidates.Where(c => c.Failure == null).Select(c => c.Key).Distinct().ToList();
+            var stored = keys.Count > 0 ? _store.GetStoredMd5s(keys) : new Dictionary<ImageKey, string>();
+            foreach (var c in candidates)
+            {
+                if (_cancel.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                if (c.Failure != null)
+                {
+                    Emit(Failed(c, c.Failure));
+                    continue;
+                }
+
+                stored.TryGetValue(c.Key, out var storedMd5);
+                ProcessOne(c, storedMd5);
+            }
+        }
+
+        private void ProcessOne(Candidate c, string storedMd5)
+        {
+            try
+            {
+                if (storedMd5 != null)
+                {
+                    string md5 = c.CachedMd5 ?? HashFile(c);
+                    if (string.Equals(md5, storedMd5, StringComparison.OrdinalIgnoreCase))
+                    {
+                        Emit(new ImageImportResult { Path = c.Path, Status = ImportStatus.Skipped, Device = c.Key.Device, DateTime = c.Key.DateTime, Md5 = md5, Reason = "Already stored.", FromCache = c.CachedMd5 != null });
+                        return;
+                    }
+
+                    c.Md5 = md5;
+                    var conflict = new StickyPiException(StickyErrorIds.Md5Conflict, StickyErrorKind.Conflict,
+                        $"{c.Path}: an image of device {c.Key.Device} at {StickyTime.ToWire(c.Key.DateTime)} is already stored with md5 {storedMd5}, this file has md5 {md5}.", c.Path);
+                    switch (_options.OnConflict)
+                    {
+                        case ConflictAction.Skip:
+                            Emit(new ImageImportResult { Path = c.Path, Status = ImportStatus.Skipped, Device = c.Key.Device, DateTime = c.Key.DateTime, Md5 = md5, Reason = conflict.Message, ErrorId = conflict.ErrorId });
+                            return;
+                        case ConflictAction.Report:
+                            Emit(Failed(c, conflict));
+                            return;
+                    }
+
+                    c.Replace = true;
+                }
+
+                if (!ClaimKey(c))
+                {
+                    return;
+                }
+
+                if (_options.PlanOnly)
+                {
+                    Emit(new ImageImportResult { Path = c.Path, Status = ImportStatus.Planned, Device = c.Key.Device, DateTime = c.Key.DateTime, Md5 = c.CachedMd5 ?? c.Md5, Reason = c.Replace ? "Would replace the stored image." : "Would be stored.", FromCache = c.CachedMd5 != null });
+                    return;
+                }
+
+                byte[] bytes = ReadFile(c);
+                var parsed = _parser.Parse(bytes, c.Path, makeThumbnails: true);
+                _cache.Add(c.Path, new StatCacheEntry(c.Size, c.ModifiedTicks, parsed.Key, parsed.Md5));
+                if (_cancel.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                if (c.Replace)
+                {
+                    // Remove the old image first (rows and files together), so a crash can never leave the old row
+                    // pointing at the new files.
+                    _store.DeleteImages(_caller, new[] { c.Key });
+                }
+
+                var staged = _store.StageImage(parsed, bytes);
+                _toCommit.Add(new PendingImage { Candidate = c, Parsed = parsed, Staged = staged });
+            }
+            catch (StickyPiException ex)
+            {
+                Release(c);
+                Emit(Failed(c, ex));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                Release(c);
+                Emit(Failed(c, new StickyPiException(StickyErrorIds.FileUnreadable, StickyErrorKind.ResourceUnavailable, $"{c.Path}: {ex.Message}", c.Path, ex)));
+            }
+        }
+
+        /// <summary>Two files of one run with the same device and datetime must not overwrite each other's stored files.</summary>
+        private bool ClaimKey(Candidate c)
+        {
+            var mine = new InFlight { Path = c.Path };
+            var owner = _inFlight.GetOrAdd(c.Key, mine);
+            if (ReferenceEquals(owner, mine))
+            {
+                return true;
+            }
+
+            string md5 = c.Md5 ?? c.CachedMd5 ?? HashFile(c);
+            string ownerMd5 = owner.Md5 ?? (owner.Md5 = StickyImageParser.ComputeMd5(File.ReadAllBytes(owner.Path)));
+            if (string.Equals(md5, ownerMd5, StringComparison.OrdinalIgnoreCase))
+            {
+                Emit(new ImageImportResult { Path = c.Path, Status = ImportStatus.Skipped, Device = c.Key.Device, DateTime = c.Key.DateTime, Md5 = md5, Reason = $"Same image as {owner.Path} in this batch." });
+            }
+            else
+            {
+                Emit(Failed(c, new StickyPiException(StickyErrorIds.Md5Conflict, StickyErrorKind.Conflict,
+                    $"{c.Path}: same device and datetime as {owner.Path} in this batch, but different content.", c.Path)));
+            }
+
+            return false;
+        }
+
+        private void Release(Candidate c)
+        {
+            if (_inFlight.TryGetValue(c.Key, out var owner) && owner.Path == c.Path)
+            {
+                _inFlight.TryRemove(c.Key, out _);
+            }
+        }
+
+        private void WriterLoop()
+        {
+            var batch = new List<PendingImage>(_options.CommitBatchSize);
+            try
+            {
+                while (true)
+                {
+                    batch.Clear();
+                    if (!TakeForCommit(batch))
+                    {
+                        break;
+                    }
+
+                    Commit(batch);
+                }
+            }
+            finally
+            {
+                try
+                {
+                    _cache.Flush();
+                }
+                catch (Exception)
+                {
+                    // The cache only saves work; losing it is never an error.
+                }
+
+                _results.CompleteAdding();
+            }
+        }
+
+        /// <summary>Waits for one staged image, then gathers more for up to the commit interval.</summary>
+        private bool TakeForCommit(List<PendingImage> batch)
+        {
+            PendingImage first;
+            try
+            {
+                if (!_toCommit.TryTake(out first, Timeout.Infinite))
+                {
+                    return false;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+
+            batch.Add(first);
+            var deadline = Stopwatch.StartNew();
+            while (batch.Count < _options.CommitBatchSize)
+            {
+                var left = _options.CommitInterval - deadline.Elapsed;
+                if (left <= TimeSpan.Zero || !_toCommit.TryTake(out var next, left))
+                {
+                    break;
+                }
+
+                batch.Add(next);
+            }
+
+            return true;
+        }
+
+        private void Commit(List<PendingImage> batch)
+        {
+            try
+            {
+                CommitGroup(batch);
+            }
+            catch (StickyPiException)
+            {
+                // Something in the batch was refused (e.g. stored meanwhile by another process): isolate it.
+                foreach (var one in batch)
+                {
+                    try
+                    {
+                        CommitGroup(new List<PendingImage> { one });
+                    }
+                    catch (StickyPiException ex)
+                    {
+                        Emit(Failed(one.Candidate, ex));
+                    }
+                }
+            }
+
+            _cache.Flush();
+        }
+
+        private void CommitGroup(List<PendingImage> group)
+        {
+            foreach (var byReplace in group.GroupBy(p => p.Candidate.Replace))
+            {
+                var items = byReplace.ToList();
+                var rows = _store.CommitStagedImages(_caller, items.Select(p => p.Staged).ToList(), byReplace.Key);
+                var byKey = rows.ToDictionary(r => r.Key);
+                foreach (var p in items)
+                {
+                    byKey.TryGetValue(p.Parsed.Key, out var row);
+                    Interlocked.Increment(ref _sent);
+                    Release(p.Candidate);
+                    EmitCounted(new ImageImportResult
+                    {
+                        Path = p.Candidate.Path,
+                        Status = ImportStatus.Sent,
+                        Device = p.Parsed.Device,
+                        DateTime = p.Parsed.DateTime,
+                        Md5 = p.Parsed.Md5,
+                        Reason = p.Candidate.Replace ? "Replaced the stored image." : null,
+                        Image = row,
+                    });
+                }
+            }
+        }
+
+        private string HashFile(Candidate c)
+        {
+            FileOpening?.Invoke(c.Path);
+            Interlocked.Increment(ref _filesOpened);
+            using (var stream = new FileStream(c.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+            {
+                var md5 = StickyImageParser.ComputeMd5(stream);
+                _cache.Add(c.Path, new StatCacheEntry(c.Size, c.ModifiedTicks, c.Key, md5));
+                return md5;
+            }
+        }
+
+        private byte[] ReadFile(Candidate c)
+        {
+            FileOpening?.Invoke(c.Path);
+            Interlocked.Increment(ref _filesOpened);
+            return File.ReadAllBytes(c.Path);
+        }
+
+        private static ImageImportResult Failed(Candidate c, StickyPiException ex) => new ImageImportResult
+        {
+            Path = c.Path,
+            Status = ImportStatus.Failed,
+            Device = c.Failure == null ? c.Key.Device : null,
+            DateTime = c.Failure == null ? c.Key.DateTime : (DateTime?)null,
+            Md5 = c.Md5,
+            Reason = ex.Message,
+            ErrorId = ex.ErrorId,
+            Error = ex,
+        };
+
+        private void Emit(ImageImportResult result)
+        {
+            if (result.Status == ImportStatus.Failed)
+            {
+                Interlocked.Increment(ref _failed);
+            }
+            else if (result.Status == ImportStatus.Skipped || result.Status == ImportStatus.Planned)
+            {
+                Interlocked.Increment(ref _skipped);
+            }
+
+            EmitCounted(result);
+        }
+
+        private void EmitCounted(ImageImportResult result)
+        {
+            Interlocked.Increment(ref _completed);
+            _results.Add(result);
+        }
+
+        private static string SafeFullPath(string path)
+        {
+            try
+            {
+                return Path.GetFullPath(path);
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is PathTooLongException)
+            {
+                return path;
+            }
+        }
+
+        private sealed class Candidate
+        {
+            public string Path;
+            public ImageKey Key;
+            public long Size;
+            public long ModifiedTicks;
+            public string CachedMd5;
+            public string Md5;
+            public bool Replace;
+            public StickyPiException Failure;
+        }
+
+        private sealed class InFlight
+        {
+            public string Path;
+            public string Md5;
+        }
+
+        private sealed class PendingImage
+        {
+            public Candidate Candidate;
+            public ParsedImage Parsed;
+            public StagedImage Staged;
+        }
+    }
+}

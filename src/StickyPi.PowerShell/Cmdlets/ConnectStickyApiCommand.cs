@@ -1,0 +1,35 @@
+using System.Management.Automation;
+using StickyPi.Core.Model;
+
+namespace StickyPi.PowerShell.Cmdlets
+{
+    /// <summary>Opens (creating if missing) an embedded local store and makes it the session default.</summary>
+    [Cmdlet(VerbsCommunications.Connect, "StickyApi")]
+    [OutputType(typeof(StickyConnection))]
+    public sealed class ConnectStickyApiCommand : PSCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0)]
+        [Alias("Path")]
+        [ValidateNotNullOrEmpty]
+        public string LocalDir { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(LocalDir);
+            StickyConnection connection;
+            try
+            {
+                connection = ConnectionResolver.Open(directory);
+            }
+            catch (StickyPiException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.OpenError, directory));
+                return;
+            }
+
+            ConnectionResolver.SetDefault(connection);
+            WriteVerbose($"Connected to the local store {connection.Location}; it is now the session default.");
+            WriteObject(connection);
+        }
+    }
+}

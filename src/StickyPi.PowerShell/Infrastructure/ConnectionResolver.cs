@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Management.Automation.Runspaces;
+using StickyPi.Core.Local;
+using StickyPi.Core.Model;
+
+namespace StickyPi.PowerShell
+{
+    /// <summary>
+    /// The session default connection, kept per runspace (so parallel runspaces and jobs do not share it), and the
+    /// connections opened implicitly from <c>$env:STICKYPI_LOCAL_DIR</c>.
+    /// </summary>
+    internal static class ConnectionResolver
+    {
+        public const string EnvironmentVariable = "STICKYPI_LOCAL_DIR";
+
+        private static readonly ConcurrentDictionary<Guid, StickyConnection> Defaults = new ConcurrentDictionary<Guid, StickyConnection>();
+        private static readonly ConcurrentDictionary<string, StickyConnection> FromEnvironment =
+            new ConcurrentDictionary<string, StickyConnection>(StringComparer.Ordinal);
+
+        public static StickyConnection Open(string localDir)
+        {
+            var store = LocalStickyStore.Open(localDir, createIfMissing: true);
+            return new StickyConnection(store, CallerIdentity.LocalAdministrator);
+        }
+
+        public static StickyConnection GetDefault()
+        {
+            var id = CurrentRunspaceId();
+            return Defaults.TryGetValue(id, out var c) && !c.IsClosed ? c : null;
+        }
+
+        public static void SetDefault(StickyConnection connection)
+        {
+            var id = CurrentRunspaceId();
+            if (Defaults.TryGetValue(id, out var previous) && !ReferenceEquals(previous, connection))
+            {
+                previous.IsDefault = false;
+            }
+
+            connection.IsDefault = true;
+            Defaults[id] = connection;
+        }
+
+        public static void ClearDefault(StickyConnection connection)
+        {
+            var id = CurrentRunspaceId();
+            if (Defaults.TryGetValue(id, out var current) && ReferenceEquals(current, connection))
+            {
+                Defaults.TryRemove(id, out _);
+            }
+
+            connection.IsDefault = false;
+        }
+
+        /// <summary>The store named by $env:STICKYPI_LOCAL_DIR, opened once per directory; null when unset.</summary>
+        public static StickyConnection FromEnvironmentVariable(out string directory)
+        {
+            directory = Environment.GetEnvironmentVariable(EnvironmentVariable);
+            if (string.IsNullOrWhiteSpace(directory))
+            {
+                return null;
+            }
+
+            var full = Path.GetFullPath(directory);
+            var existing = FromEnvironment.GetOrAdd(full, Open);
+            if (existing.IsClosed)
+            {
+                existing = Open(full);
+                FromEnvironment[full] = existing;
+            }
+
+            return existing;
+        }
+
+        private static Guid CurrentRunspaceId() => Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty;
+    }
+}
