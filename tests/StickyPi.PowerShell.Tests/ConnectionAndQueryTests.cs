@@ -143,7 +143,7 @@ $victim | Remove-StickyImage -Confirm:$false -PassThru | ForEach-Object { 'remov
         public void Default_table_views_format_the_output()
         {
             using var ws = new Workspace(images: 3, seed: 6);
-            var r = HostRunner.Run("Connect-StickyApi -LocalDir " + HostRunner.Quote(ws.Store) + "\nSend-StickyImage -Path " + HostRunner.Quote(ws.Images) + "\nGet-StickySeries", json: false);
+            var r = HostRunner.Run("Connect-StickyApi -LocalDir " + HostRunner.Quote(ws.Store) + " | Out-Default\nSend-StickyImage -Path " + HostRunner.Quote(ws.Images) + " | Out-Default\nGet-StickySeries | Out-Default", json: false);
             Assert.True(r.ExitCode == 0, r.ToString());
             var lines = r.HostLines;
             Assert.Contains(lines, l => l.Contains("Kind") && l.Contains("Location"));

@@ -19,7 +19,7 @@ namespace StickyPi.PowerShell.Tests
         private static string ChildItems(string folder) =>
             "$files = foreach ($p in [IO.Directory]::GetFiles(" + HostRunner.Quote(folder) + ", '*.jpg', 'AllDirectories')) {\n" +
             "  $o = [psobject]::AsPSObject([IO.FileInfo]::new($p))\n" +
-            "  $o.Properties.Add([psnoteproperty]::new('PSPath', 'Microsoft.PowerShell.Core\\FileSystem::' + $p))\n" +
+            "  $o.psobject.Properties.Add([psnoteproperty]::new('PSPath', 'Microsoft.PowerShell.Core\\FileSystem::' + $p))\n" +
             "  $o\n}\n";
 
         private static string Connect(Workspace ws) => "$null = Connect-StickyApi -LocalDir " + HostRunner.Quote(ws.Store) + "\n";
@@ -129,7 +129,7 @@ Get-StickySeries -WithAnnotation | ForEach-Object { 'joined ' + $_.Device + ' ' 
             var max = HostRunner.Run(Connect(ws) + "Send-StickyImage -Path " + HostRunner.Quote(ws.Images) + " -MaxFailures 2 -ThrottleLimit 1");
             Assert.Equal(1, max.ExitCode);
             Assert.Equal("MaxFailuresReached", max.Terminating.Value.ErrorId());
-            Assert.Equal(2, max.Errors.Count);
+            Assert.Equal(2, max.Errors.Count(e => e.ErrorId() != "MaxFailuresReached"));
         }
 
         [Fact]

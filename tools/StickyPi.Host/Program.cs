@@ -87,7 +87,8 @@ namespace StickyPi.Host
                     }
                     else
                     {
-                        ps.AddScript(command);
+                        // As pwsh -Command: the exit code is 1 when the last statement failed.
+                        ps.AddScript(command + "\nif (-not $?) { $host.SetShouldExit(1) }");
                     }
 
                     if (!json)

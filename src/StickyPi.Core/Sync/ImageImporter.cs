@@ -320,13 +320,8 @@ namespace StickyPi.Core.Sync
                     return;
                 }
 
-                if (c.Replace)
-                {
-                    // Remove the old image first (rows and files together), so a crash can never leave the old row
-                    // pointing at the new files.
-                    _store.DeleteImages(_caller, new[] { c.Key });
-                }
-
+                // For a replacement the store keeps the new files pending until the commit swaps row and files in
+                // one transaction, so a crash never leaves the old row pointing at new files.
                 var staged = _store.StageImage(parsed, bytes);
                 _toCommit.Add(new PendingImage { Candidate = c, Parsed = parsed, Staged = staged });
             }

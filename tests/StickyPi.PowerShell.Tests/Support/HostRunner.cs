@@ -25,7 +25,8 @@ namespace StickyPi.PowerShell.Tests.Support
 
         public List<JsonElement> Errors => Kind("error").ToList();
 
-        public JsonElement? Terminating => Kind("terminating").Cast<JsonElement?>().FirstOrDefault();
+        /// <summary>The error that ended the script: a terminating one, else the last error written.</summary>
+        public JsonElement? Terminating => Kind("terminating").Concat(Kind("error").Reverse()).Cast<JsonElement?>().FirstOrDefault();
 
         /// <summary>Output objects' properties.</summary>
         public List<JsonElement> Objects => Output.Select(o => o.GetProperty("properties")).ToList();
