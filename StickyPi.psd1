@@ -14,7 +14,12 @@
     PowerShellVersion      = '5.1'
     CompatiblePSEditions   = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess       = @('StickyPi.Format.ps1xml')
+    FormatsToProcess       = @(
+        'StickyPi.Format.ps1xml'
+        'StickyPi.Projects.Format.ps1xml'
+        'StickyPi.Tuboids.Format.ps1xml'
+        'StickyPi.MLBundles.Format.ps1xml'
+    )
     CmdletsToExport        = @(
         'Connect-StickyApi'
         'Disconnect-StickyApi'
@@ -24,6 +29,29 @@
         'Remove-StickyImage'
         'Set-UidAnnotation'
         'Get-UidAnnotation'
+        'Get-StickyImageToAnnotate'
+        'New-StickyUser'
+        'Get-StickyUser'
+        'Remove-StickyUser'
+        'New-StickyProject'
+        'Get-StickyProject'
+        'Remove-StickyProject'
+        'Grant-StickyProjectPermission'
+        'Get-StickyProjectPermission'
+        'Revoke-StickyProjectPermission'
+        'Add-StickyProjectSeries'
+        'Get-StickyProjectSeries'
+        'Set-StickyProjectSeries'
+        'Remove-StickyProjectSeries'
+        'Add-StickyProjectColumn'
+        'Rename-StickyProjectColumn'
+        'Remove-StickyProjectColumn'
+        'Send-StickyTuboid'
+        'Get-StickyTuboid'
+        'Remove-StickyTuboid'
+        'Set-ItcLabel'
+        'Get-ItcLabel'
+        'Sync-MLBundle'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
@@ -32,7 +60,7 @@
         PSData = @{
             Tags         = @('StickyPi', 'insects', 'ecology', 'images', 'sqlite', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/sticky-pi/sticky-pi-api'
-            ReleaseNotes = 'Foundation: embedded local store, incremental image import, series queries, UID annotations.'
+            ReleaseNotes = 'Embedded local store: incremental image import, series queries, UID annotations and reservations, users, projects and permissions, project series, tiled tuboids, ITC labels, ML bundles.'
         }
     }
 }

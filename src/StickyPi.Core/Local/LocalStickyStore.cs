@@ -5,6 +5,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.Core.Local
@@ -19,7 +20,7 @@ namespace StickyPi.Core.Local
     /// Datetimes are stored as upstream does (<c>YYYY-MM-DD HH:MM:SS.ffffff</c> text), <c>datetime_created</c> in UTC
     /// (spec §8 #14).
     /// </remarks>
-    public sealed class LocalStickyStore : IDisposable
+    public sealed partial class LocalStickyStore : IDisposable
     {
         /// <summary>Written into every <c>api_version</c> column, as upstream 0.1.1 does.</summary>
         public const string ApiVersion = "0.1.1";
@@ -118,7 +119,7 @@ namespace StickyPi.Core.Local
         /// </summary>
         public IReadOnlyList<StickyImage> GetImages(CallerIdentity caller, IEnumerable<ImageKey> keys, ImageFileKind what = ImageFileKind.Metadata)
         {
-            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.GetImages);
             CheckKind(what);
             var list = SqliteRows.DistinctKeys(keys);
             if (list.Count == 0)
@@ -151,7 +152,7 @@ namespace StickyPi.Core.Local
         /// </summary>
         public IReadOnlyList<StickyImage> GetImageSeries(CallerIdentity caller, ImageSeriesQuery query, ImageFileKind what = ImageFileKind.Metadata)
         {
-            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.GetImages);
             CheckKind(what);
             if (query == null)
             {
@@ -266,7 +267,7 @@ namespace StickyPi.Core.Local
         /// </summary>
         public IReadOnlyList<StickyImage> CommitStagedImages(CallerIdentity caller, IReadOnlyList<StagedImage> batch, bool replaceExisting)
         {
-            RequireWriter(caller);
+            AccessPolicy.Require(caller, ApiOperation.PutImages);
             if (batch == null)
             {
                 throw new ArgumentNullException(nameof(batch));
@@ -390,7 +391,7 @@ namespace StickyPi.Core.Local
         /// </summary>
         public IReadOnlyList<StickyImage> PutImages(CallerIdentity caller, IEnumerable<(ParsedImage parsed, byte[] bytes)> images)
         {
-            RequireWriter(caller);
+            AccessPolicy.Require(caller, ApiOperation.PutImages);
             if (images == null)
             {
                 throw new ArgumentNullException(nameof(images));
@@ -437,7 +438,7 @@ namespace StickyPi.Core.Local
         /// </summary>
         public IReadOnlyList<StickyImage> DeleteImages(CallerIdentity caller, IEnumerable<ImageKey> keys)
         {
-            RequireAdmin(caller);
+            AccessPolicy.Require(caller, ApiOperation.DeleteImages);
             var list = SqliteRows.DistinctKeys(keys);
             if (list.Count == 0)
             {
@@ -508,7 +509,7 @@ namespace StickyPi.Core.Local
         /// </summary>
         public IReadOnlyList<UidAnnotation> PutUidAnnotations(CallerIdentity caller, IEnumerable<UidAnnotationSubmission> items)
         {
-            RequireWriter(caller);
+            AccessPolicy.Require(caller, ApiOperation.PutUidAnnotations);
             var list = CheckSubmissions(items);
             if (list.Count == 0)
             {
@@ -587,7 +588,7 @@ namespace StickyPi.Core.Local
         /// </summary>
         public IReadOnlyList<UidAnnotationProblem> ValidateUidAnnotations(CallerIdentity caller, IReadOnlyList<UidAnnotationSubmission> items)
         {
-            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.PutUidAnnotations);
             var list = CheckSubmissions(items);
             if (list.Count == 0)
             {
@@ -612,7 +613,7 @@ namespace StickyPi.Core.Local
         /// </summary>
         public IReadOnlyList<UidAnnotation> GetUidAnnotations(CallerIdentity caller, IEnumerable<ImageKey> keys, bool includeJson)
         {
-            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.GetUidAnnotations);
             var list = SqliteRows.DistinctKeys(keys);
             if (list.Count == 0)
             {
@@ -659,7 +660,7 @@ namespace StickyPi.Core.Local
         /// </summary>
         public IReadOnlyList<UidAnnotation> GetUidAnnotationSeries(CallerIdentity caller, ImageSeriesQuery query, bool includeJson)
         {
-            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.GetUidAnnotations);
             if (query == null)
             {
                 throw new ArgumentNullException(nameof(query));
@@ -686,7 +687,7 @@ namespace StickyPi.Core.Local
         public IReadOnlyList<StickyAnnotatedImage> GetImagesWithUidAnnotationSeries(CallerIdentity caller, ImageSeriesQuery query,
             ImageFileKind what, bool includeJson)
         {
-            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.GetImages);
             CheckKind(what);
             if (query == null)
             {
@@ -1053,26 +1054,6 @@ namespace StickyPi.Core.Local
             if (caller == null)
             {
                 throw new ArgumentNullException(nameof(caller));
-            }
-        }
-
-        private static void RequireWriter(CallerIdentity caller)
-        {
-            RequireCaller(caller);
-            if (!caller.CanWrite)
-            {
-                throw new StickyPiException(LocalStoreErrorIds.PermissionDenied, StickyErrorKind.PermissionDenied,
-                    "User '" + caller + "' is read-only.", caller.UserName);
-            }
-        }
-
-        private static void RequireAdmin(CallerIdentity caller)
-        {
-            RequireCaller(caller);
-            if (caller.Role != UserRole.Admin)
-            {
-                throw new StickyPiException(LocalStoreErrorIds.PermissionDenied, StickyErrorKind.PermissionDenied,
-                    "Deleting images needs an administrator; '" + caller + "' is " + caller.Role + ".", caller.UserName);
             }
         }
 

@@ -7,6 +7,6 @@ namespace StickyPi.Core.Local
         public const string StoreNotFound = "StoreNotFound";
 
         /// <summary>The caller's role does not allow the operation (upstream's route roles, spec §1.4).</summary>
-        public const string PermissionDenied = "PermissionDenied";
+        public const string PermissionDenied = Access.AccessPolicy.PermissionDeniedId;
     }
 }

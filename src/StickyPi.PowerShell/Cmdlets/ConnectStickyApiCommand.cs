@@ -13,17 +13,22 @@ namespace StickyPi.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string LocalDir { get; set; }
 
+        /// <summary>Act as this stored user (its role and project permissions apply); default: the local administrator.</summary>
+        [Parameter(Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string UserName { get; set; }
+
         protected override void EndProcessing()
         {
             var directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(LocalDir);
             StickyConnection connection;
             try
             {
-                connection = ConnectionResolver.Open(directory);
+                connection = ConnectionResolver.Open(directory, UserName);
             }
             catch (StickyPiException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.OpenError, directory));
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Kind == StickyErrorKind.NotFound && UserName != null ? ErrorCategory.ObjectNotFound : ErrorCategory.OpenError, (object)UserName ?? directory));
                 return;
             }
 

@@ -19,10 +19,22 @@ namespace StickyPi.PowerShell
         private static readonly ConcurrentDictionary<string, StickyConnection> FromEnvironment =
             new ConcurrentDictionary<string, StickyConnection>(StringComparer.Ordinal);
 
-        public static StickyConnection Open(string localDir)
+        public static StickyConnection Open(string localDir) => Open(localDir, null);
+
+        /// <summary>Opens a store acting as a stored user, or as the local administrator when no name is given.</summary>
+        public static StickyConnection Open(string localDir, string userName)
         {
             var store = LocalStickyStore.Open(localDir, createIfMissing: true);
-            return new StickyConnection(store, CallerIdentity.LocalAdministrator);
+            try
+            {
+                var caller = string.IsNullOrEmpty(userName) ? CallerIdentity.LocalAdministrator : store.GetCallerIdentity(userName);
+                return new StickyConnection(store, caller);
+            }
+            catch
+            {
+                store.Dispose();
+                throw;
+            }
         }
 
         public static StickyConnection GetDefault()
