@@ -14,40 +14,11 @@ namespace StickyPi.Core.Model
     }
 
     /// <summary>Everything the parser learns from one image file (spec §4); the columns of <c>images</c> plus extras.</summary>
-    public sealed class ParsedImage
+    public sealed class ParsedImage : ImageReadings
     {
         public string SourcePath { get; set; }
 
-        public string Device { get; set; }
-
-        public DateTime DateTime { get; set; }
-
-        public string Md5 { get; set; }
-
-        public int Width { get; set; }
-
-        public int Height { get; set; }
-
         public ExifFormat Format { get; set; }
-
-        /// <summary>Null for legacy images (the catalog then applies upstream's default <c>1.0.0</c>).</summary>
-        public string DeviceVersion { get; set; }
-
-        public double? Lat { get; set; }
-
-        public double? Lng { get; set; }
-
-        public double? Alt { get; set; }
-
-        public double? Temp { get; set; }
-
-        public double? Hum { get; set; }
-
-        public double? Lum { get; set; }
-
-        public double? Bat { get; set; }
-
-        public bool? But { get; set; }
 
         /// <summary>Values parsed but not stored upstream (e.g. <c>no_flash_exposure_time</c>), keyed by upstream's names.</summary>
         public IDictionary<string, object> Extra { get; } = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -58,6 +29,5 @@ namespace StickyPi.Core.Model
         /// <summary>128×96 JPEG, when thumbnails were asked for.</summary>
         public byte[] ThumbnailMini { get; set; }
 
-        public ImageKey Key => new ImageKey(Device, DateTime);
     }
 }

@@ -12,38 +12,9 @@ namespace StickyPi.Core.Model
     }
 
     /// <summary>A row of the <c>images</c> table (spec §2.2), plus the path or URL asked for with <see cref="ImageFileKind"/>.</summary>
-    public class StickyImage
+    public class StickyImage : ImageReadings
     {
         public long? Id { get; set; }
-
-        public string Device { get; set; }
-
-        /// <summary>Capture time from the file name, UTC.</summary>
-        public DateTime DateTime { get; set; }
-
-        public string Md5 { get; set; }
-
-        public string DeviceVersion { get; set; }
-
-        public int Width { get; set; }
-
-        public int Height { get; set; }
-
-        public double? Lat { get; set; }
-
-        public double? Lng { get; set; }
-
-        public double? Alt { get; set; }
-
-        public double? Temp { get; set; }
-
-        public double? Hum { get; set; }
-
-        public double? Lum { get; set; }
-
-        public double? Bat { get; set; }
-
-        public bool? But { get; set; }
 
         /// <summary>When the row was created (UTC; upstream used server local time, spec §8 #14).</summary>
         public DateTime DateTimeCreated { get; set; }
@@ -54,8 +25,6 @@ namespace StickyPi.Core.Model
 
         /// <summary>Local path (or URL) of the file asked for; empty for metadata queries, as upstream's <c>url</c>.</summary>
         public string Url { get; set; } = string.Empty;
-
-        public ImageKey Key => new ImageKey(Device, DateTime);
 
         /// <summary>Upstream's stored file name <c>device.YYYY-MM-DD_HH-MM-SS.jpg</c>.</summary>
         public string FileName => Key.FileName;
