@@ -91,6 +91,24 @@ namespace StickyPi.Core.Access
         /// </summary>
         public static bool IsGlobalAdmin(CallerIdentity caller) => caller.Id == null || caller.IsAdmin;
 
+        /// <summary>
+        /// Whether <c>get_users</c> lists every user: global administrators (and the internal caller) do; everyone else
+        /// only sees their own row (upstream lists everyone to every role, spec §8 #4).
+        /// </summary>
+        public static bool SeesAllUsers(CallerIdentity caller) => IsGlobalAdmin(caller);
+
+        /// <summary>
+        /// Whether the caller may delete the last user with the Admin role. Only the trusted internal caller (the local
+        /// administrator, which needs no stored account) may; a stored user would lock every user out of user management.
+        /// </summary>
+        public static bool MayDeleteLastAdministrator(CallerIdentity caller) => caller.Id == null;
+
+        /// <summary>
+        /// Whether the caller may remove (revoke or downgrade) the last level-3 holder of a project: only global
+        /// administrators, so a project administrator cannot leave a project that nobody but global admins can manage.
+        /// </summary>
+        public static bool MayRemoveLastProjectAdministrator(CallerIdentity caller) => IsGlobalAdmin(caller);
+
         /// <summary>The level a project operation needs, or None for operations that are not project-scoped.</summary>
         public static ProjectLevel RequiredLevel(ApiOperation operation) =>
             ProjectLevels.TryGetValue(operation, out var level) ? level : ProjectLevel.None;

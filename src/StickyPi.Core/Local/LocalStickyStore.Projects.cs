@@ -1,0 +1,543 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using StickyPi.Core.Access;
+using StickyPi.Core.Model;
+
+namespace StickyPi.Core.Local
+{
+    /// <summary>
+    /// Projects and project permissions (spec §2.9–§2.11, §3.7). Every rule about who may do what comes from
+    /// <see cref="AccessPolicy"/>; this file only looks up what the caller holds and applies it.
+    /// </summary>
+    public sealed partial class LocalStickyStore
+    {
+        /// <summary>Column sizes of <c>projects</c> (spec §2.9): description is VARCHAR(20) upstream.</summary>
+        public const int MaxProjectNameLength = 32;
+
+        public const int MaxProjectDescriptionLength = 20;
+
+        public const int MaxProjectNotesLength = 2048;
+
+        private const string ProjectColumns =
+            "p.id AS id, p.name AS name, p.description AS description, p.notes AS notes, " +
+            "p.datetime_created AS datetime_created, p.api_version AS api_version, p.api_user_id AS api_user_id";
+
+        private const string PermissionSelect =
+            "SELECT pp.id AS id, pp.parent_project_id AS project_id, p.name AS project_name, pp.parent_user_id AS user_id, " +
+            "u.username AS username, pp.level AS level, pp.datetime_created AS datetime_created, pp.api_version AS api_version, " +
+            "pp.api_user_id AS api_user_id FROM project_permissions AS pp JOIN projects AS p ON p.id = pp.parent_project_id " +
+            "JOIN users AS u ON u.id = pp.parent_user_id";
+
+        // ---------------------------------------------------------------- projects
+
+        /// <summary>
+        /// Creates a project (upstream's <c>put_projects</c> item): the row, level 3 for the caller when it is a stored
+        /// user, and the empty <c>project_series_&lt;id&gt;</c> table with upstream's DDL (spec §2.11), all in one
+        /// transaction. Names may repeat. Lengths are checked against upstream's columns (name 32, description 20,
+        /// notes 2048) with a <c>ValueTooLong</c> error naming the field.
+        /// </summary>
+        public StickyProject AddProject(CallerIdentity caller, string name, string description = null, string notes = null)
+        {
+            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.PutProjects);
+            if (string.IsNullOrEmpty(name))
+            {
+                throw new StickyPiException(StickyUserErrorIds.ValueRequired, StickyErrorKind.InvalidArgument, "Name is required: a project needs a name.", "Name");
+            }
+
+            CheckLength("Name", name, MaxProjectNameLength);
+            CheckLength("Description", description, MaxProjectDescriptionLength);
+            CheckLength("Notes", notes, MaxProjectNotesLength);
+
+            return Guard(() =>
+            {
+                var now = Now();
+                var project = new StickyProject
+                {
+                    Name = name,
+                    Description = description,
+                    Notes = notes,
+                    DateTimeCreated = now,
+                    ApiVersion = ApiVersion,
+                    ApiUserId = caller.Id,
+                };
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: false))
+                {
+                    using (var cmd = conn.CreateCommand())
+                    {
+                        cmd.Transaction = tx;
+                        cmd.CommandText =
+                            "INSERT INTO projects (datetime_created, api_version, api_user_id, name, description, notes) " +
+                            "VALUES ($created, $apiVersion, $apiUser, $name, $description, $notes); SELECT last_insert_rowid();";
+                        cmd.Parameters.AddWithValue("$created", StickyTime.ToDatabase(now));
+                        cmd.Parameters.AddWithValue("$apiVersion", ApiVersion);
+                        cmd.Parameters.AddWithValue("$apiUser", SqliteRows.DbValue(caller.Id));
+                        cmd.Parameters.AddWithValue("$name", name);
+                        cmd.Parameters.AddWithValue("$description", SqliteRows.DbValue(description));
+                        cmd.Parameters.AddWithValue("$notes", SqliteRows.DbValue(notes));
+                        project.Id = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+                    }
+
+                    if (caller.Id != null)
+                    {
+                        InsertPermission(conn, tx, caller, project.Id, caller.Id.Value, ProjectLevel.Admin);
+                    }
+
+                    CreateSeriesTable(conn, tx, project.Id);
+                    BeforeCommit?.Invoke();
+                    tx.Commit();
+                }
+
+                return project;
+            });
+        }
+
+        /// <summary>
+        /// Projects matching any of the filters (none: all) that the caller qualifies for: every project for a global
+        /// administrator, otherwise those where it holds level 1 or more (spec §3.7 <c>get_projects</c>). Sorted by id.
+        /// </summary>
+        public IReadOnlyList<StickyProject> GetProjects(CallerIdentity caller, IEnumerable<StickyProjectFilter> filters = null)
+        {
+            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.GetProjects);
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: true))
+                {
+                    var result = QualifyingProjects(conn, tx, caller, filters, ApiOperation.GetProjects).Select(p => p.Project).ToList();
+                    tx.Commit();
+                    return (IReadOnlyList<StickyProject>)result;
+                }
+            });
+        }
+
+        /// <summary>
+        /// Deletes the projects matching any of the filters (none: all) on which the caller qualifies (level 3, or a
+        /// global administrator), with upstream's silent skip of the others (spec §3.7 <c>delete_projects</c>). Unlike
+        /// upstream, projects without any permission row can be deleted by global administrators (spec §8 #10). Each
+        /// project goes in its own transaction: series table dropped, row deleted, permissions cascading.
+        /// </summary>
+        public IReadOnlyList<StickyProject> DeleteProjects(CallerIdentity caller, IEnumerable<StickyProjectFilter> filters = null)
+        {
+            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.DeleteProjects);
+            return Guard(() =>
+            {
+                var deleted = new List<StickyProject>();
+                using (var conn = OpenConnection())
+                {
+                    List<long> ids;
+                    using (var tx = conn.BeginTransaction(deferred: true))
+                    {
+                        ids = QualifyingProjects(conn, tx, caller, filters, ApiOperation.DeleteProjects).Select(p => p.Project.Id).ToList();
+                        tx.Commit();
+                    }
+
+                    foreach (var id in ids)
+                    {
+                        using (var tx = conn.BeginTransaction(deferred: false))
+                        {
+                            // Checked again inside the write transaction: permissions may have changed meanwhile.
+                            var project = LoadProject(conn, tx, id);
+                            if (project == null || !AccessPolicy.QualifiesForProject(caller, GetProjectLevel(conn, tx, caller, id), ApiOperation.DeleteProjects))
+                            {
+                                continue;
+                            }
+
+                            DropProject(conn, tx, id);
+                            BeforeCommit?.Invoke();
+                            tx.Commit();
+                            deleted.Add(project);
+                        }
+                    }
+                }
+
+                return (IReadOnlyList<StickyProject>)deleted;
+            });
+        }
+
+        /// <summary>
+        /// Deletes one project, saying why when it cannot: <c>ProjectNotFound</c> when it does not exist or the caller
+        /// may not even see it, <c>PermissionDenied</c> when the caller sees it but holds less than level 3.
+        /// </summary>
+        public StickyProject DeleteProject(CallerIdentity caller, long projectId)
+        {
+            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.DeleteProjects);
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: false))
+                {
+                    var project = RequireProjectAccess(conn, tx, caller, projectId, ApiOperation.DeleteProjects);
+                    DropProject(conn, tx, projectId);
+                    BeforeCommit?.Invoke();
+                    tx.Commit();
+                    return project;
+                }
+            });
+        }
+
+        // ---------------------------------------------------------------- permissions
+
+        /// <summary>
+        /// Gives a user a level on a project (upstream's <c>put_project_permissions</c>): the caller needs level 3 on the
+        /// project or to be a global administrator, including the internal caller (upstream crashes on it, spec §8 #11).
+        /// The level must be 1..3, the project and user must exist (<c>ProjectNotFound</c>, <c>UserNotFound</c>), and an
+        /// existing permission is updated instead of failing (§8 #11). Downgrading the last level-3 holder is refused
+        /// (<c>LastProjectAdministrator</c>) unless the caller is a global administrator. Returns the stored row.
+        /// </summary>
+        public ProjectPermission PutProjectPermission(CallerIdentity caller, long projectId, string userName, int level) =>
+            PutProjectPermission(caller, projectId, level, t => FindUserOrThrow(t.conn, userName, t.tx));
+
+        /// <summary>As <see cref="PutProjectPermission(CallerIdentity, long, string, int)"/>, naming the user by id.</summary>
+        public ProjectPermission PutProjectPermission(CallerIdentity caller, long projectId, long userId, int level) =>
+            PutProjectPermission(caller, projectId, level, t =>
+                FindUser(t.conn, t.tx, userId) ??
+                throw new StickyPiException(StickyUserErrorIds.UserNotFound, StickyErrorKind.NotFound, "No user with id " + userId + ".", userId));
+
+        /// <summary>
+        /// Every permission row (every user's) of the projects matching any of the filters on which the caller holds
+        /// level 1 or more, or all of them for a global administrator (spec §3.7 <c>get_project_permissions</c>).
+        /// Sorted by project id, then user name.
+        /// </summary>
+        public IReadOnlyList<ProjectPermission> GetProjectPermissions(CallerIdentity caller, IEnumerable<StickyProjectFilter> filters = null)
+        {
+            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.GetProjectPermissions);
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: true))
+                {
+                    var ids = new HashSet<long>(QualifyingProjects(conn, tx, caller, filters, ApiOperation.GetProjectPermissions).Select(p => p.Project.Id));
+                    var rows = ids.Count == 0
+                        ? new List<ProjectPermission>()
+                        : ReadPermissions(conn, tx, string.Empty, null).Where(r => ids.Contains(r.ProjectId)).ToList();
+                    tx.Commit();
+                    return (IReadOnlyList<ProjectPermission>)rows;
+                }
+            });
+        }
+
+        /// <summary>
+        /// Removes a user's permission on a project (level 3 on the project or a global administrator). Removing the
+        /// last level-3 holder is refused (<c>LastProjectAdministrator</c>) unless the caller is a global administrator.
+        /// <c>PermissionNotFound</c> when the user holds nothing there. Returns the deleted row.
+        /// </summary>
+        public ProjectPermission DeleteProjectPermission(CallerIdentity caller, long projectId, string userName)
+        {
+            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.DeleteProjectPermissions);
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: false))
+                {
+                    var project = RequireProjectAccess(conn, tx, caller, projectId, ApiOperation.DeleteProjectPermissions);
+                    var user = FindUserOrThrow(conn, userName, tx);
+                    var row = FindPermission(conn, tx, projectId, user.Id) ??
+                        throw new StickyPiException(StickyUserErrorIds.PermissionNotFound, StickyErrorKind.NotFound,
+                            "User '" + user.UserName + "' holds no permission on project " + project + ".", user.UserName);
+                    if (row.Level == ProjectLevel.Admin)
+                    {
+                        CheckKeepsProjectAdministrator(conn, tx, caller, project, user);
+                    }
+
+                    using (var cmd = conn.CreateCommand())
+                    {
+                        cmd.Transaction = tx;
+                        cmd.CommandText = "DELETE FROM project_permissions WHERE id = $id";
+                        cmd.Parameters.AddWithValue("$id", row.Id);
+                        cmd.ExecuteNonQuery();
+                    }
+
+                    BeforeCommit?.Invoke();
+                    tx.Commit();
+                    return row;
+                }
+            });
+        }
+
+        // ---------------------------------------------------------------- helpers
+
+        private ProjectPermission PutProjectPermission(CallerIdentity caller, long projectId, int level, Func<(SqliteConnection conn, SqliteTransaction tx), StickyUser> findUser)
+        {
+            RequireCaller(caller);
+            var wanted = AccessPolicy.CheckLevel(level);
+            AccessPolicy.Require(caller, ApiOperation.PutProjectPermissions);
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: false))
+                {
+                    var project = RequireProjectAccess(conn, tx, caller, projectId, ApiOperation.PutProjectPermissions);
+                    var user = findUser((conn, tx));
+                    var existing = FindPermission(conn, tx, projectId, user.Id);
+                    if (existing == null)
+                    {
+                        InsertPermission(conn, tx, caller, projectId, user.Id, wanted);
+                    }
+                    else if (existing.Level != wanted)
+                    {
+                        if (existing.Level == ProjectLevel.Admin)
+                        {
+                            CheckKeepsProjectAdministrator(conn, tx, caller, project, user);
+                        }
+
+                        using (var cmd = conn.CreateCommand())
+                        {
+                            cmd.Transaction = tx;
+                            cmd.CommandText = "UPDATE project_permissions SET level = $level WHERE id = $id";
+                            cmd.Parameters.AddWithValue("$level", (int)wanted);
+                            cmd.Parameters.AddWithValue("$id", existing.Id);
+                            cmd.ExecuteNonQuery();
+                        }
+                    }
+
+                    var row = FindPermission(conn, tx, projectId, user.Id);
+                    BeforeCommit?.Invoke();
+                    tx.Commit();
+                    return row;
+                }
+            });
+        }
+
+        private static StickyUser FindUserOrThrow(SqliteConnection conn, string userName, SqliteTransaction tx)
+        {
+            if (string.IsNullOrEmpty(userName))
+            {
+                throw new StickyPiException(StickyUserErrorIds.ValueRequired, StickyErrorKind.InvalidArgument, "UserName is required.", "UserName");
+            }
+
+            return FindUser(conn, tx, userName) ??
+                throw new StickyPiException(StickyUserErrorIds.UserNotFound, StickyErrorKind.NotFound, "No user '" + userName + "'.", userName);
+        }
+
+        /// <summary>
+        /// The project, when the caller may perform <paramref name="operation"/> on it: <c>ProjectNotFound</c> when it
+        /// does not exist or the caller cannot see it (no level), <c>PermissionDenied</c> when its level is too low.
+        /// </summary>
+        private static StickyProject RequireProjectAccess(SqliteConnection conn, SqliteTransaction tx, CallerIdentity caller, long projectId, ApiOperation operation)
+        {
+            var project = LoadProject(conn, tx, projectId);
+            var held = project == null ? ProjectLevel.None : GetProjectLevel(conn, tx, caller, projectId);
+            if (project == null || !AccessPolicy.QualifiesForProject(caller, held, ApiOperation.GetProjects))
+            {
+                throw new StickyPiException(StickyUserErrorIds.ProjectNotFound, StickyErrorKind.NotFound,
+                    "No project with id " + projectId.ToString(CultureInfo.InvariantCulture) + (project == null ? "." : " that '" + caller + "' may see."), projectId);
+            }
+
+            AccessPolicy.RequireProject(caller, held, operation, project);
+            return project;
+        }
+
+        private static void CheckKeepsProjectAdministrator(SqliteConnection conn, SqliteTransaction tx, CallerIdentity caller, StickyProject project, StickyUser user)
+        {
+            if (AccessPolicy.MayRemoveLastProjectAdministrator(caller))
+            {
+                return;
+            }
+
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "SELECT COUNT(*) FROM project_permissions WHERE parent_project_id = $p AND level >= 3 AND parent_user_id != $u";
+                cmd.Parameters.AddWithValue("$p", project.Id);
+                cmd.Parameters.AddWithValue("$u", user.Id);
+                if (Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+                {
+                    throw new StickyPiException(StickyUserErrorIds.LastProjectAdministrator, StickyErrorKind.Conflict,
+                        "'" + user.UserName + "' is the last user with level Admin on project " + project +
+                        "; grant Admin to someone else first (or ask a global administrator).", user.UserName);
+                }
+            }
+        }
+
+        private sealed class QualifiedProject
+        {
+            public StickyProject Project;
+            public ProjectLevel Held;
+        }
+
+        /// <summary>Projects matching the filters, with the caller's level, kept when the caller qualifies for the operation.</summary>
+        private static List<QualifiedProject> QualifyingProjects(SqliteConnection conn, SqliteTransaction tx, CallerIdentity caller,
+            IEnumerable<StickyProjectFilter> filters, ApiOperation operation)
+        {
+            var list = filters?.Where(f => f != null).ToList() ?? new List<StickyProjectFilter>();
+            if (filters != null && list.Count == 0 && filters.Any())
+            {
+                list.Add(StickyProjectFilter.All);
+            }
+
+            var result = new List<QualifiedProject>();
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                var where = new StringBuilder();
+                for (int n = 0; n < list.Count; n++)
+                {
+                    var f = list[n];
+                    var terms = new List<string>();
+                    if (f.Id != null)
+                    {
+                        terms.Add("p.id = $id" + n);
+                        cmd.Parameters.AddWithValue("$id" + n, f.Id.Value);
+                    }
+
+                    AddLike(cmd, terms, "p.name", "$name" + n, f.NameLike);
+                    AddLike(cmd, terms, "p.description", "$desc" + n, f.DescriptionLike);
+                    AddLike(cmd, terms, "p.notes", "$notes" + n, f.NotesLike);
+                    where.Append(n == 0 ? " WHERE (" : " OR (").Append(terms.Count == 0 ? "1" : string.Join(" AND ", terms)).Append(')');
+                }
+
+                cmd.CommandText = "SELECT " + ProjectColumns + ", pp.level AS caller_level FROM projects AS p " +
+                    "LEFT JOIN project_permissions AS pp ON pp.parent_project_id = p.id AND pp.parent_user_id = $caller" +
+                    where + " ORDER BY p.id";
+                cmd.Parameters.AddWithValue("$caller", SqliteRows.DbValue(caller.Id));
+                using (var reader = cmd.ExecuteReader())
+                {
+                    var r = new RowReader(reader);
+                    while (r.Read())
+                    {
+                        var held = caller.Id == null ? ProjectLevel.Admin : (ProjectLevel)(SqliteRows.Int64OrNull(r, "caller_level") ?? 0);
+                        if (AccessPolicy.QualifiesForProject(caller, held, operation))
+                        {
+                            result.Add(new QualifiedProject { Project = ReadProject(r), Held = held });
+                        }
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        private static void AddLike(SqliteCommand cmd, List<string> terms, string column, string parameter, string pattern)
+        {
+            if (pattern != null)
+            {
+                terms.Add(column + " LIKE " + parameter + " ESCAPE '\\'");
+                cmd.Parameters.AddWithValue(parameter, pattern);
+            }
+        }
+
+        private static StickyProject LoadProject(SqliteConnection conn, SqliteTransaction tx, long projectId)
+        {
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "SELECT " + ProjectColumns + " FROM projects AS p WHERE p.id = $id";
+                cmd.Parameters.AddWithValue("$id", projectId);
+                using (var reader = cmd.ExecuteReader())
+                {
+                    var r = new RowReader(reader);
+                    return r.Read() ? ReadProject(r) : null;
+                }
+            }
+        }
+
+        private static StickyProject ReadProject(RowReader r) => new StickyProject
+        {
+            Id = SqliteRows.Int64OrNull(r, "id") ?? 0,
+            Name = SqliteRows.StringOrNull(r, "name"),
+            Description = SqliteRows.StringOrNull(r, "description"),
+            Notes = SqliteRows.StringOrNull(r, "notes"),
+            DateTimeCreated = SqliteRows.DateTimeValue(r, "datetime_created"),
+            ApiVersion = SqliteRows.StringOrNull(r, "api_version"),
+            ApiUserId = SqliteRows.Int64OrNull(r, "api_user_id"),
+        };
+
+        /// <summary>
+        /// Upstream's raw SQLite DDL of a project's series table (spec §2.11). The name comes from the integer id only.
+        /// A table of that name can only be a leftover of a deleted project whose id SQLite reused: it is dropped first.
+        /// </summary>
+        internal static string SeriesTableDdl(long projectId) =>
+            "CREATE TABLE " + StickyProjectNames.SeriesTable(projectId) +
+            " (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, device CHAR(8) NOT NULL, start_datetime DATETIME NOT NULL, " +
+            "end_datetime DATETIME NOT NULL, UNIQUE(device, start_datetime, end_datetime))";
+
+        private static void CreateSeriesTable(SqliteConnection conn, SqliteTransaction tx, long projectId)
+        {
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "DROP TABLE IF EXISTS " + StickyProjectNames.SeriesTable(projectId) + "; " + SeriesTableDdl(projectId);
+                cmd.ExecuteNonQuery();
+            }
+        }
+
+        private static void DropProject(SqliteConnection conn, SqliteTransaction tx, long projectId)
+        {
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "DROP TABLE IF EXISTS " + StickyProjectNames.SeriesTable(projectId) + "; DELETE FROM projects WHERE id = $id";
+                cmd.Parameters.AddWithValue("$id", projectId);
+                cmd.ExecuteNonQuery();
+            }
+        }
+
+        private static void InsertPermission(SqliteConnection conn, SqliteTransaction tx, CallerIdentity caller, long projectId, long userId, ProjectLevel level)
+        {
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText =
+                    "INSERT INTO project_permissions (datetime_created, api_version, api_user_id, parent_project_id, parent_user_id, level) " +
+                    "VALUES ($created, $apiVersion, $apiUser, $p, $u, $level)";
+                cmd.Parameters.AddWithValue("$created", StickyTime.ToDatabase(Now()));
+                cmd.Parameters.AddWithValue("$apiVersion", ApiVersion);
+                cmd.Parameters.AddWithValue("$apiUser", SqliteRows.DbValue(caller.Id));
+                cmd.Parameters.AddWithValue("$p", projectId);
+                cmd.Parameters.AddWithValue("$u", userId);
+                cmd.Parameters.AddWithValue("$level", (int)level);
+                cmd.ExecuteNonQuery();
+            }
+        }
+
+        private static ProjectPermission FindPermission(SqliteConnection conn, SqliteTransaction tx, long projectId, long userId) =>
+            ReadPermissions(conn, tx, " WHERE pp.parent_project_id = $p AND pp.parent_user_id = $u", cmd =>
+            {
+                cmd.Parameters.AddWithValue("$p", projectId);
+                cmd.Parameters.AddWithValue("$u", userId);
+            }).FirstOrDefault();
+
+        private static List<ProjectPermission> ReadPermissions(SqliteConnection conn, SqliteTransaction tx, string where, Action<SqliteCommand> bind)
+        {
+            var rows = new List<ProjectPermission>();
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = PermissionSelect + where + " ORDER BY pp.parent_project_id, u.username";
+                bind?.Invoke(cmd);
+                using (var reader = cmd.ExecuteReader())
+                {
+                    var r = new RowReader(reader);
+                    while (r.Read())
+                    {
+                        rows.Add(new ProjectPermission
+                        {
+                            Id = SqliteRows.Int64OrNull(r, "id") ?? 0,
+                            ProjectId = SqliteRows.Int64OrNull(r, "project_id") ?? 0,
+                            ProjectName = SqliteRows.StringOrNull(r, "project_name"),
+                            UserId = SqliteRows.Int64OrNull(r, "user_id") ?? 0,
+                            UserName = SqliteRows.StringOrNull(r, "username"),
+                            Level = (ProjectLevel)(SqliteRows.Int64OrNull(r, "level") ?? 0),
+                            DateTimeCreated = SqliteRows.DateTimeValue(r, "datetime_created"),
+                            ApiVersion = SqliteRows.StringOrNull(r, "api_version"),
+                            ApiUserId = SqliteRows.Int64OrNull(r, "api_user_id"),
+                        });
+                    }
+                }
+            }
+
+            return rows;
+        }
+    }
+}
