@@ -1,0 +1,262 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using StickyPi.Core.Access;
+using StickyPi.Core.Model;
+
+namespace StickyPi.Core.Local
+{
+    /// <summary>ITC labels of tiled tuboids (spec §3.5) and the tuboids ⟕ labels join (spec §3.9).</summary>
+    public sealed partial class LocalStickyStore
+    {
+        private const string LabelColumns =
+            "l.id AS l_id, l.parent_tuboid_id AS l_parent_tuboid_id, l.algo_name AS l_algo_name, l.algo_version AS l_algo_version, " +
+            "l.label AS l_label, l.pattern AS l_pattern, l.type AS l_type, l.\"order\" AS l_order, l.family AS l_family, " +
+            "l.genus AS l_genus, l.species AS l_species, l.datetime_created AS l_datetime_created, l.api_version AS l_api_version, " +
+            "l.api_user_id AS l_api_user_id";
+
+        /// <summary>
+        /// Stores ITC labels (upstream <c>put_itc_labels</c>, spec §3.5), each in its own transaction as upstream (earlier
+        /// ones stay when a later one fails), one result per item: stored (row with its id), or failed with
+        /// <c>TuboidNotFound</c>, <c>DuplicateItcLabel</c> (same tuboid, algo_name and algo_version) or
+        /// <c>InvalidItcLabel</c>. <c>api_user_id</c> is the caller.
+        /// </summary>
+        public IReadOnlyList<ItcLabelResult> PutItcLabels(CallerIdentity caller, IEnumerable<ItcLabelSubmission> labels)
+        {
+            AccessPolicy.Require(caller, ApiOperation.PutItcLabels);
+            if (labels == null)
+            {
+                throw new ArgumentNullException(nameof(labels));
+            }
+
+            var list = labels.ToList();
+            if (list.Any(l => l == null))
+            {
+                throw new ArgumentException("The batch contains a null entry.", nameof(labels));
+            }
+
+            var results = new List<ItcLabelResult>(list.Count);
+            foreach (var item in list)
+            {
+                try
+                {
+                    item.Validate();
+                    results.Add(new ItcLabelResult { Submission = item, Label = Guard(() => PutOneLabel(caller, item)) });
+                }
+                catch (StickyPiException e) when (e.ErrorId == TuboidErrorIds.TuboidNotFound || e.ErrorId == TuboidErrorIds.DuplicateItcLabel ||
+                                                  e.ErrorId == TuboidErrorIds.InvalidItcLabel)
+                {
+                    results.Add(new ItcLabelResult { Submission = item, Error = e });
+                }
+            }
+
+            return results;
+        }
+
+        /// <summary>
+        /// Every label of the tuboids with these ids (upstream <c>_get_itc_labels</c>). Unknown ids contribute nothing;
+        /// when none matches the result is empty (upstream returns every label of the store, spec §8 #9).
+        /// Sorted by tuboid id, then label id.
+        /// </summary>
+        public IReadOnlyList<ItcLabel> GetItcLabels(CallerIdentity caller, IEnumerable<string> tuboidIds)
+        {
+            AccessPolicy.Require(caller, ApiOperation.GetItcLabels);
+            if (tuboidIds == null)
+            {
+                throw new ArgumentNullException(nameof(tuboidIds));
+            }
+
+            var ids = tuboidIds.Where(i => !string.IsNullOrEmpty(i)).Distinct(StringComparer.Ordinal).ToList();
+            if (ids.Count == 0)
+            {
+                return new ItcLabel[0];
+            }
+
+            return Guard(() =>
+            {
+                var result = new List<ItcLabel>();
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: true))
+                {
+                    foreach (var chunk in SqliteRows.Chunk(ids, SqliteRows.ChunkSize))
+                    {
+                        using (var cmd = conn.CreateCommand())
+                        {
+                            cmd.Transaction = tx;
+                            var sb = new StringBuilder("SELECT t.tuboid_id AS t_tuboid_id, " + LabelColumns +
+                                                       " FROM tiled_tuboids AS t CROSS JOIN itc_labels AS l WHERE t.tuboid_id IN (");
+                            for (int n = 0; n < chunk.Count; n++)
+                            {
+                                sb.Append(n == 0 ? "$i" : ", $i").Append(n);
+                                cmd.Parameters.AddWithValue("$i" + n, chunk[n]);
+                            }
+
+                            cmd.CommandText = sb.Append(") AND l.parent_tuboid_id = t.id").ToString();
+                            using (var reader = cmd.ExecuteReader())
+                            {
+                                var r = new RowReader(reader);
+                                while (r.Read())
+                                {
+                                    result.Add(ReadLabel(r));
+                                }
+                            }
+                        }
+                    }
+
+                    tx.Commit();
+                }
+
+                return (IReadOnlyList<ItcLabel>)result
+                    .OrderBy(l => l.TuboidId, StringComparer.Ordinal).ThenBy(l => l.Id).ToList();
+            });
+        }
+
+        /// <summary>
+        /// Tuboids matching the query left-joined with their ITC labels (spec §3.9
+        /// <c>get_tiled_tuboid_series_itc_labels</c>): one row per tuboid and label, a tuboid without label once with a
+        /// null <see cref="LabelledTiledTuboid.ItcLabel"/>. Unlike upstream the tuboid's own id is kept (spec §8 #22).
+        /// </summary>
+        public IReadOnlyList<LabelledTiledTuboid> GetTiledTuboidSeriesWithItcLabels(CallerIdentity caller, TuboidQuery query, bool includeFiles = false)
+        {
+            AccessPolicy.Require(caller, ApiOperation.GetTiledTuboids);
+            AccessPolicy.Require(caller, ApiOperation.GetItcLabels);
+            if (query == null)
+            {
+                throw new ArgumentNullException(nameof(query));
+            }
+
+            return Guard(() =>
+            {
+                var result = new List<LabelledTiledTuboid>();
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: true))
+                {
+                    ForEachMatchingSeries(conn, tx, query,
+                        "SELECT " + SeriesColumns + ", " + TuboidColumns + ", " + LabelColumns +
+                        " FROM tuboid_series AS s CROSS JOIN tiled_tuboids AS t LEFT JOIN itc_labels AS l ON l.parent_tuboid_id = t.id",
+                        "AND t.parent_series_id = s.id",
+                        "ORDER BY s.start_datetime, s.id, t.id_in_series, t.id, l.id",
+                        r =>
+                        {
+                            var t = ReadTuboid(r, new LabelledTiledTuboid(), includeFiles);
+                            if (SqliteRows.Int64OrNull(r, "l_id") != null)
+                            {
+                                t.ItcLabel = ReadLabel(r);
+                            }
+
+                            result.Add(t);
+                        });
+                    tx.Commit();
+                }
+
+                return (IReadOnlyList<LabelledTiledTuboid>)result;
+            });
+        }
+
+        private ItcLabel PutOneLabel(CallerIdentity caller, ItcLabelSubmission item)
+        {
+            using (var conn = OpenConnection())
+            using (var tx = conn.BeginTransaction(deferred: false))
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "SELECT id FROM tiled_tuboids WHERE tuboid_id = $t";
+                cmd.Parameters.AddWithValue("$t", item.TuboidId);
+                var found = cmd.ExecuteScalar();
+                if (found == null || found is DBNull)
+                {
+                    throw new StickyPiException(TuboidErrorIds.TuboidNotFound, StickyErrorKind.NotFound,
+                        "ITC label " + item + ": no stored tuboid " + item.TuboidId + ".", item.TuboidId);
+                }
+
+                long parent = Convert.ToInt64(found, CultureInfo.InvariantCulture);
+                cmd.Parameters.Clear();
+                cmd.CommandText = "SELECT 1 FROM itc_labels WHERE parent_tuboid_id = $p AND algo_name = $n AND algo_version = $v";
+                cmd.Parameters.AddWithValue("$p", parent);
+                cmd.Parameters.AddWithValue("$n", item.AlgoName);
+                cmd.Parameters.AddWithValue("$v", item.AlgoVersion);
+                if (cmd.ExecuteScalar() != null)
+                {
+                    throw DuplicateLabel(item);
+                }
+
+                var created = Now();
+                cmd.Parameters.Clear();
+                cmd.CommandText =
+                    "INSERT INTO itc_labels (datetime_created, api_version, api_user_id, parent_tuboid_id, algo_name, algo_version, label, " +
+                    "pattern, type, \"order\", family, genus, species) VALUES ($created, $apiVersion, $apiUser, $p, $n, $v, $label, $pattern, " +
+                    "$type, $order, $family, $genus, $species); SELECT last_insert_rowid();";
+                cmd.Parameters.AddWithValue("$created", StickyTime.ToDatabase(created));
+                cmd.Parameters.AddWithValue("$apiVersion", ApiVersion);
+                cmd.Parameters.AddWithValue("$apiUser", SqliteRows.DbValue(caller.Id));
+                cmd.Parameters.AddWithValue("$p", parent);
+                cmd.Parameters.AddWithValue("$n", item.AlgoName);
+                cmd.Parameters.AddWithValue("$v", item.AlgoVersion);
+                cmd.Parameters.AddWithValue("$label", item.Label);
+                cmd.Parameters.AddWithValue("$pattern", item.Pattern);
+                cmd.Parameters.AddWithValue("$type", item.Type);
+                cmd.Parameters.AddWithValue("$order", SqliteRows.DbValue(item.Order));
+                cmd.Parameters.AddWithValue("$family", SqliteRows.DbValue(item.Family));
+                cmd.Parameters.AddWithValue("$genus", SqliteRows.DbValue(item.Genus));
+                cmd.Parameters.AddWithValue("$species", SqliteRows.DbValue(item.Species));
+                long id;
+                try
+                {
+                    id = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+                }
+                catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
+                {
+                    throw DuplicateLabel(item, e);
+                }
+
+                BeforeCommit?.Invoke();
+                tx.Commit();
+                return new ItcLabel
+                {
+                    Id = id,
+                    ParentTuboidId = parent,
+                    TuboidId = item.TuboidId,
+                    AlgoName = item.AlgoName,
+                    AlgoVersion = item.AlgoVersion,
+                    Label = item.Label,
+                    Pattern = item.Pattern,
+                    Type = item.Type,
+                    Order = item.Order,
+                    Family = item.Family,
+                    Genus = item.Genus,
+                    Species = item.Species,
+                    DateTimeCreated = created,
+                    ApiVersion = ApiVersion,
+                    ApiUserId = caller.Id,
+                };
+            }
+        }
+
+        private static StickyPiException DuplicateLabel(ItcLabelSubmission item, Exception inner = null) =>
+            new StickyPiException(TuboidErrorIds.DuplicateItcLabel, StickyErrorKind.Conflict,
+                "ITC label " + item + ": tuboid " + item.TuboidId + " already has a label of " + item.AlgoName + " " + item.AlgoVersion + ".",
+                item.TuboidId, inner);
+
+        private static ItcLabel ReadLabel(RowReader r) => new ItcLabel
+        {
+            Id = SqliteRows.Int64OrNull(r, "l_id"),
+            ParentTuboidId = SqliteRows.Int64OrNull(r, "l_parent_tuboid_id") ?? 0,
+            TuboidId = SqliteRows.StringOrNull(r, "t_tuboid_id"),
+            AlgoName = SqliteRows.StringOrNull(r, "l_algo_name"),
+            AlgoVersion = SqliteRows.StringOrNull(r, "l_algo_version"),
+            Label = (int)(SqliteRows.Int64OrNull(r, "l_label") ?? 0),
+            Pattern = SqliteRows.StringOrNull(r, "l_pattern"),
+            Type = SqliteRows.StringOrNull(r, "l_type"),
+            Order = SqliteRows.StringOrNull(r, "l_order"),
+            Family = SqliteRows.StringOrNull(r, "l_family"),
+            Genus = SqliteRows.StringOrNull(r, "l_genus"),
+            Species = SqliteRows.StringOrNull(r, "l_species"),
+            DateTimeCreated = SqliteRows.DateTimeValue(r, "l_datetime_created"),
+            ApiVersion = SqliteRows.StringOrNull(r, "l_api_version"),
+            ApiUserId = SqliteRows.Int64OrNull(r, "l_api_user_id"),
+        };
+    }
+}
