@@ -1,0 +1,598 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using StickyPi.Core.Access;
+using StickyPi.Core.Model;
+
+namespace StickyPi.Core.Local
+{
+    /// <summary>
+    /// Project series rows and user columns (spec §2.11, §3.7): <c>get/put/delete_project_series</c>,
+    /// <c>put/delete_project_columns</c>. Each call works on one project in one transaction; the caller's level on
+    /// the project is checked inside that transaction. Deliberate differences from upstream: no SQL is built from
+    /// input (names validated and quoted, types whitelisted, values bound; spec §8 #2); writes return the row they wrote
+    /// found by id (§8 #12) and deletes return the deleted row (§8 #8).
+    /// </summary>
+    public sealed partial class LocalStickyStore
+    {
+        private const int SqliteConstraintUnique = 2067;
+        private const int SqliteConstraintPrimaryKey = 1555;
+
+        /// <summary>Every row of the project's series table with every column (level ≥ 1 or global admin), ordered by id.</summary>
+        public IReadOnlyList<ProjectSeriesRow> GetProjectSeries(CallerIdentity caller, long projectId)
+        {
+            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.GetProjectSeries);
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: true))
+                {
+                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.GetProjectSeries);
+                    var rows = new List<ProjectSeriesRow>();
+                    using (var cmd = conn.CreateCommand())
+                    {
+                        cmd.Transaction = tx;
+                        cmd.CommandText = "SELECT * FROM " + ProjectSeriesSql.QuotedTable(projectId) + " ORDER BY id";
+                        using (var reader = cmd.ExecuteReader())
+                        {
+                            while (reader.Read())
+                            {
+                                rows.Add(ProjectSeriesSql.ReadRow(reader, columns, projectId));
+                            }
+                        }
+                    }
+
+                    tx.Commit();
+                    return (IReadOnlyList<ProjectSeriesRow>)rows;
+                }
+            });
+        }
+
+        /// <summary>The columns of the project's series table, built-in ones first (level ≥ 1 or global admin).</summary>
+        public IReadOnlyList<ProjectColumn> GetProjectColumns(CallerIdentity caller, long projectId)
+        {
+            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.GetProjectSeries);
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: true))
+                {
+                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.GetProjectSeries);
+                    tx.Commit();
+                    return (IReadOnlyList<ProjectColumn>)columns.Select(c => ToProjectColumn(projectId, c, null)).ToList();
+                }
+            });
+        }
+
+        /// <summary>
+        /// Adds a series row (level ≥ 2 or global admin). <paramref name="values"/> holds user columns by name
+        /// (case-insensitive), converted per declared type; an unknown name is refused (<c>UnknownProjectColumn</c>).
+        /// The same (device, start, end) twice is <c>DuplicateProjectSeries</c>. Returns the stored row.
+        /// </summary>
+        public ProjectSeriesRow AddProjectSeries(CallerIdentity caller, long projectId, string device, DateTime start, DateTime end,
+            IDictionary<string, object> values = null)
+        {
+            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.PutProjectSeries);
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: false))
+                {
+                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.PutProjectSeries);
+                    var assignments = new List<KeyValuePair<SeriesColumn, object>>
+                    {
+                        Assign(columns, ProjectSeriesSql.DeviceColumn, ProjectSeriesSql.CheckDevice(device)),
+                        Assign(columns, ProjectSeriesSql.StartColumn, ProjectSeriesSql.DatabaseTime(start)),
+                        Assign(columns, ProjectSeriesSql.EndColumn, ProjectSeriesSql.DatabaseTime(end)),
+                    };
+                    CheckWindow(StickyTime.Normalize(start), StickyTime.Normalize(end));
+                    foreach (var pair in values ?? new Dictionary<string, object>())
+                    {
+                        var column = UserColumn(columns, projectId, pair.Key);
+                        if (assignments.Any(a => a.Key == column))
+                        {
+                            throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeriesValue, StickyErrorKind.InvalidArgument,
+                                "Column '" + column.Name + "' is given twice.", pair.Key);
+                        }
+
+                        assignments.Add(new KeyValuePair<SeriesColumn, object>(column, ProjectSeriesSql.ToDatabase(column, pair.Value)));
+                    }
+
+                    long id;
+                    using (var cmd = conn.CreateCommand())
+                    {
+                        cmd.Transaction = tx;
+                        var names = new StringBuilder();
+                        var parameters = new StringBuilder();
+                        for (int i = 0; i < assignments.Count; i++)
+                        {
+                            names.Append(i == 0 ? string.Empty : ", ").Append(assignments[i].Key.Quoted);
+                            parameters.Append(i == 0 ? "$v" : ", $v").Append(i.ToString(CultureInfo.InvariantCulture));
+                            cmd.Parameters.AddWithValue("$v" + i.ToString(CultureInfo.InvariantCulture), assignments[i].Value);
+                        }
+
+                        cmd.CommandText = "INSERT INTO " + ProjectSeriesSql.QuotedTable(projectId) + " (" + names + ") VALUES (" + parameters +
+                            "); SELECT last_insert_rowid();";
+                        id = Convert.ToInt64(RunSeriesWrite(cmd, projectId, device, start, end, scalar: true), CultureInfo.InvariantCulture);
+                    }
+
+                    var row = ReadSeriesRow(conn, tx, columns, projectId, id);
+                    BeforeCommit?.Invoke();
+                    tx.Commit();
+                    return row;
+                }
+            });
+        }
+
+        /// <summary>
+        /// Changes columns of an existing row (level ≥ 2 or global admin): user columns and also <c>device</c>,
+        /// <c>start_datetime</c>, <c>end_datetime</c> by name. <c>ProjectSeriesNotFound</c> when row <paramref name="id"/>
+        /// does not exist. Returns the row after the change (found by id, spec §8 #12).
+        /// </summary>
+        public ProjectSeriesRow SetProjectSeries(CallerIdentity caller, long projectId, long id, IDictionary<string, object> values)
+        {
+            RequireCaller(caller);
+            if (values == null)
+            {
+                throw new ArgumentNullException(nameof(values));
+            }
+
+            AccessPolicy.Require(caller, ApiOperation.PutProjectSeries);
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: false))
+                {
+                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.PutProjectSeries);
+                    foreach (var key in values.Keys)
+                    {
+                        var named = ProjectSeriesSql.Find(columns, key);
+                        if (named == null || string.Equals(named.Name, ProjectSeriesSql.IdColumn, StringComparison.OrdinalIgnoreCase))
+                        {
+                            throw UnknownColumn(columns, projectId, key);
+                        }
+                    }
+
+                    var current = ReadSeriesRow(conn, tx, columns, projectId, id);
+                    var assignments = new List<KeyValuePair<SeriesColumn, object>>();
+                    string device = current.Device;
+                    DateTime start = current.StartDateTime, end = current.EndDateTime;
+                    foreach (var pair in values)
+                    {
+                        var column = ProjectSeriesSql.Find(columns, pair.Key);
+                        if (column == null || string.Equals(column.Name, ProjectSeriesSql.IdColumn, StringComparison.OrdinalIgnoreCase))
+                        {
+                            throw UnknownColumn(columns, projectId, pair.Key);
+                        }
+
+                        if (assignments.Any(a => a.Key == column))
+                        {
+                            throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeriesValue, StickyErrorKind.InvalidArgument,
+                                "Column '" + column.Name + "' is given twice.", pair.Key);
+                        }
+
+                        object value;
+                        switch (column.Name.ToLowerInvariant())
+                        {
+                            case ProjectSeriesSql.DeviceColumn:
+                                device = ProjectSeriesSql.CheckDevice(pair.Value);
+                                value = device;
+                                break;
+                            case ProjectSeriesSql.StartColumn:
+                                start = ProjectSeriesSql.ToTime(column.Name, RequireValue(column, pair.Value));
+                                value = ProjectSeriesSql.DatabaseTime(start);
+                                break;
+                            case ProjectSeriesSql.EndColumn:
+                                end = ProjectSeriesSql.ToTime(column.Name, RequireValue(column, pair.Value));
+                                value = ProjectSeriesSql.DatabaseTime(end);
+                                break;
+                            default:
+                                value = ProjectSeriesSql.ToDatabase(column, pair.Value);
+                                break;
+                        }
+
+                        assignments.Add(new KeyValuePair<SeriesColumn, object>(column, value));
+                    }
+
+                    CheckWindow(start, end);
+                    if (assignments.Count > 0)
+                    {
+                        using (var cmd = conn.CreateCommand())
+                        {
+                            cmd.Transaction = tx;
+                            var set = new StringBuilder();
+                            for (int i = 0; i < assignments.Count; i++)
+                            {
+                                string p = "$v" + i.ToString(CultureInfo.InvariantCulture);
+                                set.Append(i == 0 ? string.Empty : ", ").Append(assignments[i].Key.Quoted).Append(" = ").Append(p);
+                                cmd.Parameters.AddWithValue(p, assignments[i].Value);
+                            }
+
+                            cmd.CommandText = "UPDATE " + ProjectSeriesSql.QuotedTable(projectId) + " SET " + set + " WHERE id = $id";
+                            cmd.Parameters.AddWithValue("$id", id);
+                            RunSeriesWrite(cmd, projectId, device, start, end, scalar: false);
+                        }
+                    }
+
+                    var row = ReadSeriesRow(conn, tx, columns, projectId, id);
+                    BeforeCommit?.Invoke();
+                    tx.Commit();
+                    return row;
+                }
+            });
+        }
+
+        /// <summary>
+        /// Deletes row <paramref name="id"/> (level 3 or global admin) and returns it, as it was (upstream returns the
+        /// table's first row instead, spec §8 #8). <c>ProjectSeriesNotFound</c> when there is no such row.
+        /// </summary>
+        public ProjectSeriesRow DeleteProjectSeries(CallerIdentity caller, long projectId, long id)
+        {
+            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.DeleteProjectSeries);
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: false))
+                {
+                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.DeleteProjectSeries);
+                    var row = ReadSeriesRow(conn, tx, columns, projectId, id);
+                    using (var cmd = conn.CreateCommand())
+                    {
+                        cmd.Transaction = tx;
+                        cmd.CommandText = "DELETE FROM " + ProjectSeriesSql.QuotedTable(projectId) + " WHERE id = $id";
+                        cmd.Parameters.AddWithValue("$id", id);
+                        cmd.ExecuteNonQuery();
+                    }
+
+                    BeforeCommit?.Invoke();
+                    tx.Commit();
+                    return row;
+                }
+            });
+        }
+
+        /// <summary>
+        /// Adds a user column (level ≥ 2 or global admin). The name must match <c>^[A-Za-z_][A-Za-z0-9_]{0,63}$</c>, must
+        /// not be a built-in column or <c>project_id</c>, and must be new (case-insensitive). Existing rows get NULL.
+        /// </summary>
+        public ProjectColumn AddProjectColumn(CallerIdentity caller, long projectId, string name, ProjectColumnType type)
+        {
+            RequireCaller(caller);
+            if (type == null)
+            {
+                throw new ArgumentNullException(nameof(type));
+            }
+
+            AccessPolicy.Require(caller, ApiOperation.PutProjectColumns);
+            ProjectSeriesSql.CheckNewColumnName(name);
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: false))
+                {
+                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.PutProjectColumns);
+                    var existing = ProjectSeriesSql.Find(columns, name);
+                    if (existing != null)
+                    {
+                        throw new StickyPiException(ProjectSeriesErrorIds.DuplicateProjectColumn, StickyErrorKind.Conflict,
+                            "Project " + projectId + " already has a column '" + existing.Name + "' (" + existing.DeclaredType + ").", name);
+                    }
+
+                    RunColumnDdl(conn, tx, projectId, name, "ALTER TABLE " + ProjectSeriesSql.QuotedTable(projectId) + " ADD COLUMN " +
+                        ProjectSeriesSql.Quote(name) + " " + type.SqlType);
+                    var added = ProjectSeriesSql.Find(ProjectSeriesSql.ReadColumns(conn, tx, projectId), name);
+                    BeforeCommit?.Invoke();
+                    tx.Commit();
+                    return ToProjectColumn(projectId, added, null);
+                }
+            });
+        }
+
+        /// <summary>
+        /// Renames a user column (level ≥ 2 or global admin). <c>ProjectColumnNotFound</c> when the old name is not a
+        /// column; built-in columns cannot be renamed; the new name follows the rules of <see cref="AddProjectColumn"/>.
+        /// </summary>
+        public ProjectColumn RenameProjectColumn(CallerIdentity caller, long projectId, string oldName, string newName)
+        {
+            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.PutProjectColumns);
+            if (ProjectSeriesSql.IsBuiltIn(oldName))
+            {
+                throw Reserved(oldName, "renamed");
+            }
+
+            ProjectSeriesSql.CheckNewColumnName(newName);
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: false))
+                {
+                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.PutProjectColumns);
+                    var column = ExistingUserColumn(columns, projectId, oldName);
+                    var clash = ProjectSeriesSql.Find(columns, newName);
+                    if (clash != null && clash != column)
+                    {
+                        throw new StickyPiException(ProjectSeriesErrorIds.DuplicateProjectColumn, StickyErrorKind.Conflict,
+                            "Project " + projectId + " already has a column '" + clash.Name + "'.", newName);
+                    }
+
+                    if (!string.Equals(column.Name, newName, StringComparison.Ordinal))
+                    {
+                        RunColumnDdl(conn, tx, projectId, column.Name, "ALTER TABLE " + ProjectSeriesSql.QuotedTable(projectId) + " RENAME COLUMN " +
+                            column.Quoted + " TO " + ProjectSeriesSql.Quote(newName));
+                    }
+
+                    var renamed = ProjectSeriesSql.Find(ProjectSeriesSql.ReadColumns(conn, tx, projectId), newName);
+                    BeforeCommit?.Invoke();
+                    tx.Commit();
+                    return ToProjectColumn(projectId, renamed, column.Name);
+                }
+            });
+        }
+
+        /// <summary>
+        /// Drops a user column and its values (level 3 or global admin); built-in columns are refused (upstream lets them
+        /// go). A column an index depends on cannot be dropped (<c>ProjectColumnInUse</c>). Returns the dropped column.
+        /// </summary>
+        public ProjectColumn RemoveProjectColumn(CallerIdentity caller, long projectId, string name)
+        {
+            RequireCaller(caller);
+            AccessPolicy.Require(caller, ApiOperation.DeleteProjectColumns);
+            if (ProjectSeriesSql.IsBuiltIn(name))
+            {
+                throw Reserved(name, "removed");
+            }
+
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: false))
+                {
+                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.DeleteProjectColumns);
+                    var column = ExistingUserColumn(columns, projectId, name);
+                    RunColumnDdl(conn, tx, projectId, column.Name, "ALTER TABLE " + ProjectSeriesSql.QuotedTable(projectId) + " DROP COLUMN " + column.Quoted);
+                    BeforeCommit?.Invoke();
+                    tx.Commit();
+                    return ToProjectColumn(projectId, column, null);
+                }
+            });
+        }
+
+        /// <summary>
+        /// The id of the project with exactly this name among those the caller may read (level ≥ 1 or global admin).
+        /// <c>ProjectNotFound</c> when there is none, <c>AmbiguousProjectName</c> when there are several (upstream allows
+        /// the same name twice).
+        /// </summary>
+        public long ResolveSeriesProjectId(CallerIdentity caller, string projectName)
+        {
+            RequireCaller(caller);
+            if (projectName == null)
+            {
+                throw new ArgumentNullException(nameof(projectName));
+            }
+
+            AccessPolicy.Require(caller, ApiOperation.GetProjectSeries);
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: true))
+                {
+                    var ids = new List<long>();
+                    using (var cmd = conn.CreateCommand())
+                    {
+                        cmd.Transaction = tx;
+                        cmd.CommandText = "SELECT id FROM projects WHERE name = $name ORDER BY id";
+                        cmd.Parameters.AddWithValue("$name", projectName);
+                        using (var reader = cmd.ExecuteReader())
+                        {
+                            while (reader.Read())
+                            {
+                                ids.Add(reader.GetInt64(0));
+                            }
+                        }
+                    }
+
+                    var visible = ids.Where(id => AccessPolicy.QualifiesForProject(caller, GetProjectLevel(conn, tx, caller, id), ApiOperation.GetProjectSeries)).ToList();
+                    tx.Commit();
+                    if (visible.Count == 0)
+                    {
+                        throw new StickyPiException(ProjectSeriesErrorIds.ProjectNotFound, StickyErrorKind.NotFound,
+                            "No project named '" + projectName + "' that " + caller + " may read.", projectName);
+                    }
+
+                    if (visible.Count > 1)
+                    {
+                        throw new StickyPiException(ProjectSeriesErrorIds.AmbiguousProjectName, StickyErrorKind.InvalidArgument,
+                            "Several projects are named '" + projectName + "' (ids " + string.Join(", ", visible) + "); use the project id.", projectName);
+                    }
+
+                    return visible[0];
+                }
+            });
+        }
+
+        // ---------------------------------------------------------------- helpers (project series)
+
+        /// <summary>Project exists, the caller qualifies, the table exists: returns its columns.</summary>
+        private static List<SeriesColumn> SeriesAccess(SqliteConnection conn, SqliteTransaction tx, CallerIdentity caller, long projectId, ApiOperation operation)
+        {
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "SELECT 1 FROM projects WHERE id = $id";
+                cmd.Parameters.AddWithValue("$id", projectId);
+                bool exists = cmd.ExecuteScalar() != null;
+                var held = exists ? GetProjectLevel(conn, tx, caller, projectId) : ProjectLevel.None;
+
+                // A project the caller may not even read is reported as absent (as the projects cmdlets do), so
+                // project ids do not leak; a readable project with too low a level is PermissionDenied.
+                if (!exists || !AccessPolicy.QualifiesForProject(caller, held, ApiOperation.GetProjectSeries))
+                {
+                    throw new StickyPiException(ProjectSeriesErrorIds.ProjectNotFound, StickyErrorKind.NotFound,
+                        "No project with id " + projectId.ToString(CultureInfo.InvariantCulture) + (exists ? " that '" + caller + "' may see." : "."), projectId);
+                }
+
+                AccessPolicy.RequireProject(caller, held, operation, projectId);
+            }
+
+            var columns = ProjectSeriesSql.ReadColumns(conn, tx, projectId);
+            if (columns.Count == 0)
+            {
+                throw new StickyPiException(ProjectSeriesErrorIds.ProjectSeriesTableMissing, StickyErrorKind.InvalidData,
+                    "Project " + projectId + " has no series table " + ProjectSeriesSql.TableName(projectId) + ".", projectId);
+            }
+
+            return columns;
+        }
+
+        private static ProjectSeriesRow ReadSeriesRow(SqliteConnection conn, SqliteTransaction tx, List<SeriesColumn> columns, long projectId, long id)
+        {
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "SELECT * FROM " + ProjectSeriesSql.QuotedTable(projectId) + " WHERE id = $id";
+                cmd.Parameters.AddWithValue("$id", id);
+                using (var reader = cmd.ExecuteReader())
+                {
+                    if (!reader.Read())
+                    {
+                        throw new StickyPiException(ProjectSeriesErrorIds.ProjectSeriesNotFound, StickyErrorKind.NotFound,
+                            "Project " + projectId + " has no series row with id " + id + ".", id);
+                    }
+
+                    return ProjectSeriesSql.ReadRow(reader, columns, projectId);
+                }
+            }
+        }
+
+        private static KeyValuePair<SeriesColumn, object> Assign(List<SeriesColumn> columns, string builtIn, object value)
+        {
+            var column = ProjectSeriesSql.Find(columns, builtIn) ?? throw new StickyPiException(StickyErrorIds.StoreCorrupt, StickyErrorKind.InvalidData,
+                "A project series table lacks its " + builtIn + " column.", builtIn);
+            return new KeyValuePair<SeriesColumn, object>(column, value);
+        }
+
+        /// <summary>A user column named by a value key (built-in columns go through their own parameters).</summary>
+        private static SeriesColumn UserColumn(List<SeriesColumn> columns, long projectId, string key)
+        {
+            var column = ProjectSeriesSql.Find(columns, key);
+            if (column == null)
+            {
+                throw UnknownColumn(columns, projectId, key);
+            }
+
+            if (column.IsBuiltIn)
+            {
+                throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeriesValue, StickyErrorKind.InvalidArgument,
+                    "'" + column.Name + "' is a built-in column: give the device and window as parameters, not as a column value.", key);
+            }
+
+            return column;
+        }
+
+        private static SeriesColumn ExistingUserColumn(List<SeriesColumn> columns, long projectId, string name)
+        {
+            var column = ProjectSeriesSql.Find(columns, name);
+            if (column == null)
+            {
+                throw new StickyPiException(ProjectSeriesErrorIds.ProjectColumnNotFound, StickyErrorKind.NotFound,
+                    "Project " + projectId + " has no column '" + name + "'." + ColumnList(columns), name);
+            }
+
+            return column;
+        }
+
+        private static StickyPiException UnknownColumn(List<SeriesColumn> columns, long projectId, string key) =>
+            new StickyPiException(ProjectSeriesErrorIds.UnknownProjectColumn, StickyErrorKind.InvalidArgument,
+                "Project " + projectId + " has no column '" + key + "'; add it with Add-StickyProjectColumn first." + ColumnList(columns), key);
+
+        private static string ColumnList(List<SeriesColumn> columns)
+        {
+            var user = columns.Where(c => !c.IsBuiltIn).Select(c => c.Name).ToList();
+            return user.Count == 0 ? " It has no user columns." : " Its user columns: " + string.Join(", ", user) + ".";
+        }
+
+        private static StickyPiException Reserved(string name, string verb) =>
+            new StickyPiException(ProjectSeriesErrorIds.ReservedProjectColumn, StickyErrorKind.InvalidArgument,
+                "The built-in column '" + name + "' cannot be " + verb + ".", name);
+
+        private static object RequireValue(SeriesColumn column, object value)
+        {
+            if (value == null || value is DBNull)
+            {
+                throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeries, StickyErrorKind.InvalidArgument,
+                    "Column '" + column.Name + "' cannot be empty.", column.Name);
+            }
+
+            return value;
+        }
+
+        private static void CheckWindow(DateTime start, DateTime end)
+        {
+            if (end < start)
+            {
+                throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeries, StickyErrorKind.InvalidArgument,
+                    string.Format(CultureInfo.InvariantCulture, "The series ends ({0:yyyy-MM-dd HH:mm:ss}) before it starts ({1:yyyy-MM-dd HH:mm:ss}).", end, start),
+                    end);
+            }
+        }
+
+        private static object RunSeriesWrite(SqliteCommand cmd, long projectId, string device, DateTime start, DateTime end, bool scalar)
+        {
+            try
+            {
+                return scalar ? cmd.ExecuteScalar() : cmd.ExecuteNonQuery();
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
+            {
+                if (e.SqliteExtendedErrorCode == SqliteConstraintUnique || e.SqliteExtendedErrorCode == SqliteConstraintPrimaryKey)
+                {
+                    throw new StickyPiException(ProjectSeriesErrorIds.DuplicateProjectSeries, StickyErrorKind.Conflict,
+                        string.Format(CultureInfo.InvariantCulture, "Project {0} already has a series for device {1} from {2:yyyy-MM-dd HH:mm:ss} to {3:yyyy-MM-dd HH:mm:ss}.",
+                            projectId, device, StickyTime.Normalize(start), StickyTime.Normalize(end)),
+                        device, e);
+                }
+
+                throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeriesValue, StickyErrorKind.InvalidArgument,
+                    "Project " + projectId + " refused the row: " + e.Message, device, e);
+            }
+        }
+
+        private static void RunColumnDdl(SqliteConnection conn, SqliteTransaction tx, long projectId, string column, string sql)
+        {
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = sql;
+                try
+                {
+                    cmd.ExecuteNonQuery();
+                }
+                catch (SqliteException e) when (e.SqliteErrorCode == 1)
+                {
+                    // SQLITE_ERROR from ALTER TABLE: e.g. DROP COLUMN of an indexed, UNIQUE or view-referenced column.
+                    throw new StickyPiException(ProjectSeriesErrorIds.ProjectColumnInUse, StickyErrorKind.Conflict,
+                        "SQLite refused to change column '" + column + "' of " + ProjectSeriesSql.TableName(projectId) +
+                        " (an index, constraint, trigger or view depends on it?): " + e.Message, column, e);
+                }
+            }
+        }
+
+        private static ProjectColumn ToProjectColumn(long projectId, SeriesColumn column, string oldName) => new ProjectColumn
+        {
+            ProjectId = projectId,
+            Name = column.Name,
+            SqlType = column.DeclaredType,
+            Type = column.Type,
+            OldName = oldName,
+            IsBuiltIn = column.IsBuiltIn,
+        };
+    }
+}

@@ -1,0 +1,549 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using StickyPi.Core.Model;
+
+namespace StickyPi.Core.Local
+{
+    /// <summary>Stable error ids of the project series and column operations.</summary>
+    public static class ProjectSeriesErrorIds
+    {
+        public const string ProjectNotFound = "ProjectNotFound";
+        public const string AmbiguousProjectName = "AmbiguousProjectName";
+        public const string ProjectSeriesTableMissing = "ProjectSeriesTableMissing";
+        public const string ProjectSeriesNotFound = "ProjectSeriesNotFound";
+        public const string DuplicateProjectSeries = "DuplicateProjectSeries";
+        public const string InvalidProjectSeries = "InvalidProjectSeries";
+        public const string InvalidProjectSeriesValue = "InvalidProjectSeriesValue";
+        public const string UnknownProjectColumn = "UnknownProjectColumn";
+        public const string InvalidProjectColumnName = "InvalidProjectColumnName";
+        public const string ReservedProjectColumn = "ReservedProjectColumn";
+        public const string DuplicateProjectColumn = "DuplicateProjectColumn";
+        public const string ProjectColumnNotFound = "ProjectColumnNotFound";
+        public const string ProjectColumnInUse = "ProjectColumnInUse";
+        public const string InvalidProjectColumnType = ProjectColumnType.InvalidTypeErrorId;
+    }
+
+    /// <summary>A column of a series table as <c>PRAGMA table_info</c> reports it.</summary>
+    internal sealed class SeriesColumn
+    {
+        public SeriesColumn(string name, string declaredType)
+        {
+            Name = name;
+            DeclaredType = declaredType ?? string.Empty;
+            ProjectColumnType.TryParse(DeclaredType, out var type);
+            Type = type;
+            IsBuiltIn = ProjectSeriesSql.IsBuiltIn(name);
+        }
+
+        public string Name { get; }
+
+        public string DeclaredType { get; }
+
+        /// <summary>Null when the declared type is not one of ours (then values pass through as SQLite has them).</summary>
+        public ProjectColumnType Type { get; }
+
+        public bool IsBuiltIn { get; }
+
+        public string Quoted => ProjectSeriesSql.Quote(Name);
+    }
+
+    /// <summary>
+    /// SQL text and value conversions for <c>project_series_&lt;id&gt;</c> tables. Identifiers that reach SQL text are
+    /// only: the table name built from a number, the four built-in column names, names read back from the table's
+    /// schema, and new names that passed <see cref="CheckNewColumnName"/>; all are double-quoted. Types come from
+    /// <see cref="ProjectColumnType"/>; values are always parameters (spec §8 #2).
+    /// </summary>
+    internal static class ProjectSeriesSql
+    {
+        public const string IdColumn = "id";
+        public const string DeviceColumn = "device";
+        public const string StartColumn = "start_datetime";
+        public const string EndColumn = "end_datetime";
+        public const int MaxDeviceLength = 8;
+
+        /// <summary>Key of upstream's request items naming the project; a column with that name could not be addressed.</summary>
+        public const string ProjectIdKey = "project_id";
+
+        private static readonly string[] BuiltIn = { IdColumn, DeviceColumn, StartColumn, EndColumn };
+
+        private static readonly Regex NamePattern = new Regex(@"^[A-Za-z_][A-Za-z0-9_]{0,63}\z", RegexOptions.CultureInvariant);
+
+        public static string TableName(long projectId) => "project_series_" + projectId.ToString(CultureInfo.InvariantCulture);
+
+        public static string QuotedTable(long projectId) => Quote(TableName(projectId));
+
+        /// <summary>A double-quoted SQL identifier (embedded quotes doubled).</summary>
+        public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+
+        public static bool IsBuiltIn(string name) => BuiltIn.Any(b => string.Equals(b, name, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>
+        /// A name for a new (added or renamed) user column: <c>^[A-Za-z_][A-Za-z0-9_]{0,63}$</c>, not a built-in column,
+        /// not <c>project_id</c>.
+        /// </summary>
+        public static void CheckNewColumnName(string name)
+        {
+            if (name == null || !NamePattern.IsMatch(name))
+            {
+                throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectColumnName, StickyErrorKind.InvalidArgument,
+                    "'" + name + "' is not a valid column name: use 1 to 64 letters, digits or underscores, not starting with a digit.", name);
+            }
+
+            if (IsBuiltIn(name) || string.Equals(name, ProjectIdKey, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new StickyPiException(ProjectSeriesErrorIds.ReservedProjectColumn, StickyErrorKind.InvalidArgument,
+                    "'" + name + "' is reserved: every series table has id, device, start_datetime and end_datetime, and project_id names the project.", name);
+            }
+        }
+
+        /// <summary>Columns in declaration order; empty when the table does not exist.</summary>
+        public static List<SeriesColumn> ReadColumns(SqliteConnection conn, SqliteTransaction tx, long projectId)
+        {
+            var columns = new List<SeriesColumn>();
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "SELECT name, type FROM pragma_table_info($t) ORDER BY cid";
+                cmd.Parameters.AddWithValue("$t", TableName(projectId));
+                using (var reader = cmd.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        columns.Add(new SeriesColumn(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+                    }
+                }
+            }
+
+            return columns;
+        }
+
+        public static SeriesColumn Find(List<SeriesColumn> columns, string name) =>
+            name == null ? null : columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+
+        // ------------------------------------------------------------ values: to the database
+
+        public static string DatabaseTime(DateTime value) =>
+            StickyTime.Normalize(value).ToString(StickyTime.DatabaseSecondsFormat, CultureInfo.InvariantCulture);
+
+        public static string CheckDevice(object value)
+        {
+            var device = value is string s ? s : value == null ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
+            if (string.IsNullOrEmpty(device) || device.Length > MaxDeviceLength)
+            {
+                throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeries, StickyErrorKind.InvalidArgument,
+                    "A series needs a device id of 1 to " + MaxDeviceLength + " characters (column device is CHAR(8)); got '" + device + "'.", device);
+            }
+
+            return device;
+        }
+
+        /// <summary>A DateTime from a DateTime, DateTimeOffset, or text in a wire, file-name or database form; UTC, whole seconds.</summary>
+        public static DateTime ToTime(string column, object value)
+        {
+            switch (value)
+            {
+                case DateTime dt:
+                    return StickyTime.Normalize(dt);
+                case DateTimeOffset dto:
+                    return StickyTime.Normalize(dto.UtcDateTime);
+                case string s:
+                    if (StickyTime.TryParseWire(s, out var wire))
+                    {
+                        return StickyTime.Normalize(wire);
+                    }
+
+                    if (System.DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed))
+                    {
+                        return StickyTime.Normalize(parsed);
+                    }
+
+                    break;
+            }
+
+            throw BadValue(column, value, "a date and time");
+        }
+
+        /// <summary>The value to bind for a column: converted per its declared type, or passed through for other types.</summary>
+        public static object ToDatabase(SeriesColumn column, object value)
+        {
+            if (value == null || value is DBNull)
+            {
+                return DBNull.Value;
+            }
+
+            var type = column.Type;
+            if (type == null)
+            {
+                return PassThrough(column.Name, value);
+            }
+
+            switch (type.Kind)
+            {
+                case ProjectColumnKind.Integer:
+                    return ToInteger(column.Name, value);
+                case ProjectColumnKind.Double:
+                    return ToDouble(column.Name, value);
+                case ProjectColumnKind.Decimal:
+                    return ToDecimal(column.Name, value);
+                case ProjectColumnKind.Char:
+                case ProjectColumnKind.Text:
+                    var text = ToText(column.Name, value);
+                    if (type.Kind == ProjectColumnKind.Char && text.Length > type.Length)
+                    {
+                        throw BadValue(column.Name, value, "at most " + type.Length + " characters (" + type.SqlType + "), not " + text.Length);
+                    }
+
+                    return text;
+                case ProjectColumnKind.DateTime:
+                    return DatabaseTime(ToTime(column.Name, value));
+                case ProjectColumnKind.Boolean:
+                    return ToBoolean(column.Name, value) ? 1L : 0L;
+                default:
+                    throw new InvalidOperationException("Unknown column kind " + type.Kind);
+            }
+        }
+
+        private static object PassThrough(string column, object value)
+        {
+            switch (value)
+            {
+                case string _:
+                case long _:
+                case double _:
+                case byte[] _:
+                    return value;
+                case bool b:
+                    return b ? 1L : 0L;
+                case int _:
+                case short _:
+                case byte _:
+                case sbyte _:
+                case ushort _:
+                case uint _:
+                    return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+                case float _:
+                case decimal _:
+                    return Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                case DateTime _:
+                case DateTimeOffset _:
+                    return DatabaseTime(ToTime(column, value));
+                default:
+                    throw BadValue(column, value, "a number, text, boolean or date");
+            }
+        }
+
+        private static long ToInteger(string column, object value)
+        {
+            switch (value)
+            {
+                case long l:
+                    return l;
+                case int _:
+                case short _:
+                case byte _:
+                case sbyte _:
+                case ushort _:
+                case uint _:
+                    return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+                case ulong u when u <= long.MaxValue:
+                    return (long)u;
+                case double _:
+                case float _:
+                case decimal _:
+                    var d = Convert.ToDecimal(value, CultureInfo.InvariantCulture);
+                    if (decimal.Truncate(d) == d && d >= long.MinValue && d <= long.MaxValue)
+                    {
+                        return (long)d;
+                    }
+
+                    break;
+                case string s when long.TryParse(s.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
+                    return parsed;
+            }
+
+            throw BadValue(column, value, "a whole number (INTEGER)");
+        }
+
+        private static double ToDouble(string column, object value)
+        {
+            double d;
+            switch (value)
+            {
+                case bool _:
+                    throw BadValue(column, value, "a number");
+                case string s:
+                    if (!double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out d))
+                    {
+                        throw BadValue(column, value, "a number");
+                    }
+
+                    break;
+                case IConvertible c when IsNumber(value):
+                    d = c.ToDouble(CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    throw BadValue(column, value, "a number");
+            }
+
+            if (double.IsNaN(d) || double.IsInfinity(d))
+            {
+                throw BadValue(column, value, "a finite number");
+            }
+
+            return d;
+        }
+
+        private static double ToDecimal(string column, object value)
+        {
+            decimal m;
+            try
+            {
+                m = value is decimal dec ? dec : (decimal)ToDouble(column, value);
+            }
+            catch (OverflowException)
+            {
+                throw BadValue(column, value, "a number below 1000 in absolute value (DECIMAL(9,6))");
+            }
+
+            m = Math.Round(m, 6, MidpointRounding.AwayFromZero);
+            if (Math.Abs(m) >= 1000m)
+            {
+                throw BadValue(column, value, "a number below 1000 in absolute value (DECIMAL(9,6))");
+            }
+
+            return (double)m;
+        }
+
+        private static string ToText(string column, object value)
+        {
+            switch (value)
+            {
+                case string s:
+                    return s;
+                case char c:
+                    return c.ToString();
+                case bool _:
+                case DateTime _:
+                case DateTimeOffset _:
+                    throw BadValue(column, value, "text");
+                case double d:
+                    return d.ToString("R", CultureInfo.InvariantCulture);
+                case float f:
+                    return f.ToString("R", CultureInfo.InvariantCulture);
+                default:
+                    if (IsNumber(value))
+                    {
+                        return Convert.ToString(value, CultureInfo.InvariantCulture);
+                    }
+
+                    throw BadValue(column, value, "text");
+            }
+        }
+
+        private static bool ToBoolean(string column, object value)
+        {
+            switch (value)
+            {
+                case bool b:
+                    return b;
+                case string s:
+                    var t = s.Trim();
+                    if (t == "1" || string.Equals(t, "true", StringComparison.OrdinalIgnoreCase))
+                    {
+                        return true;
+                    }
+
+                    if (t == "0" || string.Equals(t, "false", StringComparison.OrdinalIgnoreCase))
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    if (IsNumber(value))
+                    {
+                        var d = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                        if (d == 0 || d == 1)
+                        {
+                            return d == 1;
+                        }
+                    }
+
+                    break;
+            }
+
+            throw BadValue(column, value, "a boolean ($true/$false, 1/0, 'true'/'false')");
+        }
+
+        private static bool IsNumber(object value) =>
+            value is byte || value is sbyte || value is short || value is ushort || value is int || value is uint ||
+            value is long || value is ulong || value is float || value is double || value is decimal;
+
+        private static StickyPiException BadValue(string column, object value, string expected) =>
+            new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeriesValue, StickyErrorKind.InvalidArgument,
+                "Column '" + column + "' needs " + expected + "; got " + Describe(value) + ".", column);
+
+        private static string Describe(object value)
+        {
+            if (value == null)
+            {
+                return "null";
+            }
+
+            var text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+            if (text.Length > 80)
+            {
+                text = text.Substring(0, 80) + "…";
+            }
+
+            return "'" + text + "' (" + value.GetType().Name + ")";
+        }
+
+        // ------------------------------------------------------------ values: from the database
+
+        /// <summary>A stored value typed by the column's declared type; values that do not fit come back as stored.</summary>
+        public static object FromDatabase(SeriesColumn column, object raw)
+        {
+            if (raw == null || raw is DBNull)
+            {
+                return null;
+            }
+
+            var type = column.Type;
+            if (type == null)
+            {
+                return raw;
+            }
+
+            switch (type.Kind)
+            {
+                case ProjectColumnKind.Integer:
+                    switch (raw)
+                    {
+                        case long _:
+                            return raw;
+                        case double d when Math.Truncate(d) == d && Math.Abs(d) < 9.2e18:
+                            return (long)d;
+                        case string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l):
+                            return l;
+                        default:
+                            return raw;
+                    }
+
+                case ProjectColumnKind.Double:
+                case ProjectColumnKind.Decimal:
+                    switch (raw)
+                    {
+                        case double _:
+                            return raw;
+                        case long l:
+                            return (double)l;
+                        case string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d):
+                            return d;
+                        default:
+                            return raw;
+                    }
+
+                case ProjectColumnKind.Char:
+                case ProjectColumnKind.Text:
+                    return raw is byte[] ? raw : Convert.ToString(raw, CultureInfo.InvariantCulture);
+                case ProjectColumnKind.DateTime:
+                    if (raw is string text)
+                    {
+                        try
+                        {
+                            return StickyTime.FromDatabase(text);
+                        }
+                        catch (FormatException)
+                        {
+                            if (StickyTime.TryParseWire(text, out var wire))
+                            {
+                                return wire;
+                            }
+                        }
+                    }
+
+                    return raw;
+                case ProjectColumnKind.Boolean:
+                    switch (raw)
+                    {
+                        case long l:
+                            return l != 0;
+                        case double d:
+                            return d != 0;
+                        case string s when s == "1" || string.Equals(s, "true", StringComparison.OrdinalIgnoreCase):
+                            return true;
+                        case string s when s == "0" || string.Equals(s, "false", StringComparison.OrdinalIgnoreCase):
+                            return false;
+                        default:
+                            return raw;
+                    }
+
+                default:
+                    return raw;
+            }
+        }
+
+        /// <summary>Reads the current row of <c>SELECT * FROM project_series_&lt;id&gt;</c>.</summary>
+        public static ProjectSeriesRow ReadRow(SqliteDataReader reader, List<SeriesColumn> columns, long projectId)
+        {
+            var row = new ProjectSeriesRow { ProjectId = projectId };
+            var custom = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+            for (int i = 0; i < reader.FieldCount; i++)
+            {
+                string name = reader.GetName(i);
+                object raw = reader.GetValue(i);
+                switch (name.ToLowerInvariant())
+                {
+                    case IdColumn:
+                        row.Id = Convert.ToInt64(raw, CultureInfo.InvariantCulture);
+                        break;
+                    case DeviceColumn:
+                        row.Device = raw is DBNull ? null : Convert.ToString(raw, CultureInfo.InvariantCulture);
+                        break;
+                    case StartColumn:
+                        row.StartDateTime = StoredTime(name, raw);
+                        break;
+                    case EndColumn:
+                        row.EndDateTime = StoredTime(name, raw);
+                        break;
+                    default:
+                        var column = Find(columns, name) ?? new SeriesColumn(name, null);
+                        custom[name] = FromDatabase(column, raw);
+                        break;
+                }
+            }
+
+            row.Columns = new System.Collections.ObjectModel.ReadOnlyDictionary<string, object>(custom);
+            return row;
+        }
+
+        private static DateTime StoredTime(string column, object raw)
+        {
+            var text = raw is DBNull ? null : Convert.ToString(raw, CultureInfo.InvariantCulture);
+            if (text == null)
+            {
+                return default;
+            }
+
+            try
+            {
+                return StickyTime.FromDatabase(text);
+            }
+            catch (FormatException e)
+            {
+                if (StickyTime.TryParseWire(text, out var wire))
+                {
+                    return wire;
+                }
+
+                throw new StickyPiException(StickyErrorIds.StoreCorrupt, StickyErrorKind.InvalidData,
+                    "Unreadable datetime '" + text + "' in column " + column + " of a project series table.", column, e);
+            }
+        }
+    }
+}
