@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using StickyPi.PowerShell.Tests.Support;
+using static StickyPi.PowerShell.Tests.Support.HostResultExtensions;
+
+namespace StickyPi.PowerShell.Tests
+{
+    /// <summary>Sync-MLBundle through the packaged module, with copies of the shared ML bundle fixture.</summary>
+    public class MLBundleTests
+    {
+        private const string TransferResult = "StickyPi.Core.Sync.MlBundleTransferResult";
+        private const string Bundle = "test-bundle";
+
+        private static readonly Dictionary<string, string> SharedMd5 = new Dictionary<string, string>
+        {
+            ["config/config.yaml"] = "817330f0c49bcbd8d938eb4c44342c7f",
+            ["config/mask_rcnn_R_101_C4_3x.yaml"] = "f0bdae89bba989a3d5da1df4cf22875c",
+            ["data/0a5bb6f4.2020-06-30_20-41-05.svg"] = "4a32bf6fab5a50b8455233194ceed9bc",
+            ["data/0a5bb6f4.2020-07-02_18-59-29.svg"] = "4c910c175208109200d0d1daf9070a8a",
+            ["data/0a5bb6f4.2020-07-03_05-35-30.svg"] = "7c995fc40355ba257cb8b753d3044fc6",
+            ["data/1b74105a.2020-09-17_13-50-40.svg"] = "d1e47dfff5c4af5402f82f35639e1199",
+            ["data/5c173ff2.2020-07-05_20-33-31.svg"] = "2af004b126f2dd0131aa5482921dabd6",
+        };
+
+        private static string FixtureBundle => Path.GetFullPath(Path.Combine(HostRunner.RepoRoot, "..", "shared", "fixtures", "ml_bundle"));
+
+        private static string Connect(Workspace ws) => "$null = Connect-StickyApi -LocalDir " + HostRunner.Quote(ws.Store) + "\n";
+
+        /// <summary>A writable copy of the shared bundle (optionally with a stand-in output/model_final.pth).</summary>
+        private static string CopyBundle(Workspace ws, bool withModel = false)
+        {
+            var target = Path.Combine(ws.Root, "src", Bundle);
+            foreach (var file in Directory.GetFiles(FixtureBundle, "*", SearchOption.AllDirectories))
+            {
+                var dest = Path.Combine(target, file.Substring(FixtureBundle.Length + 1));
+                Directory.CreateDirectory(Path.GetDirectoryName(dest));
+                File.Copy(file, dest, true);
+                File.SetAttributes(dest, FileAttributes.Normal);
+            }
+
+            if (withModel)
+            {
+                var model = Path.Combine(target, "output", "model_final.pth");
+                Directory.CreateDirectory(Path.GetDirectoryName(model));
+                File.WriteAllText(model, "stand-in weights " + new string('w', 10000));
+            }
+
+            return target;
+        }
+
+        private static string StoredBundle(Workspace ws) => Path.Combine(ws.Store, "ml", Bundle);
+
+        [Fact]
+        public void Push_writes_one_object_per_uploaded_file_then_none()
+        {
+            using var ws = new Workspace();
+            var src = CopyBundle(ws);
+            var r = HostRunner.Run(Connect(ws) +
+                "$first = @(Sync-MLBundle -Name " + Bundle + " -Path " + HostRunner.Quote(src) + " -Direction Push -What All)\n" +
+                "$second = @(Sync-MLBundle " + Bundle + " " + HostRunner.Quote(src) + " -Direction Push)\n" +
+                "$first\n'second ' + $second.Count");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Empty(r.Errors);
+            var results = r.OfType(TransferResult);
+            Assert.Equal(SharedMd5.Keys.OrderBy(k => k, StringComparer.Ordinal), results.Select(x => x.Str("Key")));
+            foreach (var x in results)
+            {
+                Assert.Equal("Uploaded", x.Str("Status"));
+                Assert.Equal("Push", x.Str("Direction"));
+                Assert.Equal(SharedMd5[x.Str("Key")], x.Str("Md5"));
+                Assert.Equal(Path.Combine(src, x.Str("Key")), x.Str("Path"));
+                Assert.Equal(new FileInfo(x.Str("Path")).Length.ToString(), x.Str("Size"));
+                Assert.True(File.Exists(Path.Combine(StoredBundle(ws), x.Str("Key"))));
+            }
+
+            Assert.Equal("second 0", r.Texts.Last());
+        }
+
+        [Fact]
+        public void WhatIf_lists_the_files_and_copies_nothing()
+        {
+            using var ws = new Workspace();
+            var src = CopyBundle(ws);
+            var r = HostRunner.Run(Connect(ws) + "Sync-MLBundle -Name " + Bundle + " -Path " + HostRunner.Quote(src) + " -Direction Push -WhatIf");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Empty(r.OfType(TransferResult));
+            var whatIf = r.HostLines.Where(l => l.StartsWith("What if:", StringComparison.Ordinal)).ToList();
+            Assert.Equal(7, whatIf.Count);
+            foreach (var key in SharedMd5.Keys)
+            {
+                Assert.Single(whatIf, l => l.Contains(key));
+            }
+
+            Assert.False(Directory.Exists(StoredBundle(ws)) && Directory.EnumerateFiles(StoredBundle(ws), "*", SearchOption.AllDirectories).Any());
+        }
+
+        [Fact]
+        public void Pull_into_a_folder_named_like_the_bundle_gives_appendix_A_counts()
+        {
+            using var ws = new Workspace();
+            var src = CopyBundle(ws, withModel: true);
+            var dst = Path.Combine(ws.Root, "fresh", Bundle);
+            string Sync(string direction, string path, string what) =>
+                "@(Sync-MLBundle -Name " + Bundle + " -Path " + HostRunner.Quote(path) + " -Direction " + direction + " -What " + what + ").Count";
+            var r = HostRunner.Run(Connect(ws) +
+                "$counts = @(" + Sync("Push", src, "All") + ", " + Sync("Push", src, "All") + ", " + Sync("Pull", dst, "Model") + ", " +
+                Sync("Pull", dst, "Data") + ", " + Sync("Pull", dst, "All") + ")\n" +
+                "'counts ' + ($counts -join ' ')\n" +
+                "Sync-MLBundle -Name " + Bundle + " -Path " + HostRunner.Quote(Path.Combine(ws.Root, "wrong-name")) + " -Direction Pull");
+            Assert.Equal("counts 8 0 3 5 0", r.Texts.Single(t => t.StartsWith("counts", StringComparison.Ordinal)));
+            foreach (var key in SharedMd5.Keys.Append("output/model_final.pth"))
+            {
+                var a = Path.Combine(src, key);
+                var b = Path.Combine(dst, key);
+                Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+                Assert.Equal(File.GetLastWriteTimeUtc(a), File.GetLastWriteTimeUtc(b));
+            }
+
+            // The last command: the folder is not named like the bundle.
+            Assert.Equal(1, r.ExitCode);
+            Assert.Equal("MlBundleDirectoryNameMismatch", r.Terminating.Value.ErrorId());
+            Assert.False(Directory.Exists(Path.Combine(ws.Root, "wrong-name")));
+        }
+
+        [Fact]
+        public void Progress_is_written_from_the_pipeline_thread()
+        {
+            using var ws = new Workspace();
+            var src = CopyBundle(ws);
+            var r = HostRunner.Run(Connect(ws) + "$null = Sync-MLBundle -Name " + Bundle + " -Path " + HostRunner.Quote(src) + " -Direction Push");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            var progress = r.Kind("progress").ToList();
+            Assert.NotEmpty(progress);
+            Assert.Equal("Completed", progress.Last().Str("recordType"));
+            Assert.Contains(progress, p => p.Str("status").Contains("MiB"));
+            Assert.Single(progress.Select(p => p.Str("threadId")).Distinct());
+        }
+
+        [Theory]
+        [InlineData("..")]
+        [InlineData("../escape")]
+        [InlineData("a/b")]
+        [InlineData("C:")]
+        public void A_bundle_name_that_could_escape_is_a_clear_terminating_error(string name)
+        {
+            using var ws = new Workspace();
+            var src = CopyBundle(ws);
+            var r = HostRunner.Run(Connect(ws) + "Sync-MLBundle -Name " + HostRunner.Quote(name) + " -Path " + HostRunner.Quote(src) + " -Direction Push");
+            Assert.Equal(1, r.ExitCode);
+            var error = r.Terminating.Value;
+            Assert.Equal("InvalidMlBundleName", error.ErrorId());
+            Assert.Equal("InvalidArgument", error.Str("category"));
+            Assert.Contains("'" + name + "'", error.Str("message"));
+            Assert.Empty(r.OfType(TransferResult));
+            Assert.False(Directory.Exists(Path.Combine(ws.Store, "ml")));
+            Assert.False(File.Exists(Path.Combine(ws.Root, "config", "config.yaml")));
+        }
+    }
+}
