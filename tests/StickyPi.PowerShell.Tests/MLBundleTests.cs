@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Diagnostics;
+using System.Threading;
 using StickyPi.PowerShell.Tests.Support;
 using static StickyPi.PowerShell.Tests.Support.HostResultExtensions;
 
@@ -136,6 +138,61 @@ namespace StickyPi.PowerShell.Tests
             Assert.Equal("Completed", progress.Last().Str("recordType"));
             Assert.Contains(progress, p => p.Str("status").Contains("MiB"));
             Assert.Single(progress.Select(p => p.Str("threadId")).Distinct());
+        }
+
+        [Fact]
+        public void Ctrl_C_stops_a_pull_and_leaves_no_partial_file_under_a_final_name()
+        {
+            using var ws = new Workspace();
+            var src = CopyBundle(ws);
+            var first = HostRunner.Run(Connect(ws) + "$null = Sync-MLBundle -Name " + Bundle + " -Path " + HostRunner.Quote(src) + " -Direction Push");
+            Assert.True(first.ExitCode == 0, first.ToString());
+
+            // A large stored file, so the interruption lands in the middle of its download.
+            var big = Path.Combine(StoredBundle(ws), "data", "big.db");
+            var chunk = new byte[1 << 20];
+            new Random(5).NextBytes(chunk);
+            using (var fs = File.Create(big))
+            {
+                for (int i = 0; i < 400; i++)
+                {
+                    fs.Write(chunk, 0, chunk.Length);
+                }
+            }
+
+            var dst = Path.Combine(ws.Root, "pulled", Bundle);
+            var script = Connect(ws) + "Sync-MLBundle -Name " + Bundle + " -Path " + HostRunner.Quote(dst) + " -Direction Pull";
+            using var process = HostRunner.Start(script, null, json: true, importModule: true, out var stdout, out var stderr);
+            var clock = Stopwatch.StartNew();
+            bool partial = false;
+            while (!partial && clock.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+            {
+                var folder = Path.Combine(dst, "data");
+                partial = Directory.Exists(folder) && Directory.GetFiles(folder, ".big.db.*").Length > 0;
+                if (!partial)
+                {
+                    Thread.Sleep(10);
+                }
+            }
+
+            Assert.True(partial, "the download of big.db was not caught in progress");
+            Process.Start("kill", new[] { "-INT", process.Id.ToString() }).WaitForExit();
+            Assert.True(process.WaitForExit(15_000), "Ctrl+C did not stop the pull");
+            var r = HostRunner.Parse(process.ExitCode, stdout.Result, stderr.Result);
+            Assert.Equal(130, r.ExitCode);
+            Assert.Contains(r.Records, x => x.Str("kind") == "stopped");
+
+            Assert.False(File.Exists(Path.Combine(dst, "data", "big.db")));
+            Assert.Empty(Directory.GetFiles(dst, ".*", SearchOption.AllDirectories));
+            foreach (var key in SharedMd5.Keys)
+            {
+                Assert.Equal(File.ReadAllBytes(Path.Combine(src, key)), File.ReadAllBytes(Path.Combine(dst, key)));
+            }
+
+            var rerun = HostRunner.Run(Connect(ws) + "Sync-MLBundle -Name " + Bundle + " -Path " + HostRunner.Quote(dst) + " -Direction Pull");
+            Assert.True(rerun.ExitCode == 0, rerun.ToString());
+            Assert.Equal("data/big.db", Assert.Single(rerun.OfType(TransferResult)).Str("Key"));
+            Assert.Equal(new FileInfo(big).Length, new FileInfo(Path.Combine(dst, "data", "big.db")).Length);
         }
 
         [Theory]
