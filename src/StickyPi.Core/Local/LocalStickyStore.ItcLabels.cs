@@ -214,24 +214,16 @@ namespace StickyPi.Core.Local
 
                 BeforeCommit?.Invoke();
                 tx.Commit();
-                return new ItcLabel
+                var stored = new ItcLabel
                 {
                     Id = id,
                     ParentTuboidId = parent,
-                    TuboidId = item.TuboidId,
-                    AlgoName = item.AlgoName,
-                    AlgoVersion = item.AlgoVersion,
-                    Label = item.Label,
-                    Pattern = item.Pattern,
-                    Type = item.Type,
-                    Order = item.Order,
-                    Family = item.Family,
-                    Genus = item.Genus,
-                    Species = item.Species,
                     DateTimeCreated = created,
                     ApiVersion = ApiVersion,
                     ApiUserId = caller.Id,
                 };
+                stored.CopyLabelFrom(item);
+                return stored;
             }
         }
 

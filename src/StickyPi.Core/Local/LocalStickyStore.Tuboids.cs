@@ -501,18 +501,7 @@ namespace StickyPi.Core.Local
 
                 cmd.CommandText = sql + " " + join + " " + tail;
                 var pDevice = cmd.Parameters.Add("$device", SqliteType.Text);
-                foreach (var device in devices)
-                {
-                    pDevice.Value = device;
-                    using (var reader = cmd.ExecuteReader())
-                    {
-                        var r = new RowReader(reader);
-                        while (r.Read())
-                        {
-                            onRow(r);
-                        }
-                    }
-                }
+                SqliteRows.ForEachRowPerValue(cmd, pDevice, devices, onRow);
             }
         }
 

@@ -791,18 +791,7 @@ namespace StickyPi.Core.Local
                     var pDevice = cmd.Parameters.Add("$device", SqliteType.Text);
                     cmd.Parameters.AddWithValue("$start", SqliteRows.Bound(query.Start));
                     cmd.Parameters.AddWithValue("$end", SqliteRows.Bound(query.End));
-                    foreach (var device in devices)
-                    {
-                        pDevice.Value = device;
-                        using (var reader = cmd.ExecuteReader())
-                        {
-                            var r = new RowReader(reader);
-                            while (r.Read())
-                            {
-                                onRow(r);
-                            }
-                        }
-                    }
+                    SqliteRows.ForEachRowPerValue(cmd, pDevice, devices, onRow);
                 }
 
                 tx.Commit();

@@ -235,6 +235,26 @@ namespace StickyPi.Core.Local
 
         /// <summary>Null stays NULL (SQLite then keeps the column empty, as SQLAlchemy does for None).</summary>
         public static object DbValue(object value) => value ?? DBNull.Value;
+
+        /// <summary>
+        /// Runs one prepared query per value of <paramref name="parameter"/> (e.g. once per matching device, so every
+        /// run is an index equality lookup) and hands each row to <paramref name="onRow"/>.
+        /// </summary>
+        public static void ForEachRowPerValue(SqliteCommand cmd, SqliteParameter parameter, IEnumerable<string> values, Action<RowReader> onRow)
+        {
+            foreach (var value in values)
+            {
+                parameter.Value = value;
+                using (var reader = cmd.ExecuteReader())
+                {
+                    var r = new RowReader(reader);
+                    while (r.Read())
+                    {
+                        onRow(r);
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>A data reader with its column ordinals looked up once (SqliteDataReader.GetOrdinal scans the names).</summary>

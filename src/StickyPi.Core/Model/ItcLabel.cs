@@ -2,14 +2,10 @@ using System;
 
 namespace StickyPi.Core.Model
 {
-    /// <summary>A row of <c>itc_labels</c> (spec §2.7), with the parent tuboid's <see cref="TuboidId"/> for piping and display.</summary>
-    public sealed class ItcLabel
+    /// <summary>The fields of an insect identification (ITC) label (spec §2.7, §3.5), as submitted and as stored.</summary>
+    public abstract class ItcLabelFields
     {
-        public long? Id { get; set; }
-
-        public long ParentTuboidId { get; set; }
-
-        /// <summary>The parent tuboid's directory name (not a column; joined).</summary>
+        /// <summary>The tuboid's directory name (a stored row's parent, joined).</summary>
         public string TuboidId { get; set; }
 
         public string AlgoName { get; set; }
@@ -32,6 +28,29 @@ namespace StickyPi.Core.Model
 
         public string Species { get; set; }
 
+        /// <summary>Copies the label fields of another label.</summary>
+        public void CopyLabelFrom(ItcLabelFields other)
+        {
+            TuboidId = other.TuboidId;
+            AlgoName = other.AlgoName;
+            AlgoVersion = other.AlgoVersion;
+            Label = other.Label;
+            Pattern = other.Pattern;
+            Type = other.Type;
+            Order = other.Order;
+            Family = other.Family;
+            Genus = other.Genus;
+            Species = other.Species;
+        }
+    }
+
+    /// <summary>A row of <c>itc_labels</c> (spec §2.7), with the parent tuboid's <see cref="TuboidId"/> for piping and display.</summary>
+    public sealed class ItcLabel : ItcLabelFields
+    {
+        public long? Id { get; set; }
+
+        public long ParentTuboidId { get; set; }
+
         public DateTime DateTimeCreated { get; set; }
 
         public string ApiVersion { get; set; }
@@ -42,28 +61,8 @@ namespace StickyPi.Core.Model
     }
 
     /// <summary>One ITC label to store (upstream <c>put_itc_labels</c> item, spec §3.5).</summary>
-    public sealed class ItcLabelSubmission
+    public sealed class ItcLabelSubmission : ItcLabelFields
     {
-        public string TuboidId { get; set; }
-
-        public string AlgoName { get; set; }
-
-        public string AlgoVersion { get; set; }
-
-        public int Label { get; set; }
-
-        public string Pattern { get; set; }
-
-        public string Type { get; set; }
-
-        public string Order { get; set; }
-
-        public string Family { get; set; }
-
-        public string Genus { get; set; }
-
-        public string Species { get; set; }
-
         /// <summary>Throws <c>InvalidItcLabel</c> when a required field is empty or a field is longer than upstream's column.</summary>
         public void Validate()
         {

@@ -127,30 +127,7 @@ namespace StickyPi.PowerShell.Cmdlets
         /// <summary>Wildcards, folders (with -Recurse) and provider paths to file-system paths; unknown paths are errors.</summary>
         private System.Collections.Generic.IEnumerable<string> ExpandInput(string input, bool literal)
         {
-            System.Collections.Generic.List<string> resolved = new System.Collections.Generic.List<string>();
-            try
-            {
-                if (literal)
-                {
-                    resolved.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(input));
-                }
-                else
-                {
-                    resolved.AddRange(GetResolvedProviderPathFromPSPath(input, out var provider));
-                    if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
-                    {
-                        WriteError(new ErrorRecord(new ArgumentException($"{input} is not a file-system path."), "NotAFileSystemPath", ErrorCategory.InvalidArgument, input));
-                        yield break;
-                    }
-                }
-            }
-            catch (ItemNotFoundException ex)
-            {
-                WriteError(new ErrorRecord(ex, StickyErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, input));
-                yield break;
-            }
-
-            foreach (var path in resolved)
+            foreach (var path in ResolveFileSystemPaths(input, literal))
             {
                 if (Directory.Exists(path))
                 {

@@ -165,29 +165,7 @@ namespace StickyPi.PowerShell.Cmdlets
         /// <summary>Wildcards and provider paths to existing directories; anything else is a non-terminating error.</summary>
         private IEnumerable<string> ExpandInput(string input, bool literal)
         {
-            var resolved = new List<string>();
-            try
-            {
-                if (literal)
-                {
-                    resolved.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(input));
-                }
-                else
-                {
-                    resolved.AddRange(GetResolvedProviderPathFromPSPath(input, out var provider));
-                    if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
-                    {
-                        WriteError(new ErrorRecord(new ArgumentException($"{input} is not a file-system path."), "NotAFileSystemPath", ErrorCategory.InvalidArgument, input));
-                        return new string[0];
-                    }
-                }
-            }
-            catch (ItemNotFoundException ex)
-            {
-                WriteError(new ErrorRecord(ex, StickyErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, input));
-                return new string[0];
-            }
-
+            var resolved = ResolveFileSystemPaths(input, literal);
             var dirs = new List<string>();
             foreach (var p in resolved)
             {

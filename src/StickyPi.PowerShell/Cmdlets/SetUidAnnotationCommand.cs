@@ -153,19 +153,7 @@ namespace StickyPi.PowerShell.Cmdlets
             var inputs = ParameterSetName == PathSet ? Path : LiteralPath;
             foreach (var input in inputs)
             {
-                IEnumerable<string> files;
-                try
-                {
-                    files = ParameterSetName == PathSet
-                        ? GetResolvedProviderPathFromPSPath(input, out _)
-                        : (IEnumerable<string>)new[] { SessionState.Path.GetUnresolvedProviderPathFromPSPath(input) };
-                }
-                catch (ItemNotFoundException ex)
-                {
-                    WriteError(new ErrorRecord(ex, StickyErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, input));
-                    continue;
-                }
-
+                var files = ResolveFileSystemPaths(input, literal: ParameterSetName != PathSet);
                 foreach (var f in files)
                 {
                     yield return f;

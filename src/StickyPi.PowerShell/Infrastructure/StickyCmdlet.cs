@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using StickyPi.Core.Model;
 
@@ -67,6 +68,35 @@ namespace StickyPi.PowerShell
                     ConnectionResolver.EnvironmentVariable + " to the store folder."),
                 "NotConnected", ErrorCategory.ConnectionError, null));
             return null;
+        }
+
+        /// <summary>
+        /// A -Path (wildcards) or -LiteralPath value as file-system paths. A pattern that matches nothing, or a path of
+        /// another provider, is a non-terminating error naming the input; the caller goes on with the rest.
+        /// </summary>
+        protected IReadOnlyList<string> ResolveFileSystemPaths(string input, bool literal)
+        {
+            try
+            {
+                if (literal)
+                {
+                    return new[] { SessionState.Path.GetUnresolvedProviderPathFromPSPath(input) };
+                }
+
+                var resolved = GetResolvedProviderPathFromPSPath(input, out var provider);
+                if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+                {
+                    WriteError(new ErrorRecord(new ArgumentException($"{input} is not a file-system path."), "NotAFileSystemPath", ErrorCategory.InvalidArgument, input));
+                    return new string[0];
+                }
+
+                return resolved;
+            }
+            catch (ItemNotFoundException ex)
+            {
+                WriteError(new ErrorRecord(ex, StickyErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, input));
+                return new string[0];
+            }
         }
 
         /// <summary>An error record whose id is the core's stable error id.</summary>
