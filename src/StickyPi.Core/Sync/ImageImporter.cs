@@ -25,21 +25,28 @@ namespace StickyPi.Core.Sync
         private readonly ImageImportOptions _options;
         private readonly StickyImageParser _parser;
         private readonly StatCache _cache;
-        private readonly BlockingCollection<string> _input;
+        private readonly BlockingCollection<PostedPath> _input;
+        private readonly BlockingCollection<ReadyFile> _ready;
+        private readonly BlockingCollection<PendingImage> _toStage;
         private readonly BlockingCollection<PendingImage> _toCommit = new BlockingCollection<PendingImage>();
         private readonly BlockingCollection<ImageImportResult> _results = new BlockingCollection<ImageImportResult>();
         private readonly ConcurrentDictionary<ImageKey, InFlight> _inFlight = new ConcurrentDictionary<ImageKey, InFlight>();
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+        private readonly Thread[] _classifiers;
         private readonly Thread[] _workers;
+        private readonly Thread[] _stagers;
         private readonly Thread _writer;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private int _posted;
+        private long _sequence;
         private int _completed;
         private int _sent;
         private int _skipped;
         private int _failed;
         private int _filesOpened;
+        private int _classifiersLeft;
         private int _workersLeft;
+        private int _stagersLeft;
         private bool _disposed;
 
         public ImageImporter(LocalStickyStore store, CallerIdentity caller, ImageImportOptions options = null, StickyImageParser parser = null)
@@ -50,11 +57,24 @@ namespace StickyPi.Core.Sync
             _parser = parser ?? new StickyImageParser();
             _cache = StatCache.Open(store.RootDirectory);
             int workers = Math.Max(1, _options.MaxDegreeOfParallelism);
-            _input = new BlockingCollection<string>(Math.Max(256, workers * _options.LookupBatchSize * 2));
+            int lookupBatch = Math.Max(1, _options.LookupBatchSize);
+
+            // A pipeline, so no stage waits for another's kind of work: classifiers (name, stat, cache, one store
+            // lookup per batch) → workers (hash, parse, thumbnails: the CPU, exactly MaxDegreeOfParallelism at once,
+            // taking one file at a time so none is left with a long tail of a batch while another idles) → stagers
+            // (the store writes and flushes the files: disk waits, never on a CPU worker) → the single writer.
+            _input = new BlockingCollection<PostedPath>(Math.Max(256, workers * lookupBatch * 2));
+            _ready = new BlockingCollection<ReadyFile>(Math.Max(64, workers * lookupBatch));
+            _toStage = new BlockingCollection<PendingImage>(2 * workers);
+            int stagers = Math.Max(2, Math.Min(workers, 4));
+            _classifiersLeft = workers;
             _workersLeft = workers;
+            _stagersLeft = stagers;
+            _classifiers = Enumerable.Range(0, workers).Select(i => new Thread(ClassifierLoop) { IsBackground = true, Name = "StickyPi import lookup " + i }).ToArray();
             _workers = Enumerable.Range(0, workers).Select(i => new Thread(WorkerLoop) { IsBackground = true, Name = "StickyPi import " + i }).ToArray();
+            _stagers = Enumerable.Range(0, stagers).Select(i => new Thread(StagerLoop) { IsBackground = true, Name = "StickyPi import files " + i }).ToArray();
             _writer = new Thread(WriterLoop) { IsBackground = true, Name = "StickyPi import writer" };
-            foreach (var t in _workers)
+            foreach (var t in _classifiers.Concat(_workers).Concat(_stagers))
             {
                 t.Start();
             }
@@ -72,7 +92,7 @@ namespace StickyPi.Core.Sync
         {
             try
             {
-                _input.Add(path, _cancel.Token);
+                _input.Add(new PostedPath(path, Interlocked.Increment(ref _sequence)), _cancel.Token);
                 Interlocked.Increment(ref _posted);
                 return true;
             }
@@ -172,7 +192,7 @@ namespace StickyPi.Core.Sync
                 Cancel();
             }
 
-            foreach (var t in _workers)
+            foreach (var t in _classifiers.Concat(_workers).Concat(_stagers))
             {
                 t.Join();
             }
@@ -182,9 +202,10 @@ namespace StickyPi.Core.Sync
             _cancel.Dispose();
         }
 
-        private void WorkerLoop()
+        /// <summary>Takes paths in lookup batches and classifies them; what needs a file opened goes to the workers.</summary>
+        private void ClassifierLoop()
         {
-            var batch = new List<string>(_options.LookupBatchSize);
+            var batch = new List<PostedPath>(_options.LookupBatchSize);
             try
             {
                 while (!_cancel.IsCancellationRequested)
@@ -201,7 +222,7 @@ namespace StickyPi.Core.Sync
                         batch.Add(more);
                     }
 
-                    ProcessBatch(batch);
+                    ClassifyBatch(batch);
                 }
             }
             catch (OperationCanceledException)
@@ -214,7 +235,71 @@ namespace StickyPi.Core.Sync
             }
             finally
             {
+                if (Interlocked.Decrement(ref _classifiersLeft) == 0)
+                {
+                    _ready.CompleteAdding();
+                }
+            }
+        }
+
+        /// <summary>Hashes, parses and thumbnails one file at a time.</summary>
+        private void WorkerLoop()
+        {
+            try
+            {
+                while (!_cancel.IsCancellationRequested)
+                {
+                    if (!_ready.TryTake(out var next, Timeout.Infinite, _cancel.Token))
+                    {
+                        break;
+                    }
+
+                    ProcessOne(next.Candidate, next.StoredMd5);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Cancelled while waiting for work.
+            }
+            catch (InvalidOperationException) when (_ready.IsCompleted)
+            {
+                // Work completed while waiting.
+            }
+            finally
+            {
                 if (Interlocked.Decrement(ref _workersLeft) == 0)
+                {
+                    _toStage.CompleteAdding();
+                }
+            }
+        }
+
+        /// <summary>Has the store write parsed images' files (flushed to disk), then queues them for the writer.</summary>
+        private void StagerLoop()
+        {
+            try
+            {
+                while (!_cancel.IsCancellationRequested)
+                {
+                    if (!_toStage.TryTake(out var next, Timeout.Infinite, _cancel.Token))
+                    {
+                        break;
+                    }
+
+                    Stage(next);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Cancelled: parsed files not yet written are abandoned, as files being read are.
+            }
+            catch (InvalidOperationException) when (_toStage.IsCompleted)
+            {
+                // Work completed while waiting.
+            }
+            finally
+            {
+                if (Interlocked.Decrement(ref _stagersLeft) == 0)
                 {
                     _toCommit.CompleteAdding();
                 }
@@ -222,12 +307,12 @@ namespace StickyPi.Core.Sync
         }
 
         /// <summary>Name, stat and cache for the whole batch; one store lookup for it; then each file as needed.</summary>
-        private void ProcessBatch(List<string> paths)
+        private void ClassifyBatch(List<PostedPath> paths)
         {
             var candidates = new List<Candidate>(paths.Count);
             foreach (var raw in paths)
             {
-                var c = new Candidate { Path = SafeFullPath(raw) };
+                var c = new Candidate { Path = SafeFullPath(raw.Path), Sequence = raw.Sequence };
                 try
                 {
                     c.Key = ImageFileName.Parse(c.Path);
@@ -253,7 +338,24 @@ namespace StickyPi.Core.Sync
             }
 
             var keys = candidates.Where(c => c.Failure == null).Select(c => c.Key).Distinct().ToList();
-            var stored = keys.Count > 0 ? _store.GetStoredMd5s(keys) : new Dictionary<ImageKey, string>();
+            IDictionary<ImageKey, string> stored;
+            try
+            {
+                stored = keys.Count > 0 ? _store.GetStoredMd5s(keys) : new Dictionary<ImageKey, string>();
+            }
+            catch (Exception ex) when (ex is StickyPiException || ex is ObjectDisposedException)
+            {
+                // The lookup runs on its own thread now: the batch's files fail with the reason rather than the
+                // thread dying (which would end the process) or the files vanishing without a result.
+                var failure = AsStoreFailure(ex);
+                foreach (var c in candidates)
+                {
+                    c.Failure = c.Failure ?? failure;
+                }
+
+                stored = new Dictionary<ImageKey, string>();
+            }
+
             foreach (var c in candidates)
             {
                 if (_cancel.IsCancellationRequested)
@@ -268,7 +370,14 @@ namespace StickyPi.Core.Sync
                 }
 
                 stored.TryGetValue(c.Key, out var storedMd5);
-                ProcessOne(c, storedMd5);
+                if (storedMd5 != null && c.CachedMd5 != null && string.Equals(c.CachedMd5, storedMd5, StringComparison.OrdinalIgnoreCase))
+                {
+                    // Unchanged since it was stored: decided here, nothing to open (a re-run is only this).
+                    EmitUnchanged(c, c.CachedMd5);
+                    continue;
+                }
+
+                _ready.Add(new ReadyFile { Candidate = c, StoredMd5 = storedMd5 }, _cancel.Token);
             }
         }
 
@@ -281,7 +390,7 @@ namespace StickyPi.Core.Sync
                     string md5 = c.CachedMd5 ?? HashFile(c);
                     if (string.Equals(md5, storedMd5, StringComparison.OrdinalIgnoreCase))
                     {
-                        Emit(new ImageImportResult { Path = c.Path, Status = ImportStatus.Skipped, Device = c.Key.Device, DateTime = c.Key.DateTime, Md5 = md5, Reason = "Already stored.", FromCache = c.CachedMd5 != null });
+                        EmitUnchanged(c, md5);
                         return;
                     }
 
@@ -320,10 +429,7 @@ namespace StickyPi.Core.Sync
                     return;
                 }
 
-                // For a replacement the store keeps the new files pending until the commit swaps row and files in
-                // one transaction, so a crash never leaves the old row pointing at new files.
-                var staged = _store.StageImage(parsed, bytes);
-                _toCommit.Add(new PendingImage { Candidate = c, Parsed = parsed, Staged = staged });
+                _toStage.Add(new PendingImage { Candidate = c, Parsed = parsed, Bytes = bytes }, _cancel.Token);
             }
             catch (StickyPiException ex)
             {
@@ -336,6 +442,41 @@ namespace StickyPi.Core.Sync
                 Emit(Failed(c, new StickyPiException(StickyErrorIds.FileUnreadable, StickyErrorKind.ResourceUnavailable, $"{c.Path}: {ex.Message}", c.Path, ex)));
             }
         }
+
+        private void Stage(PendingImage p)
+        {
+            var c = p.Candidate;
+            try
+            {
+                // For a replacement the store keeps the new files pending until the commit swaps row and files in
+                // one transaction, so a crash never leaves the old row pointing at new files.
+                p.Staged = _store.StageImage(p.Parsed, p.Bytes);
+                p.Bytes = null;
+                _toCommit.Add(p);
+            }
+            catch (StickyPiException ex)
+            {
+                Release(c);
+                Emit(Failed(c, ex));
+            }
+            catch (ObjectDisposedException ex)
+            {
+                Release(c);
+                Emit(Failed(c, AsStoreFailure(ex)));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                Release(c);
+                Emit(Failed(c, new StickyPiException(StickyErrorIds.FileUnreadable, StickyErrorKind.ResourceUnavailable, $"{c.Path}: {ex.Message}", c.Path, ex)));
+            }
+        }
+
+        private StickyPiException AsStoreFailure(Exception ex) =>
+            ex as StickyPiException ?? new StickyPiException(StickyErrorIds.StoreIo, StickyErrorKind.ResourceUnavailable,
+                "The store " + _store.RootDirectory + " was closed during the import (" + ex.Message + ").", _store.RootDirectory, ex);
+
+        private void EmitUnchanged(Candidate c, string md5) =>
+            Emit(new ImageImportResult { Path = c.Path, Status = ImportStatus.Skipped, Device = c.Key.Device, DateTime = c.Key.DateTime, Md5 = md5, Reason = "Already stored.", FromCache = c.CachedMd5 != null });
 
         /// <summary>Two files of one run with the same device and datetime must not overwrite each other's stored files.</summary>
         private bool ClaimKey(Candidate c)
@@ -435,6 +576,9 @@ namespace StickyPi.Core.Sync
 
         private void Commit(List<PendingImage> batch)
         {
+            // Rows in the order the files were posted (ids as a one-at-a-time import would give them), whichever
+            // worker finished first.
+            batch.Sort((x, y) => x.Candidate.Sequence.CompareTo(y.Candidate.Sequence));
             try
             {
                 CommitGroup(batch);
@@ -547,9 +691,22 @@ namespace StickyPi.Core.Sync
             }
         }
 
+        private struct PostedPath
+        {
+            public readonly string Path;
+            public readonly long Sequence;
+
+            public PostedPath(string path, long sequence)
+            {
+                Path = path;
+                Sequence = sequence;
+            }
+        }
+
         private sealed class Candidate
         {
             public string Path;
+            public long Sequence;
             public ImageKey Key;
             public long Size;
             public long ModifiedTicks;
@@ -565,10 +722,17 @@ namespace StickyPi.Core.Sync
             public string Md5;
         }
 
+        private sealed class ReadyFile
+        {
+            public Candidate Candidate;
+            public string StoredMd5;
+        }
+
         private sealed class PendingImage
         {
             public Candidate Candidate;
             public ParsedImage Parsed;
+            public byte[] Bytes;
             public StagedImage Staged;
         }
     }
