@@ -35,6 +35,9 @@ namespace StickyPi.Core.Sync
 
         public int Failed { get; set; }
 
+        /// <summary>Dry run: files that would be stored.</summary>
+        public int Planned { get; set; }
+
         public int FilesOpened { get; set; }
 
         public TimeSpan Elapsed { get; set; }

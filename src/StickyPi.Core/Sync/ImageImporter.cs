@@ -31,6 +31,10 @@ namespace StickyPi.Core.Sync
         private readonly BlockingCollection<PendingImage> _toCommit = new BlockingCollection<PendingImage>();
         private readonly BlockingCollection<ImageImportResult> _results = new BlockingCollection<ImageImportResult>();
         private readonly ConcurrentDictionary<ImageKey, InFlight> _inFlight = new ConcurrentDictionary<ImageKey, InFlight>();
+
+        // Keys committed by this run with their md5: a later file with the same key whose store lookup ran before
+        // that commit must still see the image as stored.
+        private readonly ConcurrentDictionary<ImageKey, string> _committed = new ConcurrentDictionary<ImageKey, string>();
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
         private readonly Thread[] _classifiers;
         private readonly Thread[] _workers;
@@ -43,6 +47,7 @@ namespace StickyPi.Core.Sync
         private int _sent;
         private int _skipped;
         private int _failed;
+        private int _planned;
         private int _filesOpened;
         private int _classifiersLeft;
         private int _workersLeft;
@@ -54,6 +59,7 @@ namespace StickyPi.Core.Sync
             _store = store ?? throw new ArgumentNullException(nameof(store));
             _caller = caller ?? throw new ArgumentNullException(nameof(caller));
             _options = options ?? new ImageImportOptions();
+            CheckOptions(_options);
             _parser = parser ?? new StickyImageParser();
             _cache = StatCache.Open(store.RootDirectory);
             int workers = Math.Max(1, _options.MaxDegreeOfParallelism);
@@ -80,6 +86,14 @@ namespace StickyPi.Core.Sync
             }
 
             _writer.Start();
+        }
+
+        private static void CheckOptions(ImageImportOptions options)
+        {
+            if (options.LookupBatchSize < 1 || options.CommitBatchSize < 1 || options.CommitInterval < TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), "LookupBatchSize and CommitBatchSize must be at least 1, and CommitInterval not negative.");
+            }
         }
 
         /// <summary>Raised (on a worker thread) just before a file is opened for reading; for diagnostics and tests.</summary>
@@ -175,6 +189,7 @@ namespace StickyPi.Core.Sync
             Sent = Volatile.Read(ref _sent),
             Skipped = Volatile.Read(ref _skipped),
             Failed = Volatile.Read(ref _failed),
+            Planned = Volatile.Read(ref _planned),
             FilesOpened = Volatile.Read(ref _filesOpened),
             Elapsed = _clock.Elapsed,
         };
@@ -385,6 +400,11 @@ namespace StickyPi.Core.Sync
         {
             try
             {
+                if (storedMd5 == null && _committed.TryGetValue(c.Key, out var committedMd5))
+                {
+                    storedMd5 = committedMd5;
+                }
+
                 if (storedMd5 != null)
                 {
                     string md5 = c.CachedMd5 ?? HashFile(c);
@@ -412,6 +432,14 @@ namespace StickyPi.Core.Sync
 
                 if (!ClaimKey(c))
                 {
+                    return;
+                }
+
+                if (!c.Replace && _committed.TryGetValue(c.Key, out var committedMeanwhile))
+                {
+                    // Another file with this key was committed between the lookup and the claim: decide again.
+                    Release(c);
+                    ProcessOne(c, committedMeanwhile);
                     return;
                 }
 
@@ -489,7 +517,7 @@ namespace StickyPi.Core.Sync
             }
 
             string md5 = c.Md5 ?? c.CachedMd5 ?? HashFile(c);
-            string ownerMd5 = owner.Md5 ?? (owner.Md5 = StickyImageParser.ComputeMd5(File.ReadAllBytes(owner.Path)));
+            string ownerMd5 = owner.Md5 ?? (owner.Md5 = HashPath(owner.Path));
             if (string.Equals(md5, ownerMd5, StringComparison.OrdinalIgnoreCase))
             {
                 Emit(new ImageImportResult { Path = c.Path, Status = ImportStatus.Skipped, Device = c.Key.Device, DateTime = c.Key.DateTime, Md5 = md5, Reason = $"Same image as {owner.Path} in this batch." });
@@ -583,23 +611,32 @@ namespace StickyPi.Core.Sync
             {
                 CommitGroup(batch);
             }
-            catch (StickyPiException)
+            catch (Exception ex) when (ex is StickyPiException || ex is InvalidOperationException || ex is ObjectDisposedException || ex is IOException)
             {
-                // Something in the batch was refused (e.g. stored meanwhile by another process): isolate it.
-                foreach (var one in batch)
+                // Something in the batch was refused (e.g. stored meanwhile): isolate it. Items already committed
+                // by an earlier group of this batch are done and never retried.
+                foreach (var one in batch.Where(p => !p.Committed))
                 {
                     try
                     {
                         CommitGroup(new List<PendingImage> { one });
                     }
-                    catch (StickyPiException ex)
+                    catch (Exception oneEx) when (oneEx is StickyPiException || oneEx is InvalidOperationException || oneEx is ObjectDisposedException || oneEx is IOException)
                     {
-                        Emit(Failed(one.Candidate, ex));
+                        Release(one.Candidate);
+                        Emit(CommitFailure(one, oneEx));
                     }
                 }
             }
 
-            _cache.Flush();
+            try
+            {
+                _cache.Flush();
+            }
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException || ex is IOException || ex is UnauthorizedAccessException)
+            {
+                // The cache only saves work; the next run rebuilds what is missing.
+            }
         }
 
         private void CommitGroup(List<PendingImage> group)
@@ -611,7 +648,9 @@ namespace StickyPi.Core.Sync
                 var byKey = rows.ToDictionary(r => r.Key);
                 foreach (var p in items)
                 {
+                    p.Committed = true;
                     byKey.TryGetValue(p.Parsed.Key, out var row);
+                    _committed[p.Parsed.Key] = p.Parsed.Md5;
                     Interlocked.Increment(ref _sent);
                     Release(p.Candidate);
                     EmitCounted(new ImageImportResult
@@ -628,10 +667,75 @@ namespace StickyPi.Core.Sync
             }
         }
 
+        /// <summary>
+        /// The result of a file whose row was refused at commit. A duplicate means the image was stored meanwhile
+        /// (by another file of this run or another process): decided like any stored image, by md5 and -OnConflict.
+        /// </summary>
+        private ImageImportResult CommitFailure(PendingImage p, Exception ex)
+        {
+            var c = p.Candidate;
+            c.Md5 = p.Parsed.Md5;
+            var sticky = ex as StickyPiException;
+            if (sticky != null && sticky.ErrorId == StickyErrorIds.DuplicateImage && !c.Replace)
+            {
+                string storedMd5 = null;
+                try
+                {
+                    storedMd5 = _store.GetStoredMd5(c.Key);
+                }
+                catch (Exception lookup) when (lookup is StickyPiException || lookup is ObjectDisposedException)
+                {
+                    // Fall through to reporting the duplicate itself.
+                }
+
+                if (storedMd5 != null && string.Equals(storedMd5, c.Md5, StringComparison.OrdinalIgnoreCase))
+                {
+                    return new ImageImportResult { Path = c.Path, Status = ImportStatus.Skipped, Device = c.Key.Device, DateTime = c.Key.DateTime, Md5 = c.Md5, Reason = "Already stored (stored meanwhile)." };
+                }
+
+                if (storedMd5 != null)
+                {
+                    var conflict = new StickyPiException(StickyErrorIds.Md5Conflict, StickyErrorKind.Conflict,
+                        $"{c.Path}: an image of device {c.Key.Device} at {StickyTime.ToWire(c.Key.DateTime)} was stored meanwhile with md5 {storedMd5}, this file has md5 {c.Md5}.", c.Path);
+                    return _options.OnConflict == ConflictAction.Skip
+                        ? new ImageImportResult { Path = c.Path, Status = ImportStatus.Skipped, Device = c.Key.Device, DateTime = c.Key.DateTime, Md5 = c.Md5, Reason = conflict.Message, ErrorId = conflict.ErrorId }
+                        : Failed(c, conflict);
+                }
+            }
+
+            // Name the file: the store's message is about the row.
+            var failure = sticky != null
+                ? new StickyPiException(sticky.ErrorId, sticky.Kind, c.Path + ": " + sticky.Message, c.Path, sticky)
+                : AsStoreFailure(ex);
+            return Failed(c, failure);
+        }
+
+        private string HashPath(string path)
+        {
+            NotifyOpening(path);
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+            {
+                return StickyImageParser.ComputeMd5(stream);
+            }
+        }
+
+        /// <summary>Counts a file opened and tells a diagnostics subscriber; a failing subscriber never stops the import.</summary>
+        private void NotifyOpening(string path)
+        {
+            Interlocked.Increment(ref _filesOpened);
+            try
+            {
+                FileOpening?.Invoke(path);
+            }
+            catch (Exception)
+            {
+                // Diagnostics only.
+            }
+        }
+
         private string HashFile(Candidate c)
         {
-            FileOpening?.Invoke(c.Path);
-            Interlocked.Increment(ref _filesOpened);
+            NotifyOpening(c.Path);
             using (var stream = new FileStream(c.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
             {
                 var md5 = StickyImageParser.ComputeMd5(stream);
@@ -642,8 +746,7 @@ namespace StickyPi.Core.Sync
 
         private byte[] ReadFile(Candidate c)
         {
-            FileOpening?.Invoke(c.Path);
-            Interlocked.Increment(ref _filesOpened);
+            NotifyOpening(c.Path);
             return File.ReadAllBytes(c.Path);
         }
 
@@ -665,9 +768,13 @@ namespace StickyPi.Core.Sync
             {
                 Interlocked.Increment(ref _failed);
             }
-            else if (result.Status == ImportStatus.Skipped || result.Status == ImportStatus.Planned)
+            else if (result.Status == ImportStatus.Skipped)
             {
                 Interlocked.Increment(ref _skipped);
+            }
+            else if (result.Status == ImportStatus.Planned)
+            {
+                Interlocked.Increment(ref _planned);
             }
 
             EmitCounted(result);
@@ -734,6 +841,7 @@ namespace StickyPi.Core.Sync
             public ParsedImage Parsed;
             public byte[] Bytes;
             public StagedImage Staged;
+            public bool Committed;
         }
     }
 }
