@@ -175,7 +175,7 @@ Get-StickySeries -WithAnnotation | ForEach-Object { 'joined ' + $_.Device + ' ' 
         }
 
         [Fact]
-        public void Ctrl_C_stops_promptly_and_leaves_a_consistent_store_that_a_rerun_completes()
+        public async System.Threading.Tasks.Task Ctrl_C_stops_promptly_and_leaves_a_consistent_store_that_a_rerun_completes()
         {
             using var ws = new Workspace(images: 300, seed: 11);
             var script = Connect(ws) + "Send-StickyImage -Path " + HostRunner.Quote(ws.Images) + " -ThrottleLimit 1";
@@ -191,7 +191,7 @@ Get-StickySeries -WithAnnotation | ForEach-Object { 'joined ' + $_.Device + ' ' 
             Process.Start("kill", new[] { "-INT", process.Id.ToString() }).WaitForExit();
             var stopClock = Stopwatch.StartNew();
             Assert.True(process.WaitForExit(15_000), "Ctrl+C did not stop the import");
-            var r = HostRunner.Parse(process.ExitCode, stdout.Result, stderr.Result);
+            var r = HostRunner.Parse(process.ExitCode, await stdout, await stderr);
             Assert.Equal(130, r.ExitCode);
             Assert.Contains(r.Records, x => x.Str("kind") == "stopped");
 

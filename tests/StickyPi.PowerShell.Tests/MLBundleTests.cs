@@ -141,7 +141,7 @@ namespace StickyPi.PowerShell.Tests
         }
 
         [Fact]
-        public void Ctrl_C_stops_a_pull_and_leaves_no_partial_file_under_a_final_name()
+        public async System.Threading.Tasks.Task Ctrl_C_stops_a_pull_and_leaves_no_partial_file_under_a_final_name()
         {
             using var ws = new Workspace();
             var src = CopyBundle(ws);
@@ -178,7 +178,7 @@ namespace StickyPi.PowerShell.Tests
             Assert.True(partial, "the download of big.db was not caught in progress");
             Process.Start("kill", new[] { "-INT", process.Id.ToString() }).WaitForExit();
             Assert.True(process.WaitForExit(15_000), "Ctrl+C did not stop the pull");
-            var r = HostRunner.Parse(process.ExitCode, stdout.Result, stderr.Result);
+            var r = HostRunner.Parse(process.ExitCode, await stdout, await stderr);
             Assert.Equal(130, r.ExitCode);
             Assert.Contains(r.Records, x => x.Str("kind") == "stopped");
 
