@@ -163,8 +163,18 @@ namespace StickyPi.Bench
                 Expect(round.Import, corpus.Count, sent: corpus.Count);
                 round.Noop = Child("noop", corpus.Directory, store);
                 Expect(round.Noop, corpus.Count, skipped: corpus.Count, opened: 0);
+                if (o.SkiaReference)
+                {
+                    // The reference: the same limit and import with SkiaSharp's own decoder, same round.
+                    round.SkiaLimit = SkiaChild("limit", corpus.Directory);
+                    Expect(round.SkiaLimit, corpus.Count, sent: corpus.Count);
+                    round.SkiaImport = SkiaChild("import", corpus.Directory, store + "-skia");
+                    Expect(round.SkiaImport, corpus.Count, sent: corpus.Count);
+                }
+
                 report.Rounds.Add(round);
-                Log($"Round {r + 1}/{o.Rounds}: limit {Rate(round.Limit):F1} img/s, import {Rate(round.Import):F1} img/s ({Rate(round.Import) / Rate(round.Limit):P0}), no-op {round.Noop.Seconds:F3} s");
+                Log($"Round {r + 1}/{o.Rounds}: limit {Rate(round.Limit):F1} img/s, import {Rate(round.Import):F1} img/s ({Rate(round.Import) / Rate(round.Limit):P0}), no-op {round.Noop.Seconds:F3} s"
+                    + (round.SkiaLimit == null ? string.Empty : $"; SkiaSharp decoder: limit {Rate(round.SkiaLimit):F1}, import {Rate(round.SkiaImport):F1} img/s"));
             }
 
             // --- large corpus: the same import at 10× the size, for peak RSS.
@@ -209,9 +219,22 @@ namespace StickyPi.Bench
 
             return report.Problems.Count == 0 ? 0 : 1;
 
+            ScenarioResult SkiaChild(string mode, params string[] a)
+            {
+                var (res, wall) = RunChild(mode, a, skiaDecoder: true);
+                if (!res.Decoder.StartsWith("SkiaSharp", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException("The SkiaSharp reference child decoded with " + res.Decoder);
+                }
+
+                res.ProcessSeconds = wall;
+                return res;
+            }
+
             ScenarioResult Child(string mode, params string[] a)
             {
                 var (res, wall) = RunChild(mode, a);
+                report.Decoders.Add(res.Decoder);
                 if (mode == "noop" && a[0].Contains("small-", StringComparison.Ordinal))
                 {
                     report.SmallNoopProcessSeconds = wall;
@@ -257,9 +280,14 @@ namespace StickyPi.Bench
             }
         }
 
-        private static (ScenarioResult result, double wallSeconds) RunChild(string mode, string[] args)
+        private static (ScenarioResult result, double wallSeconds) RunChild(string mode, string[] args, bool skiaDecoder = false)
         {
             var psi = new ProcessStartInfo { RedirectStandardOutput = true, UseShellExecute = false };
+            if (skiaDecoder)
+            {
+                psi.Environment[StickyPi.Core.Parsing.TurboJpeg.DecoderVariable] = "skia";
+            }
+
             var self = Environment.ProcessPath;
             if (string.Equals(Path.GetFileNameWithoutExtension(self), "dotnet", StringComparison.OrdinalIgnoreCase))
             {
@@ -333,6 +361,8 @@ namespace StickyPi.Bench
             "  --work DIR      where the run's folder is made (default bench/corpus/ of the repository, else the temp\n" +
             "                  folder); the run's folder is deleted at the end unless --keep\n" +
             "  --output FILE   also write the Markdown report to FILE\n" +
+            "  --no-skia-reference  skip the reference limit/import per round with STICKYPI_JPEG_DECODER=skia (run by\n" +
+            "                  default: the parser's own decoder is TurboJPEG when libturbojpeg is installed)\n" +
             "  --profile       instead: a one-thread CPU-time breakdown per stage (decode, resize, encode, store)\n" +
             "By hand (what the run starts in child processes, plus helpers; each prints one BENCH-RESULT line):\n" +
             "  --child limit CORPUS | import CORPUS STORE | noop CORPUS STORE | synth DIR N | synth-small DIR N\n" +
@@ -347,6 +377,7 @@ namespace StickyPi.Bench
         public bool Keep;
         public bool Help;
         public bool Profile;
+        public bool SkiaReference = true;
         public string Fixtures = Environment.GetEnvironmentVariable("STICKYPI_FIXTURES") ?? Corpus.DefaultFixtures;
         public string WorkRoot;
         public string Output;
@@ -398,6 +429,9 @@ namespace StickyPi.Bench
                         break;
                     case "--output":
                         o.Output = Path.GetFullPath(Next());
+                        break;
+                    case "--no-skia-reference":
+                        o.SkiaReference = false;
                         break;
                     case "--profile":
                         o.Profile = true;

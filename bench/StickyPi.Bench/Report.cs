@@ -11,6 +11,8 @@ namespace StickyPi.Bench
         public ScenarioResult Limit;
         public ScenarioResult Import;
         public ScenarioResult Noop;
+        public ScenarioResult SkiaLimit;
+        public ScenarioResult SkiaImport;
     }
 
     internal sealed class Report
@@ -35,6 +37,7 @@ namespace StickyPi.Bench
         public ScenarioResult SmallNoop;
         public double SmallNoopProcessSeconds;
         public List<string> Problems = new List<string>();
+        public HashSet<string> Decoders = new HashSet<string>();
 
         public string ToMarkdown()
         {
@@ -45,6 +48,7 @@ namespace StickyPi.Bench
             sb.AppendLine("### StickyPi.Bench " + DateTime.Now.ToString("yyyy-MM-dd HH:mm", inv) + (_o.Quick ? " (--quick smoke run)" : string.Empty));
             sb.AppendLine();
             sb.AppendLine("- Machine: " + Machine.Summary + "; SkiaSharp " + Machine.SkiaSharp);
+            sb.AppendLine("- JPEG decoder of the parser (limit and import): " + string.Join("; ", Decoders.OrderBy(d => d, StringComparer.Ordinal)));
             sb.AppendLine("- Command: `dotnet run -c Release --project bench/StickyPi.Bench --" + (string.IsNullOrEmpty(_o.CommandLine) ? string.Empty : " " + _o.CommandLine) + "`");
             sb.AppendLine("- Corpus: " + Corpus.Count + " images (" + Corpus.Count5Mp + " × 5 MP 2020 + " + Corpus.Count12Mp + " × 12 MP 2022), " + F(Corpus.Bytes / 1e6, 1) + " MB, synced to disk, in the page cache (read by an untimed warm-up limit run)");
             sb.AppendLine("- 1-minute load average: " + LoadBefore + " before, " + LoadAfter + " after (the machine is shared; figures are medians of " + Rounds.Count + " round(s))");
@@ -66,6 +70,15 @@ namespace StickyPi.Bench
             Row("Limit: read + md5 + EXIF + scaled decode + 2 thumbnails, " + Machine.Cores + " threads, no store", Rounds.Select(r => r.Limit).ToList(), 1.0);
             Row("First import into a fresh store (ImageImporter defaults)", Rounds.Select(r => r.Import).ToList(), ratio);
             Row("No-op re-run (same files, same store)", Rounds.Select(r => r.Noop).ToList(), double.NaN);
+            var skiaRounds = Rounds.Where(r => r.SkiaLimit != null).ToList();
+            double skiaRatio = double.NaN;
+            if (skiaRounds.Count > 0)
+            {
+                skiaRatio = Median(skiaRounds.Select(r => Program.Rate(r.SkiaImport) / Program.Rate(r.SkiaLimit)));
+                Row("Reference, SkiaSharp decoder (STICKYPI_JPEG_DECODER=skia): limit", skiaRounds.Select(r => r.SkiaLimit).ToList(), 1.0);
+                Row("Reference, SkiaSharp decoder: first import", skiaRounds.Select(r => r.SkiaImport).ToList(), skiaRatio);
+            }
+
             if (LargeLimit != null)
             {
                 Row("Limit, large corpus", new List<ScenarioResult> { LargeLimit }, 1.0);
@@ -85,12 +98,14 @@ namespace StickyPi.Bench
             sb.AppendLine();
             sb.AppendLine("Rounds on the main corpus:");
             sb.AppendLine();
-            sb.AppendLine("| Round | Limit img/s | Import img/s | Import / limit | No-op s | Import peak RSS MB |");
-            sb.AppendLine("|---:|---:|---:|---:|---:|---:|");
+            sb.AppendLine("| Round | Limit img/s | Import img/s | Import / limit | No-op s | Import peak RSS MB | Skia limit img/s | Skia import img/s | Skia import / limit |");
+            sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (int i = 0; i < Rounds.Count; i++)
             {
                 var r = Rounds[i];
-                sb.AppendLine($"| {i + 1} | {F(Program.Rate(r.Limit), 1)} | {F(Program.Rate(r.Import), 1)} | {F(Program.Rate(r.Import) / Program.Rate(r.Limit), 3)} | {F(r.Noop.Seconds, 3)} | {F(r.Import.PeakRssKb / 1024.0, 0)} |");
+                var skia = r.SkiaLimit == null ? "| | | |"
+                    : $"| {F(Program.Rate(r.SkiaLimit), 1)} | {F(Program.Rate(r.SkiaImport), 1)} | {F(Program.Rate(r.SkiaImport) / Program.Rate(r.SkiaLimit), 3)} |";
+                sb.AppendLine($"| {i + 1} | {F(Program.Rate(r.Limit), 1)} | {F(Program.Rate(r.Import), 1)} | {F(Program.Rate(r.Import) / Program.Rate(r.Limit), 3)} | {F(r.Noop.Seconds, 3)} | {F(r.Import.PeakRssKb / 1024.0, 0)} {skia}");
             }
 
             sb.AppendLine();

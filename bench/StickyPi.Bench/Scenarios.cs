@@ -64,6 +64,9 @@ namespace StickyPi.Bench
 
         /// <summary>Wall time of the child process as seen by the parent (runtime start-up included).</summary>
         public double ProcessSeconds { get; set; }
+
+        /// <summary>The JPEG decoder the child's parser used: "TurboJPEG …" or "SkiaSharp".</summary>
+        public string Decoder { get; set; }
     }
 
     /// <summary>The scenarios run in child processes (one each, so peak RSS is the scenario's own).</summary>
@@ -122,6 +125,7 @@ namespace StickyPi.Bench
             }
 
             var proc = Process.GetCurrentProcess();
+            result.Decoder = DecoderName();
             result.CpuSeconds = proc.TotalProcessorTime.TotalSeconds;
             result.PeakRssKb = PeakRssKb(proc);
             sampler.Stop();
@@ -141,6 +145,9 @@ namespace StickyPi.Bench
             Console.Out.Flush();
             return 0;
         }
+
+        /// <summary>The decoder a default <see cref="StickyImageParser"/> of this process uses.</summary>
+        public static string DecoderName() => TurboJpeg.IsAvailable ? TurboJpeg.Description : "SkiaSharp " + typeof(SkiaSharp.SKCodec).Assembly.GetName().Version;
 
         /// <summary>
         /// The limit: the same files' read + md5 + EXIF + scaled decode + both thumbnails encoded, with the same parser,

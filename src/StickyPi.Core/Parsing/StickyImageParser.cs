@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Threading;
 using SkiaSharp;
 using StickyPi.Core.Model;
 
@@ -38,9 +39,25 @@ namespace StickyPi.Core.Parsing
             }
 
             _quality = thumbnailQuality;
+            UseTurboJpeg = TurboJpeg.IsAvailable;
         }
 
         public int ThumbnailQuality => _quality;
+
+        /// <summary>
+        /// Whether this instance decodes with <see cref="TurboJpeg"/> (default: when available and not disabled by
+        /// <c>STICKYPI_JPEG_DECODER=skia</c>). Test switch: set false to force the SkiaSharp path on one instance.
+        /// </summary>
+        internal bool UseTurboJpeg { get; set; }
+
+        /// <summary>Images this instance decoded with TurboJPEG (thumbnails made from its pixels).</summary>
+        internal long TurboJpegDecodes => Interlocked.Read(ref _turboJpegDecodes);
+
+        /// <summary>Images TurboJPEG refused (truncated, corrupt, unsupported) that were then handed to the SkiaSharp path.</summary>
+        internal long TurboJpegRefusals => Interlocked.Read(ref _turboJpegRefusals);
+
+        private long _turboJpegDecodes;
+        private long _turboJpegRefusals;
 
         /// <summary>Reads and parses the file at <paramref name="path"/>.</summary>
         /// <exception cref="StickyPiException">
@@ -140,6 +157,11 @@ namespace StickyPi.Core.Parsing
             var pin = GCHandle.Alloc(buffer, GCHandleType.Pinned);
             try
             {
+                if (UseTurboJpeg && TryDecodeWithTurboJpeg(image, pin.AddrOfPinnedObject(), length, path, makeThumbnails))
+                {
+                    return;
+                }
+
                 // SKData over the pinned array: no copy of the file; it and the codec are disposed before unpinning.
                 using (var data = SKData.Create(pin.AddrOfPinnedObject(), length))
                 using (var codec = SKCodec.Create(data))
@@ -188,16 +210,58 @@ namespace StickyPi.Core.Parsing
             }
         }
 
-        private void MakeThumbnails(ParsedImage image, SKPixmap decoded, SKSizeI thumbSize, string path)
+        /// <summary>
+        /// The same decode with the system's libjpeg-turbo (SIMD): same DCT scale, same pixel layout, then the same
+        /// resize and encode. Returns false, having set nothing, when TurboJPEG cannot decode the file (truncated or
+        /// corrupt data — any warning fails the decode — or a JPEG variant it does not support): the SkiaSharp path
+        /// then decides as it always has, so which files are accepted and the error ids and messages of the rejected
+        /// ones do not depend on the decoder.
+        /// </summary>
+        private bool TryDecodeWithTurboJpeg(ParsedImage image, IntPtr data, int length, string path, bool makeThumbnails)
+        {
+            var colorType = SKImageInfo.PlatformColorType;
+            var pixelFormat = TurboJpeg.PixelFormatOf(colorType);
+            if (pixelFormat < 0 || !TurboJpeg.TryReadHeader(data, length, out var width, out var height, out _) || width <= 0 || height <= 0)
+            {
+                Interlocked.Increment(ref _turboJpegRefusals);
+                return false;
+            }
+
+            var thumbSize = FitWithin(width, height, ThumbnailMaxWidth, ThumbnailMaxHeight);
+            var decodeSize = makeThumbnails ? ChooseDecodeSize(width, height, thumbSize) : new SKSizeI(TurboJpeg.Scaled(width, 1), TurboJpeg.Scaled(height, 1));
+            var decodeInfo = new SKImageInfo(decodeSize.Width, decodeSize.Height, colorType, SKAlphaType.Opaque);
+            using (var decoded = PooledPixmap.Rent(decodeInfo))
+            {
+                // TurboJPEG writes straight into the pooled block the pixmap wraps: no copy.
+                if (!TurboJpeg.TryDecompress(data, length, decoded.Pixmap.GetPixels(), decodeInfo.Width, decodeInfo.RowBytes, decodeInfo.Height, pixelFormat, out _, out _))
+                {
+                    Interlocked.Increment(ref _turboJpegRefusals);
+                    return false;
+                }
+
+                image.Width = width;
+                image.Height = height;
+                if (makeThumbnails)
+                {
+                    MakeThumbnails(image, decoded.Pixmap, thumbSize, path, TurboJpeg.CanCompress ? pixelFormat : -1);
+                }
+            }
+
+            Interlocked.Increment(ref _turboJpegDecodes);
+            return true;
+        }
+
+        /// <param name="turboPixelFormat">TurboJPEG pixel format to encode with TurboJPEG, or -1 for SkiaSharp's encoder.</param>
+        private void MakeThumbnails(ParsedImage image, SKPixmap decoded, SKSizeI thumbSize, string path, int turboPixelFormat = -1)
         {
             var miniSize = FitWithin(thumbSize.Width, thumbSize.Height, MiniMaxWidth, MiniMaxHeight);
             using (var scaled = Downscale(decoded, thumbSize, path))
             {
                 var thumb = scaled?.Pixmap ?? decoded;
-                image.Thumbnail = Encode(thumb, path);
+                image.Thumbnail = Encode(thumb, path, turboPixelFormat);
                 using (var mini = Downscale(thumb, miniSize, path))
                 {
-                    image.ThumbnailMini = Encode(mini?.Pixmap ?? thumb, path);
+                    image.ThumbnailMini = Encode(mini?.Pixmap ?? thumb, path, turboPixelFormat);
                 }
             }
         }
@@ -242,8 +306,18 @@ namespace StickyPi.Core.Parsing
             }
         }
 
-        private byte[] Encode(SKPixmap pixmap, string path)
+        private byte[] Encode(SKPixmap pixmap, string path, int turboPixelFormat)
         {
+            if (turboPixelFormat >= 0)
+            {
+                // Same quality, subsampling and DCT as below, with libjpeg-turbo's SIMD (≈ 3× faster here).
+                var jpeg = TurboJpeg.Compress(pixmap.GetPixels(), pixmap.Width, pixmap.RowBytes, pixmap.Height, turboPixelFormat, _quality, out _);
+                if (jpeg != null)
+                {
+                    return jpeg;
+                }
+            }
+
             using (var data = pixmap.Encode(new SKJpegEncoderOptions(_quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore)))
             {
                 if (data == null)
@@ -270,6 +344,24 @@ namespace StickyPi.Core.Parsing
             }
 
             return new SKSizeI(codec.Info.Width, codec.Info.Height);
+        }
+
+        /// <summary>
+        /// <see cref="ChooseDecodeSize(SKCodec, SKSizeI)"/> for TurboJPEG: the same n/8 scales, sizes rounded up as
+        /// libjpeg rounds them (what SkiaSharp's <c>GetScaledDimensions</c> reports).
+        /// </summary>
+        internal static SKSizeI ChooseDecodeSize(int width, int height, SKSizeI target)
+        {
+            for (var n = 1; n < 8; n++)
+            {
+                var size = new SKSizeI(TurboJpeg.Scaled(width, n), TurboJpeg.Scaled(height, n));
+                if (size.Width >= target.Width && size.Height >= target.Height)
+                {
+                    return size;
+                }
+            }
+
+            return new SKSizeI(width, height);
         }
 
         /// <summary>
