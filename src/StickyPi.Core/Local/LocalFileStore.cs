@@ -74,14 +74,18 @@ namespace StickyPi.Core.Local
             }
         }
 
-        /// <summary>Writes bytes to a new file of this session's folder and flushes it to disk.</summary>
-        public string WriteTemp(byte[] bytes)
+        /// <summary>
+        /// Writes bytes to a new file of this session's folder. <paramref name="durable"/> also flushes it to the disk
+        /// before it can be renamed into place; without it the file is complete for any process (a killed import
+        /// never leaves it half-written) but a power cut may lose it, which only derived files (thumbnails) accept.
+        /// </summary>
+        public string WriteTemp(byte[] bytes, bool durable = true)
         {
             string path = Path.Combine(SessionDir(), Guid.NewGuid().ToString("N") + ".part");
             using (var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920))
             {
                 fs.Write(bytes, 0, bytes.Length);
-                fs.Flush(true);
+                fs.Flush(durable);
             }
 
             return path;

@@ -177,7 +177,19 @@ namespace StickyPi.Core.Local
                 return null;
             }
 
-            return GetStoredMd5s(new[] { key }).TryGetValue(key, out var md5) ? md5 : null;
+            // One index seek, no CTE and no full row: this runs once per staged image on the import's hot path.
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var cmd = conn.CreateCommand())
+                {
+                    cmd.CommandText = "SELECT md5 FROM images WHERE device = $d AND datetime >= $a AND datetime < $b LIMIT 1";
+                    cmd.Parameters.AddWithValue("$d", key.Device);
+                    cmd.Parameters.AddWithValue("$a", SqliteRows.Bound(key.DateTime));
+                    cmd.Parameters.AddWithValue("$b", SqliteRows.Bound(key.DateTime.AddSeconds(1)));
+                    return cmd.ExecuteScalar() as string;
+                }
+            });
         }
 
         /// <summary>MD5s of the stored images among these keys (absent keys are not in the dictionary).</summary>
@@ -231,8 +243,10 @@ namespace StickyPi.Core.Local
                 try
                 {
                     temps[0] = _files.WriteTemp(originalBytes);
-                    temps[1] = _files.WriteTemp(parsed.Thumbnail);
-                    temps[2] = _files.WriteTemp(parsed.ThumbnailMini);
+                    // Thumbnails are derived from the original: one flush to disk per image (the original's) is
+                    // what durability needs; they are still written whole before being renamed into place.
+                    temps[1] = _files.WriteTemp(parsed.Thumbnail, durable: false);
+                    temps[2] = _files.WriteTemp(parsed.ThumbnailMini, durable: false);
                     if (GetStoredMd5(row.Key) != null)
                     {
                         return new StagedImage(row, finals[0], finals[1], finals[2], temps);
