@@ -79,12 +79,15 @@ namespace StickyPi.Core.Local
         /// before it can be renamed into place; without it the file is complete for any process (a killed import
         /// never leaves it half-written) but a power cut may lose it, which only derived files (thumbnails) accept.
         /// </summary>
-        public string WriteTemp(byte[] bytes, bool durable = true)
+        public string WriteTemp(byte[] bytes, bool durable = true) => WriteTemp(bytes, bytes.Length, durable);
+
+        /// <summary>As <see cref="WriteTemp(byte[], bool)"/>, for the first <paramref name="length"/> bytes of a (pooled) buffer.</summary>
+        public string WriteTemp(byte[] bytes, int length, bool durable)
         {
             string path = Path.Combine(SessionDir(), Guid.NewGuid().ToString("N") + ".part");
             using (var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920))
             {
-                fs.Write(bytes, 0, bytes.Length);
+                fs.Write(bytes, 0, length);
                 fs.Flush(durable);
             }
 

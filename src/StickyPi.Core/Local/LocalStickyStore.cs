@@ -231,9 +231,18 @@ namespace StickyPi.Core.Local
         /// refuses the duplicate, so a stored original is never overwritten by an image that is not committed.
         /// The store trusts <paramref name="parsed"/> (md5, sizes, thumbnails). Thread-safe.
         /// </summary>
-        public StagedImage StageImage(ParsedImage parsed, byte[] originalBytes)
+        public StagedImage StageImage(ParsedImage parsed, byte[] originalBytes) =>
+            StageImage(parsed, originalBytes, originalBytes?.Length ?? 0);
+
+        /// <summary>As <see cref="StageImage(ParsedImage, byte[])"/>, for the first <paramref name="length"/> bytes of a (pooled) buffer.</summary>
+        public StagedImage StageImage(ParsedImage parsed, byte[] originalBytes, int length)
         {
             CheckParsed(parsed, originalBytes);
+            if (length <= 0 || length > originalBytes.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(length));
+            }
+
             return Guard(() =>
             {
                 var row = BuildRow(parsed);
@@ -242,7 +251,7 @@ namespace StickyPi.Core.Local
                 bool placed = false;
                 try
                 {
-                    temps[0] = _files.WriteTemp(originalBytes);
+                    temps[0] = _files.WriteTemp(originalBytes, length, durable: true);
                     // Thumbnails are derived from the original: one flush to disk per image (the original's) is
                     // what durability needs; they are still written whole before being renamed into place.
                     temps[1] = _files.WriteTemp(parsed.Thumbnail, durable: false);

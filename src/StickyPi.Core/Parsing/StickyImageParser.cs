@@ -78,6 +78,37 @@ namespace StickyPi.Core.Parsing
             }
         }
 
+        /// <summary>
+        /// Parses the first <paramref name="length"/> bytes of a (typically pooled, see <see cref="ReadFilePooled"/>)
+        /// buffer; <paramref name="path"/> supplies the name and labels errors.
+        /// </summary>
+        public ParsedImage Parse(byte[] buffer, int length, string path, bool makeThumbnails = true)
+        {
+            if (buffer == null)
+            {
+                throw new ArgumentNullException(nameof(buffer));
+            }
+
+            if (length < 0 || length > buffer.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(length));
+            }
+
+            var key = ImageFileName.Parse(path);
+            if (length == 0)
+            {
+                throw Empty(path);
+            }
+
+            return ParseCore(key, buffer, length, path, makeThumbnails);
+        }
+
+        /// <summary>
+        /// Reads a whole file into a buffer rented from <see cref="ArrayPool{T}.Shared"/> (return it when done); errors
+        /// name the file (<c>FileNotFound</c>, <c>FileUnreadable</c>, <c>EmptyFile</c>).
+        /// </summary>
+        public static byte[] ReadFilePooled(string path, out int length) => ReadPooled(path, out length);
+
         /// <summary>Parses file content already in memory; <paramref name="path"/> supplies the name and labels errors.</summary>
         public ParsedImage Parse(byte[] content, string path, bool makeThumbnails = true)
         {

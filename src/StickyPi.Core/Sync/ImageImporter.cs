@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -449,15 +450,30 @@ namespace StickyPi.Core.Sync
                     return;
                 }
 
-                byte[] bytes = ReadFile(c);
-                var parsed = _parser.Parse(bytes, c.Path, makeThumbnails: true);
-                _cache.Add(c.Path, new StatCacheEntry(c.Size, c.ModifiedTicks, parsed.Key, parsed.Md5));
-                if (_cancel.IsCancellationRequested)
+                // A pooled buffer, as the parser's own file reads use: originals are large, and a new array per image
+                // would be garbage-collected work the parse itself does not need.
+                NotifyOpening(c.Path);
+                byte[] buffer = StickyImageParser.ReadFilePooled(c.Path, out int length);
+                bool handedOver = false;
+                try
                 {
-                    return;
-                }
+                    var parsed = _parser.Parse(buffer, length, c.Path, makeThumbnails: true);
+                    _cache.Add(c.Path, new StatCacheEntry(c.Size, c.ModifiedTicks, parsed.Key, parsed.Md5));
+                    if (_cancel.IsCancellationRequested)
+                    {
+                        return;
+                    }
 
-                _toStage.Add(new PendingImage { Candidate = c, Parsed = parsed, Bytes = bytes }, _cancel.Token);
+                    _toStage.Add(new PendingImage { Candidate = c, Parsed = parsed, Bytes = buffer, Length = length }, _cancel.Token);
+                    handedOver = true;
+                }
+                finally
+                {
+                    if (!handedOver)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }
             }
             catch (StickyPiException ex)
             {
@@ -478,8 +494,16 @@ namespace StickyPi.Core.Sync
             {
                 // For a replacement the store keeps the new files pending until the commit swaps row and files in
                 // one transaction, so a crash never leaves the old row pointing at new files.
-                p.Staged = _store.StageImage(p.Parsed, p.Bytes);
-                p.Bytes = null;
+                try
+                {
+                    p.Staged = _store.StageImage(p.Parsed, p.Bytes, p.Length);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(p.Bytes);
+                    p.Bytes = null;
+                }
+
                 _toCommit.Add(p);
             }
             catch (StickyPiException ex)
@@ -744,12 +768,6 @@ namespace StickyPi.Core.Sync
             }
         }
 
-        private byte[] ReadFile(Candidate c)
-        {
-            NotifyOpening(c.Path);
-            return File.ReadAllBytes(c.Path);
-        }
-
         private static ImageImportResult Failed(Candidate c, StickyPiException ex) => new ImageImportResult
         {
             Path = c.Path,
@@ -840,6 +858,7 @@ namespace StickyPi.Core.Sync
             public Candidate Candidate;
             public ParsedImage Parsed;
             public byte[] Bytes;
+            public int Length;
             public StagedImage Staged;
             public bool Committed;
         }
