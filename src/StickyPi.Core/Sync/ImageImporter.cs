@@ -72,8 +72,10 @@ namespace StickyPi.Core.Sync
             // (the store writes and flushes the files: disk waits, never on a CPU worker) → the single writer.
             _input = new BlockingCollection<PostedPath>(Math.Max(256, workers * lookupBatch * 2));
             _ready = new BlockingCollection<ReadyFile>(Math.Max(64, workers * lookupBatch));
-            _toStage = new BlockingCollection<PendingImage>(2 * workers);
-            int stagers = Math.Max(2, Math.Min(workers, 4));
+            // Stagers mostly wait for the original's fsync, whose latency varies: enough of them, and a deep enough
+            // queue, that the CPU workers never wait behind a slow flush (measured: bench/RESULTS.md).
+            _toStage = new BlockingCollection<PendingImage>(8 * workers);
+            int stagers = Math.Max(4, Math.Min(2 * workers, 8));
             _classifiersLeft = workers;
             _workersLeft = workers;
             _stagersLeft = stagers;
