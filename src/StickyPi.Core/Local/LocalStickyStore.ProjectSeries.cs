@@ -26,29 +26,23 @@ namespace StickyPi.Core.Local
         {
             RequireCaller(caller);
             AccessPolicy.Require(caller, ApiOperation.GetProjectSeries);
-            return Guard(() =>
+            return InSeriesTransaction(caller, projectId, ApiOperation.GetProjectSeries, write: false, (conn, tx, columns) =>
             {
-                using (var conn = OpenConnection())
-                using (var tx = conn.BeginTransaction(deferred: true))
+                var rows = new List<ProjectSeriesRow>();
+                using (var cmd = conn.CreateCommand())
                 {
-                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.GetProjectSeries);
-                    var rows = new List<ProjectSeriesRow>();
-                    using (var cmd = conn.CreateCommand())
+                    cmd.Transaction = tx;
+                    cmd.CommandText = "SELECT * FROM " + ProjectSeriesSql.QuotedTable(projectId) + " ORDER BY id";
+                    using (var reader = cmd.ExecuteReader())
                     {
-                        cmd.Transaction = tx;
-                        cmd.CommandText = "SELECT * FROM " + ProjectSeriesSql.QuotedTable(projectId) + " ORDER BY id";
-                        using (var reader = cmd.ExecuteReader())
+                        while (reader.Read())
                         {
-                            while (reader.Read())
-                            {
-                                rows.Add(ProjectSeriesSql.ReadRow(reader, columns, projectId));
-                            }
+                            rows.Add(ProjectSeriesSql.ReadRow(reader, columns, projectId));
                         }
                     }
-
-                    tx.Commit();
-                    return (IReadOnlyList<ProjectSeriesRow>)rows;
                 }
+
+                return (IReadOnlyList<ProjectSeriesRow>)rows;
             });
         }
 
@@ -57,15 +51,9 @@ namespace StickyPi.Core.Local
         {
             RequireCaller(caller);
             AccessPolicy.Require(caller, ApiOperation.GetProjectSeries);
-            return Guard(() =>
+            return InSeriesTransaction(caller, projectId, ApiOperation.GetProjectSeries, write: false, (conn, tx, columns) =>
             {
-                using (var conn = OpenConnection())
-                using (var tx = conn.BeginTransaction(deferred: true))
-                {
-                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.GetProjectSeries);
-                    tx.Commit();
-                    return (IReadOnlyList<ProjectColumn>)columns.Select(c => ToProjectColumn(projectId, c, null)).ToList();
-                }
+                return (IReadOnlyList<ProjectColumn>)columns.Select(c => ToProjectColumn(projectId, c, null)).ToList();
             });
         }
 
@@ -79,54 +67,47 @@ namespace StickyPi.Core.Local
         {
             RequireCaller(caller);
             AccessPolicy.Require(caller, ApiOperation.PutProjectSeries);
-            return Guard(() =>
+            return InSeriesTransaction(caller, projectId, ApiOperation.PutProjectSeries, write: true, (conn, tx, columns) =>
             {
-                using (var conn = OpenConnection())
-                using (var tx = conn.BeginTransaction(deferred: false))
+                var assignments = new List<KeyValuePair<SeriesColumn, object>>
                 {
-                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.PutProjectSeries);
-                    var assignments = new List<KeyValuePair<SeriesColumn, object>>
+                    Assign(columns, ProjectSeriesSql.DeviceColumn, ProjectSeriesSql.CheckDevice(device)),
+                    Assign(columns, ProjectSeriesSql.StartColumn, ProjectSeriesSql.DatabaseTime(start)),
+                    Assign(columns, ProjectSeriesSql.EndColumn, ProjectSeriesSql.DatabaseTime(end)),
+                };
+                CheckWindow(StickyTime.Normalize(start), StickyTime.Normalize(end));
+                foreach (var pair in values ?? new Dictionary<string, object>())
+                {
+                    var column = UserColumn(columns, projectId, pair.Key);
+                    if (assignments.Any(a => a.Key == column))
                     {
-                        Assign(columns, ProjectSeriesSql.DeviceColumn, ProjectSeriesSql.CheckDevice(device)),
-                        Assign(columns, ProjectSeriesSql.StartColumn, ProjectSeriesSql.DatabaseTime(start)),
-                        Assign(columns, ProjectSeriesSql.EndColumn, ProjectSeriesSql.DatabaseTime(end)),
-                    };
-                    CheckWindow(StickyTime.Normalize(start), StickyTime.Normalize(end));
-                    foreach (var pair in values ?? new Dictionary<string, object>())
-                    {
-                        var column = UserColumn(columns, projectId, pair.Key);
-                        if (assignments.Any(a => a.Key == column))
-                        {
-                            throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeriesValue, StickyErrorKind.InvalidArgument,
-                                "Column '" + column.Name + "' is given twice.", pair.Key);
-                        }
-
-                        assignments.Add(new KeyValuePair<SeriesColumn, object>(column, ProjectSeriesSql.ToDatabase(column, pair.Value)));
+                        throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeriesValue, StickyErrorKind.InvalidArgument,
+                            "Column '" + column.Name + "' is given twice.", pair.Key);
                     }
 
-                    long id;
-                    using (var cmd = conn.CreateCommand())
-                    {
-                        cmd.Transaction = tx;
-                        var names = new StringBuilder();
-                        var parameters = new StringBuilder();
-                        for (int i = 0; i < assignments.Count; i++)
-                        {
-                            names.Append(i == 0 ? string.Empty : ", ").Append(assignments[i].Key.Quoted);
-                            parameters.Append(i == 0 ? "$v" : ", $v").Append(i.ToString(CultureInfo.InvariantCulture));
-                            cmd.Parameters.AddWithValue("$v" + i.ToString(CultureInfo.InvariantCulture), assignments[i].Value);
-                        }
-
-                        cmd.CommandText = "INSERT INTO " + ProjectSeriesSql.QuotedTable(projectId) + " (" + names + ") VALUES (" + parameters +
-                            "); SELECT last_insert_rowid();";
-                        id = Convert.ToInt64(RunSeriesWrite(cmd, projectId, device, start, end, scalar: true), CultureInfo.InvariantCulture);
-                    }
-
-                    var row = ReadSeriesRow(conn, tx, columns, projectId, id);
-                    BeforeCommit?.Invoke();
-                    tx.Commit();
-                    return row;
+                    assignments.Add(new KeyValuePair<SeriesColumn, object>(column, ProjectSeriesSql.ToDatabase(column, pair.Value)));
                 }
+
+                long id;
+                using (var cmd = conn.CreateCommand())
+                {
+                    cmd.Transaction = tx;
+                    var names = new StringBuilder();
+                    var parameters = new StringBuilder();
+                    for (int i = 0; i < assignments.Count; i++)
+                    {
+                        names.Append(i == 0 ? string.Empty : ", ").Append(assignments[i].Key.Quoted);
+                        parameters.Append(i == 0 ? "$v" : ", $v").Append(i.ToString(CultureInfo.InvariantCulture));
+                        cmd.Parameters.AddWithValue("$v" + i.ToString(CultureInfo.InvariantCulture), assignments[i].Value);
+                    }
+
+                    cmd.CommandText = "INSERT INTO " + ProjectSeriesSql.QuotedTable(projectId) + " (" + names + ") VALUES (" + parameters +
+                        "); SELECT last_insert_rowid();";
+                    id = Convert.ToInt64(RunSeriesWrite(cmd, projectId, device, start, end, scalar: true), CultureInfo.InvariantCulture);
+                }
+
+                var row = ReadSeriesRow(conn, tx, columns, projectId, id);
+                return row;
             });
         }
 
@@ -144,87 +125,80 @@ namespace StickyPi.Core.Local
             }
 
             AccessPolicy.Require(caller, ApiOperation.PutProjectSeries);
-            return Guard(() =>
+            return InSeriesTransaction(caller, projectId, ApiOperation.PutProjectSeries, write: true, (conn, tx, columns) =>
             {
-                using (var conn = OpenConnection())
-                using (var tx = conn.BeginTransaction(deferred: false))
+                foreach (var key in values.Keys)
                 {
-                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.PutProjectSeries);
-                    foreach (var key in values.Keys)
+                    var named = ProjectSeriesSql.Find(columns, key);
+                    if (named == null || string.Equals(named.Name, ProjectSeriesSql.IdColumn, StringComparison.OrdinalIgnoreCase))
                     {
-                        var named = ProjectSeriesSql.Find(columns, key);
-                        if (named == null || string.Equals(named.Name, ProjectSeriesSql.IdColumn, StringComparison.OrdinalIgnoreCase))
-                        {
-                            throw UnknownColumn(columns, projectId, key);
-                        }
+                        throw UnknownColumn(columns, projectId, key);
                     }
-
-                    var current = ReadSeriesRow(conn, tx, columns, projectId, id);
-                    var assignments = new List<KeyValuePair<SeriesColumn, object>>();
-                    string device = current.Device;
-                    DateTime start = current.StartDateTime, end = current.EndDateTime;
-                    foreach (var pair in values)
-                    {
-                        var column = ProjectSeriesSql.Find(columns, pair.Key);
-                        if (column == null || string.Equals(column.Name, ProjectSeriesSql.IdColumn, StringComparison.OrdinalIgnoreCase))
-                        {
-                            throw UnknownColumn(columns, projectId, pair.Key);
-                        }
-
-                        if (assignments.Any(a => a.Key == column))
-                        {
-                            throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeriesValue, StickyErrorKind.InvalidArgument,
-                                "Column '" + column.Name + "' is given twice.", pair.Key);
-                        }
-
-                        object value;
-                        switch (column.Name.ToLowerInvariant())
-                        {
-                            case ProjectSeriesSql.DeviceColumn:
-                                device = ProjectSeriesSql.CheckDevice(pair.Value);
-                                value = device;
-                                break;
-                            case ProjectSeriesSql.StartColumn:
-                                start = ProjectSeriesSql.ToTime(column.Name, RequireValue(column, pair.Value));
-                                value = ProjectSeriesSql.DatabaseTime(start);
-                                break;
-                            case ProjectSeriesSql.EndColumn:
-                                end = ProjectSeriesSql.ToTime(column.Name, RequireValue(column, pair.Value));
-                                value = ProjectSeriesSql.DatabaseTime(end);
-                                break;
-                            default:
-                                value = ProjectSeriesSql.ToDatabase(column, pair.Value);
-                                break;
-                        }
-
-                        assignments.Add(new KeyValuePair<SeriesColumn, object>(column, value));
-                    }
-
-                    CheckWindow(start, end);
-                    if (assignments.Count > 0)
-                    {
-                        using (var cmd = conn.CreateCommand())
-                        {
-                            cmd.Transaction = tx;
-                            var set = new StringBuilder();
-                            for (int i = 0; i < assignments.Count; i++)
-                            {
-                                string p = "$v" + i.ToString(CultureInfo.InvariantCulture);
-                                set.Append(i == 0 ? string.Empty : ", ").Append(assignments[i].Key.Quoted).Append(" = ").Append(p);
-                                cmd.Parameters.AddWithValue(p, assignments[i].Value);
-                            }
-
-                            cmd.CommandText = "UPDATE " + ProjectSeriesSql.QuotedTable(projectId) + " SET " + set + " WHERE id = $id";
-                            cmd.Parameters.AddWithValue("$id", id);
-                            RunSeriesWrite(cmd, projectId, device, start, end, scalar: false);
-                        }
-                    }
-
-                    var row = ReadSeriesRow(conn, tx, columns, projectId, id);
-                    BeforeCommit?.Invoke();
-                    tx.Commit();
-                    return row;
                 }
+
+                var current = ReadSeriesRow(conn, tx, columns, projectId, id);
+                var assignments = new List<KeyValuePair<SeriesColumn, object>>();
+                string device = current.Device;
+                DateTime start = current.StartDateTime, end = current.EndDateTime;
+                foreach (var pair in values)
+                {
+                    var column = ProjectSeriesSql.Find(columns, pair.Key);
+                    if (column == null || string.Equals(column.Name, ProjectSeriesSql.IdColumn, StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw UnknownColumn(columns, projectId, pair.Key);
+                    }
+
+                    if (assignments.Any(a => a.Key == column))
+                    {
+                        throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeriesValue, StickyErrorKind.InvalidArgument,
+                            "Column '" + column.Name + "' is given twice.", pair.Key);
+                    }
+
+                    object value;
+                    switch (column.Name.ToLowerInvariant())
+                    {
+                        case ProjectSeriesSql.DeviceColumn:
+                            device = ProjectSeriesSql.CheckDevice(pair.Value);
+                            value = device;
+                            break;
+                        case ProjectSeriesSql.StartColumn:
+                            start = ProjectSeriesSql.ToTime(column.Name, RequireValue(column, pair.Value));
+                            value = ProjectSeriesSql.DatabaseTime(start);
+                            break;
+                        case ProjectSeriesSql.EndColumn:
+                            end = ProjectSeriesSql.ToTime(column.Name, RequireValue(column, pair.Value));
+                            value = ProjectSeriesSql.DatabaseTime(end);
+                            break;
+                        default:
+                            value = ProjectSeriesSql.ToDatabase(column, pair.Value);
+                            break;
+                    }
+
+                    assignments.Add(new KeyValuePair<SeriesColumn, object>(column, value));
+                }
+
+                CheckWindow(start, end);
+                if (assignments.Count > 0)
+                {
+                    using (var cmd = conn.CreateCommand())
+                    {
+                        cmd.Transaction = tx;
+                        var set = new StringBuilder();
+                        for (int i = 0; i < assignments.Count; i++)
+                        {
+                            string p = "$v" + i.ToString(CultureInfo.InvariantCulture);
+                            set.Append(i == 0 ? string.Empty : ", ").Append(assignments[i].Key.Quoted).Append(" = ").Append(p);
+                            cmd.Parameters.AddWithValue(p, assignments[i].Value);
+                        }
+
+                        cmd.CommandText = "UPDATE " + ProjectSeriesSql.QuotedTable(projectId) + " SET " + set + " WHERE id = $id";
+                        cmd.Parameters.AddWithValue("$id", id);
+                        RunSeriesWrite(cmd, projectId, device, start, end, scalar: false);
+                    }
+                }
+
+                var row = ReadSeriesRow(conn, tx, columns, projectId, id);
+                return row;
             });
         }
 
@@ -236,25 +210,18 @@ namespace StickyPi.Core.Local
         {
             RequireCaller(caller);
             AccessPolicy.Require(caller, ApiOperation.DeleteProjectSeries);
-            return Guard(() =>
+            return InSeriesTransaction(caller, projectId, ApiOperation.DeleteProjectSeries, write: true, (conn, tx, columns) =>
             {
-                using (var conn = OpenConnection())
-                using (var tx = conn.BeginTransaction(deferred: false))
+                var row = ReadSeriesRow(conn, tx, columns, projectId, id);
+                using (var cmd = conn.CreateCommand())
                 {
-                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.DeleteProjectSeries);
-                    var row = ReadSeriesRow(conn, tx, columns, projectId, id);
-                    using (var cmd = conn.CreateCommand())
-                    {
-                        cmd.Transaction = tx;
-                        cmd.CommandText = "DELETE FROM " + ProjectSeriesSql.QuotedTable(projectId) + " WHERE id = $id";
-                        cmd.Parameters.AddWithValue("$id", id);
-                        cmd.ExecuteNonQuery();
-                    }
-
-                    BeforeCommit?.Invoke();
-                    tx.Commit();
-                    return row;
+                    cmd.Transaction = tx;
+                    cmd.CommandText = "DELETE FROM " + ProjectSeriesSql.QuotedTable(projectId) + " WHERE id = $id";
+                    cmd.Parameters.AddWithValue("$id", id);
+                    cmd.ExecuteNonQuery();
                 }
+
+                return row;
             });
         }
 
@@ -272,26 +239,19 @@ namespace StickyPi.Core.Local
 
             AccessPolicy.Require(caller, ApiOperation.PutProjectColumns);
             ProjectSeriesSql.CheckNewColumnName(name);
-            return Guard(() =>
+            return InSeriesTransaction(caller, projectId, ApiOperation.PutProjectColumns, write: true, (conn, tx, columns) =>
             {
-                using (var conn = OpenConnection())
-                using (var tx = conn.BeginTransaction(deferred: false))
+                var existing = ProjectSeriesSql.Find(columns, name);
+                if (existing != null)
                 {
-                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.PutProjectColumns);
-                    var existing = ProjectSeriesSql.Find(columns, name);
-                    if (existing != null)
-                    {
-                        throw new StickyPiException(ProjectSeriesErrorIds.DuplicateProjectColumn, StickyErrorKind.Conflict,
-                            "Project " + projectId + " already has a column '" + existing.Name + "' (" + existing.DeclaredType + ").", name);
-                    }
-
-                    RunColumnDdl(conn, tx, projectId, name, "ALTER TABLE " + ProjectSeriesSql.QuotedTable(projectId) + " ADD COLUMN " +
-                        ProjectSeriesSql.Quote(name) + " " + type.SqlType);
-                    var added = ProjectSeriesSql.Find(ProjectSeriesSql.ReadColumns(conn, tx, projectId), name);
-                    BeforeCommit?.Invoke();
-                    tx.Commit();
-                    return ToProjectColumn(projectId, added, null);
+                    throw new StickyPiException(ProjectSeriesErrorIds.DuplicateProjectColumn, StickyErrorKind.Conflict,
+                        "Project " + projectId + " already has a column '" + existing.Name + "' (" + existing.DeclaredType + ").", name);
                 }
+
+                RunColumnDdl(conn, tx, projectId, name, "ALTER TABLE " + ProjectSeriesSql.QuotedTable(projectId) + " ADD COLUMN " +
+                    ProjectSeriesSql.Quote(name) + " " + type.SqlType);
+                var added = ProjectSeriesSql.Find(ProjectSeriesSql.ReadColumns(conn, tx, projectId), name);
+                return ToProjectColumn(projectId, added, null);
             });
         }
 
@@ -309,31 +269,24 @@ namespace StickyPi.Core.Local
             }
 
             ProjectSeriesSql.CheckNewColumnName(newName);
-            return Guard(() =>
+            return InSeriesTransaction(caller, projectId, ApiOperation.PutProjectColumns, write: true, (conn, tx, columns) =>
             {
-                using (var conn = OpenConnection())
-                using (var tx = conn.BeginTransaction(deferred: false))
+                var column = ExistingUserColumn(columns, projectId, oldName);
+                var clash = ProjectSeriesSql.Find(columns, newName);
+                if (clash != null && clash != column)
                 {
-                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.PutProjectColumns);
-                    var column = ExistingUserColumn(columns, projectId, oldName);
-                    var clash = ProjectSeriesSql.Find(columns, newName);
-                    if (clash != null && clash != column)
-                    {
-                        throw new StickyPiException(ProjectSeriesErrorIds.DuplicateProjectColumn, StickyErrorKind.Conflict,
-                            "Project " + projectId + " already has a column '" + clash.Name + "'.", newName);
-                    }
-
-                    if (!string.Equals(column.Name, newName, StringComparison.Ordinal))
-                    {
-                        RunColumnDdl(conn, tx, projectId, column.Name, "ALTER TABLE " + ProjectSeriesSql.QuotedTable(projectId) + " RENAME COLUMN " +
-                            column.Quoted + " TO " + ProjectSeriesSql.Quote(newName));
-                    }
-
-                    var renamed = ProjectSeriesSql.Find(ProjectSeriesSql.ReadColumns(conn, tx, projectId), newName);
-                    BeforeCommit?.Invoke();
-                    tx.Commit();
-                    return ToProjectColumn(projectId, renamed, column.Name);
+                    throw new StickyPiException(ProjectSeriesErrorIds.DuplicateProjectColumn, StickyErrorKind.Conflict,
+                        "Project " + projectId + " already has a column '" + clash.Name + "'.", newName);
                 }
+
+                if (!string.Equals(column.Name, newName, StringComparison.Ordinal))
+                {
+                    RunColumnDdl(conn, tx, projectId, column.Name, "ALTER TABLE " + ProjectSeriesSql.QuotedTable(projectId) + " RENAME COLUMN " +
+                        column.Quoted + " TO " + ProjectSeriesSql.Quote(newName));
+                }
+
+                var renamed = ProjectSeriesSql.Find(ProjectSeriesSql.ReadColumns(conn, tx, projectId), newName);
+                return ToProjectColumn(projectId, renamed, column.Name);
             });
         }
 
@@ -350,18 +303,11 @@ namespace StickyPi.Core.Local
                 throw Reserved(name, "removed");
             }
 
-            return Guard(() =>
+            return InSeriesTransaction(caller, projectId, ApiOperation.DeleteProjectColumns, write: true, (conn, tx, columns) =>
             {
-                using (var conn = OpenConnection())
-                using (var tx = conn.BeginTransaction(deferred: false))
-                {
-                    var columns = SeriesAccess(conn, tx, caller, projectId, ApiOperation.DeleteProjectColumns);
-                    var column = ExistingUserColumn(columns, projectId, name);
-                    RunColumnDdl(conn, tx, projectId, column.Name, "ALTER TABLE " + ProjectSeriesSql.QuotedTable(projectId) + " DROP COLUMN " + column.Quoted);
-                    BeforeCommit?.Invoke();
-                    tx.Commit();
-                    return ToProjectColumn(projectId, column, null);
-                }
+                var column = ExistingUserColumn(columns, projectId, name);
+                RunColumnDdl(conn, tx, projectId, column.Name, "ALTER TABLE " + ProjectSeriesSql.QuotedTable(projectId) + " DROP COLUMN " + column.Quoted);
+                return ToProjectColumn(projectId, column, null);
             });
         }
 
@@ -421,6 +367,31 @@ namespace StickyPi.Core.Local
         // ---------------------------------------------------------------- helpers (project series)
 
         /// <summary>Project exists, the caller qualifies, the table exists: returns its columns.</summary>
+        /// <summary>
+        /// One transaction on a project's series table: checks that the project exists and that the caller holds the
+        /// level <paramref name="operation"/> needs, runs <paramref name="body"/> with the table's columns, and commits.
+        /// </summary>
+        private T InSeriesTransaction<T>(CallerIdentity caller, long projectId, ApiOperation operation, bool write,
+            Func<SqliteConnection, SqliteTransaction, List<SeriesColumn>, T> body)
+        {
+            return Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: !write))
+                {
+                    var columns = SeriesAccess(conn, tx, caller, projectId, operation);
+                    var result = body(conn, tx, columns);
+                    if (write)
+                    {
+                        BeforeCommit?.Invoke();
+                    }
+
+                    tx.Commit();
+                    return result;
+                }
+            });
+        }
+
         private static List<SeriesColumn> SeriesAccess(SqliteConnection conn, SqliteTransaction tx, CallerIdentity caller, long projectId, ApiOperation operation)
         {
             using (var cmd = conn.CreateCommand())
