@@ -116,11 +116,7 @@ namespace StickyPi.Bench
             try
             {
                 Directory.Delete(_workDir, true);
-                var parent = Path.GetDirectoryName(_workDir);
-                if (Path.GetFileName(parent) == "corpus" && Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any())
-                {
-                    Directory.Delete(parent);
-                }
+                Settling.RecordDeletion(Path.GetDirectoryName(_workDir));
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -135,6 +131,7 @@ namespace StickyPi.Bench
             report.LoadBefore = MachineInfo.LoadAverage();
             Log("Machine: " + report.Machine.Summary);
             Log("Work folder: " + _workDir);
+            report.SettleWait = o.Settle ? Settling.WaitAfterLastDeletion(Path.GetDirectoryName(_workDir), Log) : (TimeSpan?)null;
             Directory.CreateDirectory(_workDir);
 
             var fixtures = Corpus.LoadFixtures(o.Fixtures);
@@ -150,7 +147,7 @@ namespace StickyPi.Bench
 
             // Written files flushed to disk first (background write-back would otherwise slow the first phases), then
             // one untimed limit run to warm the page cache and the CPU.
-            Sync();
+            SyncFileSystems();
             Child("limit", corpus.Directory);
 
             for (int r = 0; r < o.Rounds; r++)
@@ -183,7 +180,7 @@ namespace StickyPi.Bench
                 var large = Corpus.Synthesize(Path.Combine(_workDir, "corpus-" + o.Large), fixtures, o.Large, salt: 2);
                 report.LargeCorpus = large;
                 Log($"Large corpus: {large.Count} images, {large.Bytes / 1e6:F0} MB in {large.Seconds:F1} s");
-                Sync();
+                SyncFileSystems();
                 var store = Path.Combine(_workDir, "store-" + o.Large);
                 report.LargeLimit = Child("limit", large.Directory);
                 Expect(report.LargeLimit, large.Count, sent: large.Count);
@@ -198,7 +195,7 @@ namespace StickyPi.Bench
                 var small = Corpus.SynthesizeSmall(Path.Combine(_workDir, "small-" + o.NoopFiles), o.NoopFiles, 320, 240);
                 report.SmallCorpus = small;
                 Log($"Small corpus: {small.Count} × 320×240 images, {small.Bytes / 1e6:F1} MB in {small.Seconds:F1} s");
-                Sync();
+                SyncFileSystems();
                 var store = Path.Combine(_workDir, "store-small");
                 report.SmallImport = Child("import", small.Directory, store);
                 Expect(report.SmallImport, small.Count, sent: small.Count);
@@ -221,6 +218,7 @@ namespace StickyPi.Bench
 
             ScenarioResult SkiaChild(string mode, params string[] a)
             {
+                SyncFileSystems();
                 var (res, wall) = RunChild(mode, a, skiaDecoder: true);
                 if (!res.Decoder.StartsWith("SkiaSharp", StringComparison.Ordinal))
                 {
@@ -233,6 +231,8 @@ namespace StickyPi.Bench
 
             ScenarioResult Child(string mode, params string[] a)
             {
+                // Each timed phase starts with no dirty pages of an earlier one left to write back during it.
+                SyncFileSystems();
                 var (res, wall) = RunChild(mode, a);
                 report.Decoders.Add(res.Decoder);
                 if (mode == "noop" && a[0].Contains("small-", StringComparison.Ordinal))
@@ -324,8 +324,8 @@ namespace StickyPi.Bench
             }
         }
 
-        /// <summary>sync(2): dirty pages of the corpus written now rather than during a timed phase.</summary>
-        private static void Sync()
+        /// <summary>sync(2): dirty pages written now rather than during a timed phase.</summary>
+        internal static void SyncFileSystems()
         {
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
             {
@@ -363,6 +363,8 @@ namespace StickyPi.Bench
             "  --output FILE   also write the Markdown report to FILE\n" +
             "  --no-skia-reference  skip the reference limit/import per round with STICKYPI_JPEG_DECODER=skia (run by\n" +
             "                  default: the parser's own decoder is TurboJPEG when libturbojpeg is installed)\n" +
+            "  --no-settle     do not wait for the previous run's clean-up to settle (see Settling.cs; by default a run\n" +
+            "                  started within 70 s of the last one's clean-up waits for the rest)\n" +
             "  --profile       instead: a one-thread CPU-time breakdown per stage (decode, resize, encode, store)\n" +
             "By hand (what the run starts in child processes, plus helpers; each prints one BENCH-RESULT line):\n" +
             "  --child limit CORPUS | import CORPUS STORE | noop CORPUS STORE | synth DIR N | synth-small DIR N\n" +
@@ -378,6 +380,7 @@ namespace StickyPi.Bench
         public bool Help;
         public bool Profile;
         public bool SkiaReference = true;
+        public bool Settle = true;
         public string Fixtures = Environment.GetEnvironmentVariable("STICKYPI_FIXTURES") ?? Corpus.DefaultFixtures;
         public string WorkRoot;
         public string Output;
@@ -432,6 +435,9 @@ namespace StickyPi.Bench
                         break;
                     case "--no-skia-reference":
                         o.SkiaReference = false;
+                        break;
+                    case "--no-settle":
+                        o.Settle = false;
                         break;
                     case "--profile":
                         o.Profile = true;

@@ -27,6 +27,7 @@ namespace StickyPi.Bench
         public MachineInfo Machine;
         public string LoadBefore;
         public string LoadAfter;
+        public TimeSpan? SettleWait;
         public CorpusInfo Corpus;
         public CorpusInfo LargeCorpus;
         public CorpusInfo SmallCorpus;
@@ -52,6 +53,11 @@ namespace StickyPi.Bench
             sb.AppendLine("- Command: `dotnet run -c Release --project bench/StickyPi.Bench --" + (string.IsNullOrEmpty(_o.CommandLine) ? string.Empty : " " + _o.CommandLine) + "`");
             sb.AppendLine("- Corpus: " + Corpus.Count + " images (" + Corpus.Count5Mp + " × 5 MP 2020 + " + Corpus.Count12Mp + " × 12 MP 2022), " + F(Corpus.Bytes / 1e6, 1) + " MB, synced to disk, in the page cache (read by an untimed warm-up limit run)");
             sb.AppendLine("- 1-minute load average: " + LoadBefore + " before, " + LoadAfter + " after (the machine is shared; figures are medians of " + Rounds.Count + " round(s))");
+            sb.AppendLine("- Disk state: every timed phase starts after sync(2); " + (SettleWait == null
+                ? "no wait for a previous run's clean-up (--no-settle)"
+                : SettleWait.Value > TimeSpan.Zero
+                    ? "waited " + F(SettleWait.Value.TotalSeconds, 0) + " s for the previous run's deleted inodes to leave the kernel's reuse window (Settling.cs)"
+                    : "no run's clean-up within the kernel's inode-reuse window (Settling.cs)"));
             if (_o.Quick)
             {
                 sb.AppendLine("- Smoke run: far too small for the targets (per-process start-up costs dominate); use the default size for figures.");

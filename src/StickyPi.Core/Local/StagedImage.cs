@@ -3,7 +3,7 @@ using StickyPi.Core.Model;
 namespace StickyPi.Core.Local
 {
     /// <summary>
-    /// An image whose three files were written by <see cref="LocalStickyStore.StageImage"/> and that waits for
+    /// An image whose three files were written by <see cref="LocalStickyStore.StageImage(ParsedImage, byte[], int)"/> and that waits for
     /// <see cref="LocalStickyStore.CommitStagedImages"/> to insert its row.
     /// </summary>
     /// <remarks>

@@ -44,7 +44,7 @@ namespace StickyPi.Core.Model
         }
     }
 
-    /// <summary>A row of <c>itc_labels</c> (spec §2.7), with the parent tuboid's <see cref="TuboidId"/> for piping and display.</summary>
+    /// <summary>A row of <c>itc_labels</c> (spec §2.7), with the parent tuboid's <c>TuboidId</c> for piping and display.</summary>
     public sealed class ItcLabel : ItcLabelFields
     {
         public long? Id { get; set; }

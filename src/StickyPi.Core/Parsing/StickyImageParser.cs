@@ -282,6 +282,11 @@ namespace StickyPi.Core.Parsing
             return true;
         }
 
+        /// <summary>Both thumbnails of <paramref name="image"/> from its (scaled) decode, in place on the image.</summary>
+        /// <param name="image">Receives Thumbnail and ThumbnailMini.</param>
+        /// <param name="decoded">The DCT-scaled decode.</param>
+        /// <param name="thumbSize">The thumbnail's size (aspect kept within 512×384).</param>
+        /// <param name="path">The file, for error messages.</param>
         /// <param name="turboPixelFormat">TurboJPEG pixel format to encode with TurboJPEG, or -1 for SkiaSharp's encoder.</param>
         private void MakeThumbnails(ParsedImage image, SKPixmap decoded, SKSizeI thumbSize, string path, int turboPixelFormat = -1)
         {

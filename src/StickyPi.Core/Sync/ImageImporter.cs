@@ -79,10 +79,11 @@ namespace StickyPi.Core.Sync
             _classifiersLeft = workers;
             _workersLeft = workers;
             _stagersLeft = stagers;
-            _classifiers = Enumerable.Range(0, workers).Select(i => new Thread(ClassifierLoop) { IsBackground = true, Name = "StickyPi import lookup " + i }).ToArray();
-            _workers = Enumerable.Range(0, workers).Select(i => new Thread(WorkerLoop) { IsBackground = true, Name = "StickyPi import " + i }).ToArray();
-            _stagers = Enumerable.Range(0, stagers).Select(i => new Thread(StagerLoop) { IsBackground = true, Name = "StickyPi import files " + i }).ToArray();
-            _writer = new Thread(WriterLoop) { IsBackground = true, Name = "StickyPi import writer" };
+            // Names distinct within Linux's 15 characters, so perf and top tell the stages apart.
+            _classifiers = Enumerable.Range(0, workers).Select(i => new Thread(ClassifierLoop) { IsBackground = true, Name = "Sticky lookup " + i }).ToArray();
+            _workers = Enumerable.Range(0, workers).Select(i => new Thread(WorkerLoop) { IsBackground = true, Name = "Sticky parse " + i }).ToArray();
+            _stagers = Enumerable.Range(0, stagers).Select(i => new Thread(StagerLoop) { IsBackground = true, Name = "Sticky stage " + i }).ToArray();
+            _writer = new Thread(WriterLoop) { IsBackground = true, Name = "Sticky commit" };
             foreach (var t in _classifiers.Concat(_workers).Concat(_stagers))
             {
                 t.Start();

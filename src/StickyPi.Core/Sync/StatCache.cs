@@ -48,6 +48,10 @@ namespace StickyPi.Core.Sync
         private readonly string _connectionString;
         private readonly object _flushGate = new object();
 
+        // One connection for the cache's life: opening and closing per flush would checkpoint and delete the WAL each
+        // time. Used under _flushGate only.
+        private SqliteConnection _connection;
+
         private StatCache(string path)
         {
             FilePath = path;
@@ -96,7 +100,7 @@ namespace StickyPi.Core.Sync
                     return;
                 }
 
-                using (var connection = OpenConnection())
+                var connection = Connection();
                 using (var tx = connection.BeginTransaction())
                 using (var cmd = connection.CreateCommand())
                 {
@@ -124,13 +128,47 @@ namespace StickyPi.Core.Sync
             }
         }
 
-        public void Dispose() => Flush();
-
-        private SqliteConnection OpenConnection()
+        public void Dispose()
         {
-            var connection = new SqliteConnection(_connectionString);
-            connection.Open();
-            return connection;
+            lock (_flushGate)
+            {
+                try
+                {
+                    Flush();
+                }
+                finally
+                {
+                    _connection?.Dispose();
+                    _connection = null;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The open connection. The cache only saves work, so its commits need not reach the disk at once: WAL with
+        /// synchronous=NORMAL never corrupts the file on a power cut (it may forget the last flushes), and spares the
+        /// import thread one fsync per batch. A cache another process is flushing is waited for, not failed.
+        /// </summary>
+        private SqliteConnection Connection()
+        {
+            if (_connection == null)
+            {
+                var connection = new SqliteConnection(_connectionString);
+                try
+                {
+                    connection.Open();
+                    Execute(connection, null, "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+                }
+                catch
+                {
+                    connection.Dispose();
+                    throw;
+                }
+
+                _connection = connection;
+            }
+
+            return _connection;
         }
 
         private void Load()
@@ -142,8 +180,13 @@ namespace StickyPi.Core.Sync
             catch (SqliteException)
             {
                 // A damaged cache only costs a re-read of the files: start afresh.
-                SqliteConnection.ClearAllPools();
-                File.Delete(FilePath);
+                _connection?.Dispose();
+                _connection = null;
+                foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+                {
+                    File.Delete(FilePath + suffix);
+                }
+
                 _entries.Clear();
                 LoadOrCreate();
             }
@@ -151,42 +194,56 @@ namespace StickyPi.Core.Sync
 
         private void LoadOrCreate()
         {
-            using (var connection = OpenConnection())
+            lock (_flushGate)
             {
-                Execute(connection, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-                string version;
-                using (var cmd = connection.CreateCommand())
+                var connection = Connection();
+                using (var tx = connection.BeginTransaction())
                 {
-                    cmd.CommandText = "SELECT value FROM meta WHERE key = 'format_version'";
-                    version = cmd.ExecuteScalar() as string;
+                    LoadOrCreate(connection, tx);
+                    tx.Commit();
                 }
+            }
+        }
 
-                if (version != FormatVersion.ToString(CultureInfo.InvariantCulture))
-                {
-                    Execute(connection, "DROP TABLE IF EXISTS entries");
-                    Execute(connection, "INSERT OR REPLACE INTO meta (key, value) VALUES ('format_version', '" + FormatVersion.ToString(CultureInfo.InvariantCulture) + "')");
-                }
+        /// <summary>Creates or upgrades the schema and loads every entry, in one transaction (one commit for a new cache).</summary>
+        private void LoadOrCreate(SqliteConnection connection, SqliteTransaction tx)
+        {
+            Execute(connection, tx, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+            string version;
+            using (var cmd = connection.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "SELECT value FROM meta WHERE key = 'format_version'";
+                version = cmd.ExecuteScalar() as string;
+            }
 
-                Execute(connection, "CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ticks INTEGER NOT NULL, device TEXT NOT NULL, datetime INTEGER NOT NULL, md5 TEXT NOT NULL)");
-                using (var cmd = connection.CreateCommand())
+            if (version != FormatVersion.ToString(CultureInfo.InvariantCulture))
+            {
+                Execute(connection, tx, "DROP TABLE IF EXISTS entries");
+                Execute(connection, tx, "INSERT OR REPLACE INTO meta (key, value) VALUES ('format_version', '" + FormatVersion.ToString(CultureInfo.InvariantCulture) + "')");
+            }
+
+            Execute(connection, tx, "CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ticks INTEGER NOT NULL, device TEXT NOT NULL, datetime INTEGER NOT NULL, md5 TEXT NOT NULL)");
+            using (var cmd = connection.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "SELECT path, size, mtime_ticks, device, datetime, md5 FROM entries";
+                using (var reader = cmd.ExecuteReader())
                 {
-                    cmd.CommandText = "SELECT path, size, mtime_ticks, device, datetime, md5 FROM entries";
-                    using (var reader = cmd.ExecuteReader())
+                    while (reader.Read())
                     {
-                        while (reader.Read())
-                        {
-                            var key = new ImageKey(reader.GetString(3), new DateTime(reader.GetInt64(4), DateTimeKind.Utc));
-                            _entries[reader.GetString(0)] = new StatCacheEntry(reader.GetInt64(1), reader.GetInt64(2), key, reader.GetString(5));
-                        }
+                        var key = new ImageKey(reader.GetString(3), new DateTime(reader.GetInt64(4), DateTimeKind.Utc));
+                        _entries[reader.GetString(0)] = new StatCacheEntry(reader.GetInt64(1), reader.GetInt64(2), key, reader.GetString(5));
                     }
                 }
             }
         }
 
-        private static void Execute(SqliteConnection connection, string sql)
+        private static void Execute(SqliteConnection connection, SqliteTransaction tx, string sql)
         {
             using (var cmd = connection.CreateCommand())
             {
+                cmd.Transaction = tx;
                 cmd.CommandText = sql;
                 cmd.ExecuteNonQuery();
             }

@@ -96,6 +96,36 @@ namespace StickyPi.Core.Tests.Sync
         }
 
         [Fact]
+        public void FlushesGoToAWriteAheadLogThatTwoOpenCachesShare()
+        {
+            // Two imports into one store at once (two sessions): each keeps its connection open and flushes in turn.
+            using (var first = StatCache.Open(_root.Path))
+            using (var second = StatCache.Open(_root.Path))
+            {
+                Assert.Equal("wal", Scalar(CacheFile, "PRAGMA journal_mode"));
+                Parallel.For(0, 40, i =>
+                {
+                    var cache = i % 2 == 0 ? first : second;
+                    var key = new ImageKey("0a5bb6f4", K1.DateTime.AddMinutes(i));
+                    cache.Add("/data/" + key.FileName, new StatCacheEntry(i, i, key, i.ToString("x32")));
+                    cache.Flush();
+                });
+
+                // The log stays while a cache is open (no journal file created and deleted per flush).
+                Assert.True(File.Exists(CacheFile + "-wal"));
+                Assert.Equal(40L, Scalar(CacheFile, "SELECT COUNT(*) FROM entries"));
+            }
+
+            using (var reopened = StatCache.Open(_root.Path))
+            {
+                Assert.Equal(40, reopened.Count);
+                var k = new ImageKey("0a5bb6f4", K1.DateTime.AddMinutes(7));
+                Assert.True(reopened.TryGet("/data/" + k.FileName, 7, 7, out var e));
+                Assert.Equal(7.ToString("x32"), e.Md5);
+            }
+        }
+
+        [Fact]
         public void OtherFormatVersionIsDroppedAndRebuilt()
         {
             FillTwo();
