@@ -85,7 +85,8 @@ namespace StickyPi.Core.Local
         public string WriteTemp(byte[] bytes, int length, bool durable)
         {
             string path = Path.Combine(SessionDir(), Guid.NewGuid().ToString("N") + ".part");
-            using (var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920))
+            // Unbuffered: the bytes are written whole in one call, and a buffer would be an 80 KB allocation per file.
+            using (var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
             {
                 fs.Write(bytes, 0, length);
                 fs.Flush(durable);
