@@ -51,6 +51,7 @@ namespace StickyPi.Core.Sync
         // One connection for the cache's life: opening and closing per flush would checkpoint and delete the WAL each
         // time. Used under _flushGate only.
         private SqliteConnection _connection;
+        private bool _disposed;
 
         private StatCache(string path)
         {
@@ -95,7 +96,8 @@ namespace StickyPi.Core.Sync
         {
             lock (_flushGate)
             {
-                if (_pending.IsEmpty)
+                // After Dispose nothing is reopened (a connection would be left open); the cache only saves work.
+                if (_pending.IsEmpty || _disposed)
                 {
                     return;
                 }
@@ -138,6 +140,7 @@ namespace StickyPi.Core.Sync
                 }
                 finally
                 {
+                    _disposed = true;
                     _connection?.Dispose();
                     _connection = null;
                 }

@@ -126,6 +126,20 @@ namespace StickyPi.Core.Tests.Sync
         }
 
         [Fact]
+        public void FlushAfterDisposeNeitherWritesNorLeavesTheFileOpen()
+        {
+            var cache = StatCache.Open(_root.Path);
+            cache.Add("/data/a/" + K1.FileName, new StatCacheEntry(1, 2, K1, "725a7d5c7eee7ee15533ff1c45cab6de"));
+            cache.Dispose();
+            cache.Add("/data/b/" + K2.FileName, new StatCacheEntry(3, 4, K2, "4743bd4d1918fc7d5bfec4cb8adf370c"));
+            cache.Flush();
+
+            // Only what was flushed before Dispose is in the file, and no connection keeps its log open.
+            Assert.Equal(1L, Scalar(CacheFile, "SELECT COUNT(*) FROM entries"));
+            Assert.False(File.Exists(CacheFile + "-wal"));
+        }
+
+        [Fact]
         public void OtherFormatVersionIsDroppedAndRebuilt()
         {
             FillTwo();
