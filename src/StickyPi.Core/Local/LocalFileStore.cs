@@ -32,6 +32,7 @@ namespace StickyPi.Core.Local
 
         private static readonly char[] InvalidNameChars = Path.GetInvalidFileNameChars();
         private readonly object _gate = new object();
+        private readonly DirectFileWriter _direct = new DirectFileWriter();
         private string _sessionDir;
         private FileStream _sessionLock;
         private bool _disposed;
@@ -85,6 +86,11 @@ namespace StickyPi.Core.Local
         public string WriteTemp(byte[] bytes, int length, bool durable)
         {
             string path = Path.Combine(SessionDir(), Guid.NewGuid().ToString("N") + ".part");
+            if (durable && length >= DirectFileWriter.MinimumLength && _direct.TryWrite(path, bytes, length))
+            {
+                return path;
+            }
+
             // Unbuffered: the bytes are written whole in one call, and a buffer would be an 80 KB allocation per file.
             using (var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
             {
@@ -198,6 +204,7 @@ namespace StickyPi.Core.Local
                 }
 
                 _disposed = true;
+                _direct.Dispose();
                 if (_sessionLock != null)
                 {
                     _sessionLock.Dispose();
