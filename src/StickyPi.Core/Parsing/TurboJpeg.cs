@@ -93,6 +93,7 @@ namespace StickyPi.Core.Parsing
             }
 
             error = ErrorOf(f, handle, out _);
+            Discard(ref _handle);
             return false;
         }
 
@@ -114,6 +115,7 @@ namespace StickyPi.Core.Parsing
             }
 
             error = ErrorOf(f, handle, out warningOnly);
+            Discard(ref _handle);
             return false;
         }
 
@@ -134,6 +136,7 @@ namespace StickyPi.Core.Parsing
                 if (f.Compress2(handle, pixels, width, pitch, height, pixelFormat, ref jpeg, ref size, Subsampling420, quality, FlagAccurateDct) != 0 || jpeg == IntPtr.Zero)
                 {
                     error = ErrorOf(f, handle, out _);
+                    Discard(ref _compressor);
                     return null;
                 }
 
@@ -195,9 +198,22 @@ namespace StickyPi.Core.Parsing
             return h.Value;
         }
 
-        private sealed class TjHandle
+        /// <summary>
+        /// Destroys this thread's handle after a failure; the next call makes a new one. libjpeg-turbo does not always
+        /// reset a handle after an error: after a corrupt file and then a frame of 0 × 0 pixels, every later header on
+        /// that handle failed ("Bogus marker length"), which sent all of that thread's later images to SkiaSharp.
+        /// </summary>
+        private static void Discard(ref TjHandle handle)
+        {
+            var h = handle;
+            handle = null;
+            h?.Dispose();
+        }
+
+        private sealed class TjHandle : IDisposable
         {
             private readonly Functions _f;
+            private bool _destroyed;
 
             public TjHandle(Functions f, IntPtr value)
             {
@@ -207,10 +223,25 @@ namespace StickyPi.Core.Parsing
 
             ~TjHandle()
             {
-                _f.Destroy(Value);
+                Destroy();
             }
 
             public IntPtr Value { get; }
+
+            public void Dispose()
+            {
+                Destroy();
+                GC.SuppressFinalize(this);
+            }
+
+            private void Destroy()
+            {
+                if (!_destroyed)
+                {
+                    _destroyed = true;
+                    _f.Destroy(Value);
+                }
+            }
         }
 
         // The delegates of the C API. `unsigned long` is UIntPtr: its size on LP64 (Linux, macOS) and ILP32; on 64-bit

@@ -296,6 +296,41 @@ namespace StickyPi.Core.Tests.Parsing
         }
 
         [Fact]
+        public void AThreadKeepsDecodingWithTurboJpegAfterCorruptFiles()
+        {
+            // Regression: a corrupt scan and then a 0 × 0 frame left this thread's TurboJPEG handle failing every later
+            // header, so all later images of that thread (an import worker) silently went to the slower SkiaSharp path.
+            var parser = ParserFor(true);
+            var full = SampleImages.CreateJpeg(320, 240, 7, new ExifSpec("StickyPi", "v,T,H,B,L,lat,lng,a,l,b\n3.1.0,20.6,42.6,72,1.20,49.26142,-123.25088,97.3,1652813182,1"));
+            var garbage = (byte[])full.Clone();
+            var random = new Random(11);
+            for (var i = FindMarker(garbage, 0xDA) + 40; i < garbage.Length - 2; i++)
+            {
+                garbage[i] = (byte)random.Next(0, 0xFF);
+            }
+
+            var badFrame = (byte[])full.Clone();
+            var sof = FindMarker(badFrame, 0xC0);
+            badFrame[sof + 5] = badFrame[sof + 6] = badFrame[sof + 7] = badFrame[sof + 8] = 0;
+            var good = Write(full);
+            ParsedImage reference = null;
+            var fresh = new System.Threading.Thread(() => reference = ParserFor(true).ParseFile(good)); // its own handle
+            fresh.Start();
+            fresh.Join();
+
+            Outcome(parser, Write(garbage));
+            Outcome(parser, Write(badFrame));
+            long decodes = parser.TurboJpegDecodes, refusals = parser.TurboJpegRefusals;
+            Assert.True(refusals >= 2, "the corrupt files were refused by TurboJPEG");
+
+            var after = parser.ParseFile(Write(full));
+            Assert.Equal(decodes + 1, parser.TurboJpegDecodes);
+            Assert.Equal(refusals, parser.TurboJpegRefusals);
+            Assert.Equal(reference.Thumbnail, after.Thumbnail);
+            Assert.Equal(reference.ThumbnailMini, after.ThumbnailMini);
+        }
+
+        [Fact]
         public void DecompressReportsTruncationAsAFailureWithTurboJpegsMessage()
         {
             RequireTurboJpeg();
