@@ -74,7 +74,7 @@ namespace StickyPi.Core.Parsing
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                FileBufferPool.Return(buffer);
             }
         }
 
@@ -104,10 +104,17 @@ namespace StickyPi.Core.Parsing
         }
 
         /// <summary>
-        /// Reads a whole file into a buffer rented from <see cref="ArrayPool{T}.Shared"/> (return it when done); errors
+        /// Reads a whole file into a buffer rented from <see cref="FileBufferPool"/> (return it there when done); errors
         /// name the file (<c>FileNotFound</c>, <c>FileUnreadable</c>, <c>EmptyFile</c>).
         /// </summary>
         public static byte[] ReadFilePooled(string path, out int length) => ReadPooled(path, out length);
+
+        /// <summary>
+        /// The pool of whole-file buffers. Its own, not <see cref="ArrayPool{T}.Shared"/>: that one also parks a buffer of
+        /// each size in every thread that returns one, and the importer returns originals on threads that never rent
+        /// (its stagers), so its memory grew with the run; this one keeps only as many as were in use at once.
+        /// </summary>
+        public static ArrayPool<byte> FileBufferPool { get; } = ArrayPool<byte>.Create(maxArrayLength: 64 * 1024 * 1024, maxArraysPerBucket: 32);
 
         /// <summary>Parses file content already in memory; <paramref name="path"/> supplies the name and labels errors.</summary>
         public ParsedImage Parse(byte[] content, string path, bool makeThumbnails = true)
@@ -469,7 +476,7 @@ namespace StickyPi.Core.Parsing
                         throw new StickyPiException(StickyErrorIds.FileUnreadable, StickyErrorKind.LimitsExceeded, path + ": file too large (" + size + " bytes)", path);
                     }
 
-                    buffer = ArrayPool<byte>.Shared.Rent((int)size);
+                    buffer = FileBufferPool.Rent((int)size);
                     var read = 0;
                     int n;
                     while (read < size && (n = stream.Read(buffer, read, (int)size - read)) > 0)
@@ -489,7 +496,7 @@ namespace StickyPi.Core.Parsing
                 {
                     if (buffer != null)
                     {
-                        ArrayPool<byte>.Shared.Return(buffer);
+                        FileBufferPool.Return(buffer);
                     }
 
                     throw new StickyPiException(StickyErrorIds.FileUnreadable, StickyErrorKind.ResourceUnavailable, path + ": cannot read file: " + e.Message, path, e);
@@ -498,7 +505,7 @@ namespace StickyPi.Core.Parsing
                 {
                     if (buffer != null)
                     {
-                        ArrayPool<byte>.Shared.Return(buffer);
+                        FileBufferPool.Return(buffer);
                     }
 
                     throw;

@@ -474,7 +474,7 @@ namespace StickyPi.Core.Sync
                 {
                     if (!handedOver)
                     {
-                        ArrayPool<byte>.Shared.Return(buffer);
+                        StickyImageParser.FileBufferPool.Return(buffer);
                     }
                 }
             }
@@ -503,7 +503,7 @@ namespace StickyPi.Core.Sync
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(p.Bytes);
+                    StickyImageParser.FileBufferPool.Return(p.Bytes);
                     p.Bytes = null;
                 }
 
