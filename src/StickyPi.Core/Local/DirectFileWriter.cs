@@ -66,8 +66,9 @@ namespace StickyPi.Core.Local
         /// <exception cref="IOException">The write itself failed (disk full, I/O error); nothing is left at the path.</exception>
         public bool TryWrite(string path, byte[] bytes, int length)
         {
-            if (!IsActive)
+            if (!IsActive || length > int.MaxValue - (1 << 20))
             {
+                // Padded to the alignment and pooled in whole megabytes, the largest arrays would not fit in an int.
                 return false;
             }
 
