@@ -364,7 +364,7 @@ namespace StickyPi.Bench
             "  --no-skia-reference  skip the reference limit/import per round with STICKYPI_JPEG_DECODER=skia (run by\n" +
             "                  default: the parser's own decoder is TurboJPEG when libturbojpeg is installed)\n" +
             "  --no-settle     do not wait for the previous run's clean-up to settle (see Settling.cs; by default a run\n" +
-            "                  started within 70 s of the last one's clean-up waits for the rest)\n" +
+            "                  started within 370 s of the last one's clean-up waits for the rest)\n" +
             "  --profile       instead: a one-thread CPU-time breakdown per stage (decode, resize, encode, store)\n" +
             "By hand (what the run starts in child processes, plus helpers; each prints one BENCH-RESULT line):\n" +
             "  --child limit CORPUS | import CORPUS STORE | noop CORPUS STORE | synth DIR N | synth-small DIR N\n" +
