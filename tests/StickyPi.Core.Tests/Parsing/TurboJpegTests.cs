@@ -263,24 +263,15 @@ namespace StickyPi.Core.Tests.Parsing
         public void OtherMalformedInputIsRejectedOnBothPaths(bool turbo)
         {
             var parser = ParserFor(turbo);
-            var full = SampleImages.CreateJpeg(320, 240, 7, new ExifSpec("StickyPi", "v,T,H,B,L,lat,lng,a,l,b\n3.1.0,20.6,42.6,72,1.20,49.26142,-123.25088,97.3,1652813182,1"));
+            var full = Small2022Jpeg();
             var header = new byte[40];
             Buffer.BlockCopy(full, 0, header, 0, header.Length);
             AssertRejected(parser, Write(header), StickyErrorIds.TruncatedJpeg);
 
             // The entropy-coded data overwritten (corrupt, not short) or the frame header damaged: whatever the outcome,
             // it is the same on both paths (TurboJPEG refuses on any warning and leaves the verdict to SkiaSharp).
-            var garbage = (byte[])full.Clone();
-            var random = new Random(11);
-            for (var i = FindMarker(garbage, 0xDA) + 40; i < garbage.Length - 2; i++)
-            {
-                garbage[i] = (byte)random.Next(0, 0xFF);
-            }
-
-            var badFrame = (byte[])full.Clone();
-            var sof = FindMarker(badFrame, 0xC0);
-            badFrame[sof + 5] = badFrame[sof + 6] = badFrame[sof + 7] = badFrame[sof + 8] = 0; // 0 × 0 pixels
-
+            var garbage = WithCorruptScan(full);
+            var badFrame = WithEmptyFrame(full);
             foreach (var content in new[] { garbage, badFrame })
             {
                 var reference = Outcome(ParserFor(false), Write(content));
@@ -301,25 +292,15 @@ namespace StickyPi.Core.Tests.Parsing
             // Regression: a corrupt scan and then a 0 × 0 frame left this thread's TurboJPEG handle failing every later
             // header, so all later images of that thread (an import worker) silently went to the slower SkiaSharp path.
             var parser = ParserFor(true);
-            var full = SampleImages.CreateJpeg(320, 240, 7, new ExifSpec("StickyPi", "v,T,H,B,L,lat,lng,a,l,b\n3.1.0,20.6,42.6,72,1.20,49.26142,-123.25088,97.3,1652813182,1"));
-            var garbage = (byte[])full.Clone();
-            var random = new Random(11);
-            for (var i = FindMarker(garbage, 0xDA) + 40; i < garbage.Length - 2; i++)
-            {
-                garbage[i] = (byte)random.Next(0, 0xFF);
-            }
-
-            var badFrame = (byte[])full.Clone();
-            var sof = FindMarker(badFrame, 0xC0);
-            badFrame[sof + 5] = badFrame[sof + 6] = badFrame[sof + 7] = badFrame[sof + 8] = 0;
+            var full = Small2022Jpeg();
             var good = Write(full);
             ParsedImage reference = null;
             var fresh = new System.Threading.Thread(() => reference = ParserFor(true).ParseFile(good)); // its own handle
             fresh.Start();
             fresh.Join();
 
-            Outcome(parser, Write(garbage));
-            Outcome(parser, Write(badFrame));
+            Outcome(parser, Write(WithCorruptScan(full)));
+            Outcome(parser, Write(WithEmptyFrame(full)));
             long decodes = parser.TurboJpegDecodes, refusals = parser.TurboJpegRefusals;
             Assert.True(refusals >= 2, "the corrupt files were refused by TurboJPEG");
 
@@ -415,6 +396,31 @@ namespace StickyPi.Core.Tests.Parsing
                 Assert.Contains(Path.GetFileName(path), e.Message);
                 return e.ErrorId;
             }
+        }
+
+        private static byte[] Small2022Jpeg() =>
+            SampleImages.CreateJpeg(320, 240, 7, new ExifSpec("StickyPi", "v,T,H,B,L,lat,lng,a,l,b\n3.1.0,20.6,42.6,72,1.20,49.26142,-123.25088,97.3,1652813182,1"));
+
+        /// <summary>A copy whose entropy-coded data (after the first 40 bytes of the scan) is random: corrupt, not short.</summary>
+        private static byte[] WithCorruptScan(byte[] jpeg)
+        {
+            var garbage = (byte[])jpeg.Clone();
+            var random = new Random(11);
+            for (var i = FindMarker(garbage, 0xDA) + 40; i < garbage.Length - 2; i++)
+            {
+                garbage[i] = (byte)random.Next(0, 0xFF);
+            }
+
+            return garbage;
+        }
+
+        /// <summary>A copy whose frame header says 0 × 0 pixels.</summary>
+        private static byte[] WithEmptyFrame(byte[] jpeg)
+        {
+            var badFrame = (byte[])jpeg.Clone();
+            var sof = FindMarker(badFrame, 0xC0);
+            badFrame[sof + 5] = badFrame[sof + 6] = badFrame[sof + 7] = badFrame[sof + 8] = 0;
+            return badFrame;
         }
 
         private static int FindMarker(byte[] jpeg, byte marker)
