@@ -73,7 +73,6 @@ namespace StickyPi.Core.Local
             }
 
             int padded = checked((length + Alignment - 1) & ~(Alignment - 1));
-            AlignedBuffer buffer;
             int fd;
             try
             {
@@ -96,10 +95,11 @@ namespace StickyPi.Core.Local
                 return false;
             }
 
-            buffer = Rent(padded);
+            AlignedBuffer buffer = null;
             bool written = false;
             try
             {
+                buffer = Rent(padded);
                 Marshal.Copy(bytes, 0, buffer.Aligned, length);
                 int error = WriteAll(fd, buffer.Aligned, padded);
                 if (error == 0 && padded != length && NativeMethods.ftruncate(fd, length) != 0)
@@ -130,7 +130,11 @@ namespace StickyPi.Core.Local
             finally
             {
                 NativeMethods.close(fd);
-                Return(buffer);
+                if (buffer != null)
+                {
+                    Return(buffer);
+                }
+
                 if (!written)
                 {
                     LocalFileStore.TryDelete(path);
