@@ -318,7 +318,7 @@ namespace StickyPi.Bench
                         if (Timeline && _samples.Count % 50 == 0)
                         {
                             var gc = GC.GetGCMemoryInfo();
-                            Console.Error.WriteLine($"[sampler] rss {rss / 1024} MB, gc committed {gc.TotalCommittedBytes >> 20} MB, gc heap {gc.HeapSizeBytes >> 20} MB, loh {gc.GenerationInfo[3].SizeAfterBytes >> 20} MB");
+                            Console.Error.WriteLine($"[sampler] rss {rss / 1024} MB, gc committed {gc.TotalCommittedBytes >> 20} MB, gc heap {gc.HeapSizeBytes >> 20} MB, loh {gc.GenerationInfo[3].SizeAfterBytes >> 20} MB (free {gc.GenerationInfo[3].FragmentationAfterBytes >> 20} MB), gen2 {gc.GenerationInfo[2].SizeAfterBytes >> 20} MB, gen2 GCs {GC.CollectionCount(2)}, allocated {GC.GetTotalAllocatedBytes(false) >> 20} MB so far");
                         }
                         if (rss > PeakRssKb)
                         {
