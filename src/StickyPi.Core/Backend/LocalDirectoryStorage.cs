@@ -86,8 +86,9 @@ namespace StickyPi.Core.Backend
             }
 
             var path = PathOf(key);
-            var temp = Path.Combine(_root, LocalFileStore.TempDirName, "put-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(Path.GetDirectoryName(temp));
+            // Next to the target (same volume, and out of the reach of another store's sweep of the private folder).
+            Directory.CreateDirectory(Path.GetDirectoryName(path));
+            var temp = path + ".put-" + Guid.NewGuid().ToString("N") + ".tmp";
             try
             {
                 using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
@@ -101,7 +102,6 @@ namespace StickyPi.Core.Backend
                     File.SetLastWriteTimeUtc(temp, lastModifiedUtc.Value);
                 }
 
-                Directory.CreateDirectory(Path.GetDirectoryName(path));
                 LocalFileStore.MoveReplacing(temp, path);
             }
             finally
