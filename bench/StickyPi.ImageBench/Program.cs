@@ -16,7 +16,7 @@ using StickyPi.Core.Parsing;
 namespace StickyPi.ImageBench
 {
     /// <summary>
-    /// <c>nice -n 10 dotnet run -c Release --project bench/StickyPi.ImageBench -- [--n 240] [--passes 3] [--workers 1]</c>
+    /// <c>nice -n 10 dotnet run -c Release --project bench/StickyPi.ImageBench -- [--n 240] [--rounds 5] [--workers 1]</c>
     /// <para>
     /// Compares, on the import bench's corpus (175 × 5 MP + 65 × 12 MP copies of the fixtures), what the parser does
     /// per image — MD5, EXIF, decode, 512×384 thumbnail, 128×96 mini, both JPEG-encoded at quality 75 — with
@@ -39,7 +39,7 @@ namespace StickyPi.ImageBench
                 return Child(args[1], args[2], args.Skip(3).ToArray());
             }
 
-            int n = IntArg(args, "--n", 240), passes = IntArg(args, "--passes", 3), workers = IntArg(args, "--workers", 1);
+            int n = IntArg(args, "--n", 240), passes = IntArg(args, "--rounds", 5), workers = IntArg(args, "--workers", 1);
             string fixtures = StringArg(args, "--fixtures", Bench.Corpus.DefaultFixtures);
             string work = Path.Combine(Path.GetTempPath(), "stickypi-imagebench-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             try
@@ -50,23 +50,25 @@ namespace StickyPi.ImageBench
                 Console.WriteLine("load average (1 min) at start: " + Bench.MachineInfo.LoadAverage() + "; TurboJPEG available: " + TurboJpeg.IsAvailable);
                 var fixtureList = Bench.Corpus.LoadFixtures(fixtures);
                 var corpus = Bench.Corpus.Synthesize(Path.Combine(work, "corpus"), fixtureList, n, salt: 7);
-                Console.WriteLine($"corpus: {corpus.Count} images ({corpus.Count5Mp} × 5 MP, {corpus.Count12Mp} × 12 MP), {corpus.Bytes / 1e6:F0} MB; {passes} timed passes after a warm-up, {workers} worker(s)");
+                Console.WriteLine($"corpus: {corpus.Count} images ({corpus.Count5Mp} × 5 MP, {corpus.Count12Mp} × 12 MP), {corpus.Bytes / 1e6:F0} MB; {passes} rounds of one timed pass per decoder after a warm-up, {workers} worker(s)");
                 Console.WriteLine();
 
-                var results = new Dictionary<string, Dictionary<string, string>>();
-                foreach (string decoder in Decoders)
+                // Rounds interleave the decoders (one timed pass each per round), and each ratio is taken within its
+                // round: on a shared machine the load moves between rounds, less within one.
+                var rounds = new List<Dictionary<string, Dictionary<string, string>>>();
+                for (int round = 0; round < passes; round++)
                 {
-                    results[decoder] = RunChild(decoder, "throughput", new[] { corpus.Directory, passes.ToString(Inv), workers.ToString(Inv) }, out _);
+                    rounds.Add(Decoders.ToDictionary(d => d, d => RunChild(d, "throughput", new[] { corpus.Directory, "1", workers.ToString(Inv) }, out _)));
                 }
 
-                double baseline = Double(results["skia"], "img_per_s");
-                Console.WriteLine("| decoder | images/s (best pass) | ms/image (median pass) | vs SkiaSharp | peak RSS MB | thumbnails as the parser's | load avg |");
-                Console.WriteLine("|---|---:|---:|---:|---:|---|---:|");
+                Console.WriteLine("| decoder | images/s (median round) | ms/image | vs SkiaSharp (median of per-round ratios) | per-round ratios | peak RSS MB (max) | thumbnails as the parser's | load avg per round |");
+                Console.WriteLine("|---|---:|---:|---:|---|---:|---|---|");
                 foreach (string decoder in Decoders)
                 {
-                    var r = results[decoder];
-                    double rate = Double(r, "img_per_s");
-                    Console.WriteLine($"| {decoder} | {rate:F1} | {Double(r, "ms_per_image"):F1} | {rate / baseline:F2}× | {Double(r, "peak_rss_mb"):F0} | {Get(r, "sizes")} | {Get(r, "load")} |");
+                    var rates = rounds.Select(r => Double(r[decoder], "img_per_s")).ToList();
+                    var ratios = rounds.Select(r => Double(r[decoder], "img_per_s") / Double(r["skia"], "img_per_s")).ToList();
+                    double rate = Median(rates);
+                    Console.WriteLine($"| {decoder} | {rate:F1} | {1000 / rate:F1} | {Median(ratios):F2}× | {string.Join(", ", ratios.Select(x => x.ToString("F2", Inv)))} | {rounds.Max(r => Double(r[decoder], "peak_rss_mb")):F0} | {Get(rounds[0][decoder], "sizes")} | {string.Join(", ", rounds.Select(r => Get(r[decoder], "load")))} |");
                 }
 
                 Console.WriteLine();
@@ -248,6 +250,8 @@ namespace StickyPi.ImageBench
             int i = Array.IndexOf(args, name);
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
+
+        private static double Median(List<double> values) => values.OrderBy(v => v).ElementAt(values.Count / 2);
 
         private static double Double(Dictionary<string, string> r, string key) => r.TryGetValue(key, out string v) ? double.Parse(v, Inv) : double.NaN;
 
