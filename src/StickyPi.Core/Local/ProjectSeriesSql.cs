@@ -12,7 +12,7 @@ namespace StickyPi.Core.Local
     public static class ProjectSeriesErrorIds
     {
         public const string ProjectNotFound = "ProjectNotFound";
-        public const string AmbiguousProjectName = "AmbiguousProjectName";
+        public const string AmbiguousProjectName = AmbiguousProjectNameException.Id;
         public const string ProjectSeriesTableMissing = "ProjectSeriesTableMissing";
         public const string ProjectSeriesNotFound = "ProjectSeriesNotFound";
         public const string DuplicateProjectSeries = "DuplicateProjectSeries";

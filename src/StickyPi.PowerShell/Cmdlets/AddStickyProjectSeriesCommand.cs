@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -10,6 +11,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(ProjectSeriesRow))]
     public sealed class AddStickyProjectSeriesCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.PutProjectSeries;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("project_id")]
         public long ProjectId { get; set; }
@@ -30,7 +33,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public IDictionary Value { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var target = $"project {ProjectId}: {Device} {StartTime.ToUniversalTimeIfLocal():yyyy-MM-dd HH:mm:ss}..{EndTime.ToUniversalTimeIfLocal():yyyy-MM-dd HH:mm:ss}";
             if (!ShouldProcess(target, "Add project series"))

@@ -19,7 +19,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public ImageFileKind What { get; set; } = ImageFileKind.Metadata;
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var key = new ImageKey(Device, DateTime);
             var found = ActiveConnection.Store.GetImages(Caller, new[] { key }, What);

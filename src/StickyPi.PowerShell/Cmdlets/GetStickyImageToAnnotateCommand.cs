@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -12,6 +13,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(StickyImage))]
     public sealed class GetStickyImageToAnnotateCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.GetImagesToAnnotate;
+
         [Parameter(Mandatory = true)]
         [Alias("algo_name")]
         [ValidateNotNullOrEmpty]
@@ -38,7 +41,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public ImageFileKind What { get; set; } = ImageFileKind.Metadata;
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var query = new ImageSeriesQuery(DevicePattern.FromWildcard(Device), StartTime, EndTime);
             WriteDebug($"Images to annotate for {AlgoName} {AlgoVersion}: {query}");

@@ -22,7 +22,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Alias("ProjectId")]
         public long[] Id { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             if (ParameterSetName == IdSet)
             {

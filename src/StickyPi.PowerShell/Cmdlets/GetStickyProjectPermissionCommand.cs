@@ -30,7 +30,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [SupportsWildcards]
         public string[] UserName { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var filters = ParameterSetName == ProjectIdSet
                 ? ProjectId.Select(StickyProjectFilter.ById).ToList()

@@ -24,14 +24,14 @@ namespace StickyPi.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string Project { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             if (ParameterSetName == ProjectNameSet)
             {
                 long id;
                 try
                 {
-                    id = ActiveConnection.Store.ResolveSeriesProjectId(Caller, Project);
+                    id = ActiveConnection.Store.ResolveProjectId(Caller, Project);
                 }
                 catch (StickyPiException ex)
                 {

@@ -29,7 +29,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter WithAnnotation { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var query = new ImageSeriesQuery(DevicePattern.FromWildcard(Device), StartTime, EndTime);
             WriteDebug($"Series query: {query}");

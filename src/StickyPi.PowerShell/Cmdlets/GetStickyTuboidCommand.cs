@@ -32,7 +32,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter WithLabel { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var query = new TuboidQuery(DevicePattern.FromWildcard(Device), StartTime, EndTime);
             WriteDebug($"Tuboid series query: {query}");

@@ -16,7 +16,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [SupportsWildcards]
         public string[] UserName { get; set; } = { "*" };
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             foreach (var name in UserName)
             {

@@ -35,7 +35,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter IncludeData { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             if (ParameterSetName == SeriesSet)
             {
@@ -52,7 +52,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing() => Flush();
+        protected override void EndStickyProcessing() => Flush();
 
         private void Flush()
         {

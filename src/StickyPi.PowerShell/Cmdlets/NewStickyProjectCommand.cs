@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -8,6 +9,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(StickyProject))]
     public sealed class NewStickyProjectCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.PutProjects;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string Name { get; set; }
@@ -18,7 +21,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string Notes { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             if (!ShouldProcess(Name, "Create project"))
             {

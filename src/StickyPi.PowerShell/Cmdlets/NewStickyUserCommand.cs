@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Security;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -11,6 +12,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(StickyUser))]
     public sealed class NewStickyUserCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.PutUsers;
+
         private const string PasswordSet = "Password";
         private const string CredentialSet = "Credential";
 
@@ -39,7 +42,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter ReadOnly { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             string name = ParameterSetName == CredentialSet ? Credential.UserName : UserName;
             var secret = ParameterSetName == CredentialSet ? Credential.Password : Password;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -10,6 +11,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(StickyImage))]
     public sealed class RemoveStickyImageCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.DeleteImages;
+
         private const string InputObjectSet = "InputObject";
         private const string KeySet = "Key";
         private const int Chunk = 64;
@@ -29,7 +32,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var key = ParameterSetName == InputObjectSet ? InputObject.Key : new ImageKey(Device, DateTime);
             if (!ShouldProcess(key.FileName, "Remove the image, its thumbnails and its UID annotations"))
@@ -44,7 +47,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing() => Flush();
+        protected override void EndStickyProcessing() => Flush();
 
         private void Flush()
         {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -8,6 +9,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(ProjectColumn))]
     public sealed class RemoveStickyProjectColumnCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.DeleteProjectColumns;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("project_id")]
         public long ProjectId { get; set; }
@@ -20,7 +23,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             foreach (var name in Name)
             {

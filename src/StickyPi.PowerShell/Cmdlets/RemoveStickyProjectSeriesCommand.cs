@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -8,6 +9,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(ProjectSeriesRow))]
     public sealed class RemoveStickyProjectSeriesCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.DeleteProjectSeries;
+
         private const string InputObjectSet = "InputObject";
         private const string IdSet = "Id";
 
@@ -25,7 +28,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             if (ParameterSetName == InputObjectSet)
             {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -13,6 +14,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(TuboidSeries))]
     public sealed class RemoveStickyTuboidCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.DeleteTiledTuboids;
+
         private readonly HashSet<string> _done = new HashSet<string>(StringComparer.Ordinal);
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -45,7 +48,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var query = new TuboidQuery(DevicePattern.FromWildcard(Device), SeriesStartDateTime, SeriesEndDateTime, AlgoName, AlgoVersion);
             string key = query.ToString();

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -11,6 +12,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(StickyUser))]
     public sealed class RemoveStickyUserCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.DeleteUsers;
+
         private const string UserNameSet = "UserName";
         private const string InputObjectSet = "InputObject";
         private readonly List<string> _pending = new List<string>();
@@ -26,7 +29,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var names = ParameterSetName == InputObjectSet ? new[] { InputObject.UserName } : UserName;
             foreach (var name in names)
@@ -38,7 +41,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing()
+        protected override void EndStickyProcessing()
         {
             if (_pending.Count == 0)
             {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -8,6 +9,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(ProjectColumn))]
     public sealed class RenameStickyProjectColumnCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.PutProjectColumns;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("project_id")]
         public long ProjectId { get; set; }
@@ -25,7 +28,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             if (!ShouldProcess($"project {ProjectId}, column {Name}", $"Rename to {NewName}"))
             {

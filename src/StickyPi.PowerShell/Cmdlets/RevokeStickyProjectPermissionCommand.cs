@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -8,6 +9,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(ProjectPermission))]
     public sealed class RevokeStickyProjectPermissionCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.DeleteProjectPermissions;
+
         private const string ProjectSet = GrantStickyProjectPermissionCommand.ProjectSet;
         private const string ProjectIdSet = GrantStickyProjectPermissionCommand.ProjectIdSet;
 
@@ -27,12 +30,12 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             long id;
             try
             {
-                id = ParameterSetName == ProjectSet ? GrantStickyProjectPermissionCommand.ResolveProject(ActiveConnection.Store, Caller, Project) : ProjectId;
+                id = ParameterSetName == ProjectSet ? ActiveConnection.Store.ResolveProjectId(Caller, Project) : ProjectId;
             }
             catch (StickyPiException ex)
             {

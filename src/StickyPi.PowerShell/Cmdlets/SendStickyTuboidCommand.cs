@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 using StickyPi.Core.Sync;
 
@@ -16,6 +17,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(TuboidUploadResult))]
     public sealed class SendStickyTuboidCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.PutTiledTuboids;
+
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
         private const int ProgressActivityId = 2;
@@ -77,12 +80,12 @@ namespace StickyPi.PowerShell.Cmdlets
 
         private bool WhatIfMode => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
 
-        protected override void BeginProcessing()
+        protected override void BeginStickyProcessing()
         {
             _sinceProgress.Start();
         }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var info = new TuboidSeriesInfo
             {
@@ -137,7 +140,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing()
+        protected override void EndStickyProcessing()
         {
             WriteProgress(new ProgressRecord(ProgressActivityId, "Send-StickyTuboid", "Done") { RecordType = ProgressRecordType.Completed });
             if (!WhatIfMode)

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -11,6 +12,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(ItcLabel))]
     public sealed class SetItcLabelCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.PutItcLabels;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("tuboid_id")]
         [ValidateNotNullOrEmpty]
@@ -51,7 +54,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string Species { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var item = new ItcLabelSubmission
             {

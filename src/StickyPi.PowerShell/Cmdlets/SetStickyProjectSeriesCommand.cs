@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Linq;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -11,6 +12,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(ProjectSeriesRow))]
     public sealed class SetStickyProjectSeriesCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.PutProjectSeries;
+
         private const string InputObjectSet = "InputObject";
         private const string IdSet = "Id";
 
@@ -45,7 +48,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void BeginProcessing()
+        protected override void BeginStickyProcessing()
         {
             var bound = MyInvocation.BoundParameters;
             if (!bound.ContainsKey(nameof(Value)) && !bound.ContainsKey(nameof(Device)) && !bound.ContainsKey(nameof(StartTime)) && !bound.ContainsKey(nameof(EndTime)))
@@ -55,7 +58,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             long projectId = ParameterSetName == InputObjectSet ? InputObject.ProjectId : ProjectId;
             long id = ParameterSetName == InputObjectSet ? InputObject.Id : Id;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -15,6 +16,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(UidAnnotation))]
     public sealed class SetUidAnnotationCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.PutUidAnnotations;
+
         private const string ImageSet = "Image";
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
@@ -54,7 +57,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             if (ParameterSetName == ImageSet)
             {
@@ -95,7 +98,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing()
+        protected override void EndStickyProcessing()
         {
             if (_items.Count == 0)
             {

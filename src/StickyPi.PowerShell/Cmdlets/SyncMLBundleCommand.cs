@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 using StickyPi.Core.Sync;
 
@@ -49,7 +50,11 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public MlBundleSelection What { get; set; } = MlBundleSelection.All;
 
-        protected override void ProcessRecord()
+        /// <summary>A push needs write access (upload links); a pull only reads.</summary>
+        protected override ApiOperation? RequiredOperation =>
+            Direction == MlBundleDirection.Push ? ApiOperation.GetMlBundleUploadLinks : (ApiOperation?)null;
+
+        protected override void ProcessStickyRecord()
         {
             string directory = ResolveDirectory();
             try
