@@ -76,7 +76,7 @@ namespace StickyPi.Core.Tests.Access
             }
             else
             {
-                var ex = Assert.Throws<StickyPiException>(() => AccessPolicy.Require(caller, operation));
+                var ex = Assert.ThrowsAny<StickyPiException>(() => AccessPolicy.Require(caller, operation));
                 Assert.Equal(AccessPolicy.PermissionDeniedId, ex.ErrorId);
                 Assert.Equal(StickyErrorKind.PermissionDenied, ex.Kind);
                 Assert.Equal(caller.UserName, ex.Target);
