@@ -109,7 +109,7 @@ namespace StickyPi.PowerShell
         {
             object preference = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound)
                 ? bound
-                : SessionState.PSVariable.GetValue("ErrorActionPreference");
+                : GetVariableValue("ErrorActionPreference");
             if (preference is PSObject pso)
             {
                 preference = pso.BaseObject;
