@@ -123,6 +123,13 @@ Describe 'Issue 14 #2, #5 and #7: every denial is one PermissionDenied record in
             'Set-UidAnnotation'              = @{ Device = $image.Device; DateTime = $image.DateTime; Md5 = $image.Md5; AlgoName = 'uid'; AlgoVersion = '1700000000-abc' }
             'Sync-MLBundle'                  = @{ Name = 'bundle'; Path = $bundle; Direction = 'Push' }
         }
+        # The denial's target: the item the cmdlet was acting on, or the store for cmdlets refused before reading files.
+        $script:targets = @{
+            'New-StickyUser'    = 'denied'
+            'Remove-StickyUser' = 'writer'
+            'Send-StickyImage'  = $store
+            'Set-UidAnnotation' = $store
+        }
         $script:actions = @{
             'Set-UidAnnotation' = 'add UID annotations'
             'Send-StickyImage'  = 'send images'
@@ -164,6 +171,9 @@ Describe 'Issue 14 #2, #5 and #7: every denial is one PermissionDenied record in
         $record.FullyQualifiedErrorId | Should -Be "PermissionDenied,$typeName"
         $record.CategoryInfo.Category | Should -Be 'PermissionDenied'
         $record.TargetObject | Should -Not -BeNullOrEmpty
+        if ($targets.ContainsKey($name)) {
+            $record.TargetObject | Should -Be $targets[$name]
+        }
         $record.Exception.GetType().Name | Should -Be 'AccessDeniedException'
         $record.ToString() | Should -BeLike "User 'reader' is read-only*and cannot * ($name)*"
         $record.ToString() | Should -Not -Match 'may not|put_|ReadOnly\)'

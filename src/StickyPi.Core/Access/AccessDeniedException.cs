@@ -7,7 +7,8 @@ namespace StickyPi.Core.Access
     /// A denial by <see cref="AccessPolicy"/>, with what a front end needs to phrase it in its own terms: who was refused
     /// (user, role), what (the operation and a plain description of it, e.g. "add UID annotations") and, for a
     /// project-level denial, the project with the level held and the level needed. The cmdlets name the cmdlet; a server
-    /// names the route. ErrorId is always <c>PermissionDenied</c>.
+    /// names the route. ErrorId is always <c>PermissionDenied</c>. Target is the project of a project-level denial and
+    /// null for a role denial, so the caller names the item it was acting on.
     /// </summary>
     public sealed class AccessDeniedException : StickyPiException
     {
@@ -15,7 +16,7 @@ namespace StickyPi.Core.Access
             ProjectLevel heldLevel = ProjectLevel.None, ProjectLevel requiredLevel = ProjectLevel.None)
             : base(AccessPolicy.PermissionDeniedId, StickyErrorKind.PermissionDenied,
                 Compose(caller?.UserName, caller?.Role ?? UserRole.ReadOnly, AccessPolicy.DescribeAction(operation), projectId, projectName, heldLevel, requiredLevel),
-                (object)projectId ?? caller?.UserName)
+                projectId)
         {
             UserName = caller?.UserName;
             Role = caller?.Role ?? UserRole.ReadOnly;

@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.Management.Automation;
-using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -11,8 +10,6 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(ProjectSeriesRow))]
     public sealed class AddStickyProjectSeriesCommand : StickyCmdlet
     {
-        protected override ApiOperation? RequiredOperation => ApiOperation.PutProjectSeries;
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("project_id")]
         public long ProjectId { get; set; }

@@ -42,7 +42,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
             catch (StickyPiException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, null));
+                ThrowStickyError(ex, null);
             }
         }
     }

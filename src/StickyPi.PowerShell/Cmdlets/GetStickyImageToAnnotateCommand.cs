@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -13,8 +12,6 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(StickyImage))]
     public sealed class GetStickyImageToAnnotateCommand : StickyCmdlet
     {
-        protected override ApiOperation? RequiredOperation => ApiOperation.GetImagesToAnnotate;
-
         [Parameter(Mandatory = true)]
         [Alias("algo_name")]
         [ValidateNotNullOrEmpty]
@@ -53,7 +50,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
             catch (StickyPiException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, query.ToString()));
+                ThrowStickyError(ex, query.ToString());
             }
         }
     }

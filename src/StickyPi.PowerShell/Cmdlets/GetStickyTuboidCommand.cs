@@ -49,7 +49,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
             catch (StickyPiException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, query.ToString()));
+                ThrowStickyError(ex, query.ToString());
             }
         }
     }

@@ -14,8 +14,6 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(ProjectPermission))]
     public sealed class GrantStickyProjectPermissionCommand : StickyCmdlet
     {
-        protected override ApiOperation? RequiredOperation => ApiOperation.PutProjectPermissions;
-
         internal const string ProjectSet = "Project";
         internal const string ProjectIdSet = "ProjectId";
 

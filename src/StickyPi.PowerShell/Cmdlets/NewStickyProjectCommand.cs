@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -9,8 +8,6 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(StickyProject))]
     public sealed class NewStickyProjectCommand : StickyCmdlet
     {
-        protected override ApiOperation? RequiredOperation => ApiOperation.PutProjects;
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string Name { get; set; }

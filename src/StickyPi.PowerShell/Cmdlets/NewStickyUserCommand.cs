@@ -2,7 +2,6 @@ using System;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Security;
-using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -12,8 +11,6 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(StickyUser))]
     public sealed class NewStickyUserCommand : StickyCmdlet
     {
-        protected override ApiOperation? RequiredOperation => ApiOperation.PutUsers;
-
         private const string PasswordSet = "Password";
         private const string CredentialSet = "Credential";
 

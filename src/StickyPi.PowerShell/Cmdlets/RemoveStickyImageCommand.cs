@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -11,8 +10,6 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(StickyImage))]
     public sealed class RemoveStickyImageCommand : StickyCmdlet
     {
-        protected override ApiOperation? RequiredOperation => ApiOperation.DeleteImages;
-
         private const string InputObjectSet = "InputObject";
         private const string KeySet = "Key";
         private const int Chunk = 64;

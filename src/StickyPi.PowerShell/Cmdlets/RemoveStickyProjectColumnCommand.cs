@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -9,8 +8,6 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(ProjectColumn))]
     public sealed class RemoveStickyProjectColumnCommand : StickyCmdlet
     {
-        protected override ApiOperation? RequiredOperation => ApiOperation.DeleteProjectColumns;
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("project_id")]
         public long ProjectId { get; set; }

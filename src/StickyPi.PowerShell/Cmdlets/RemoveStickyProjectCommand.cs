@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -9,8 +8,6 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(StickyProject))]
     public sealed class RemoveStickyProjectCommand : StickyCmdlet
     {
-        protected override ApiOperation? RequiredOperation => ApiOperation.DeleteProjects;
-
         private const string InputObjectSet = "InputObject";
         private const string IdSet = "Id";
 

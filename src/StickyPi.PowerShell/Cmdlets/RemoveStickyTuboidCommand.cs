@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -14,8 +13,6 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(TuboidSeries))]
     public sealed class RemoveStickyTuboidCommand : StickyCmdlet
     {
-        protected override ApiOperation? RequiredOperation => ApiOperation.DeleteTiledTuboids;
-
         private readonly HashSet<string> _done = new HashSet<string>(StringComparer.Ordinal);
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -12,8 +11,6 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(StickyUser))]
     public sealed class RemoveStickyUserCommand : StickyCmdlet
     {
-        protected override ApiOperation? RequiredOperation => ApiOperation.DeleteUsers;
-
         private const string UserNameSet = "UserName";
         private const string InputObjectSet = "InputObject";
         private readonly List<string> _pending = new List<string>();

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -9,8 +8,6 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(ProjectPermission))]
     public sealed class RevokeStickyProjectPermissionCommand : StickyCmdlet
     {
-        protected override ApiOperation? RequiredOperation => ApiOperation.DeleteProjectPermissions;
-
         private const string ProjectSet = GrantStickyProjectPermissionCommand.ProjectSet;
         private const string ProjectIdSet = GrantStickyProjectPermissionCommand.ProjectIdSet;
 

@@ -72,7 +72,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
             catch (StickyPiException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, ActiveConnection.Location));
+                ThrowStickyError(ex, ActiveConnection.Location);
             }
 
             _sinceProgress.Start();

@@ -120,7 +120,7 @@ namespace StickyPi.PowerShell.Cmdlets
                         catch (StickyPiException ex)
                         {
                             // Not about this directory (permission, catalog failure): stop.
-                            ThrowTerminatingError(ToErrorRecord(ex, tuboids[i]));
+                            ThrowStickyError(ex, tuboids[i]);
                             return;
                         }
 

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -12,8 +11,6 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(ItcLabel))]
     public sealed class SetItcLabelCommand : StickyCmdlet
     {
-        protected override ApiOperation? RequiredOperation => ApiOperation.PutItcLabels;
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("tuboid_id")]
         [ValidateNotNullOrEmpty]
@@ -90,7 +87,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
             catch (StickyPiException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, TuboidId));
+                ThrowStickyError(ex, TuboidId);
             }
         }
 

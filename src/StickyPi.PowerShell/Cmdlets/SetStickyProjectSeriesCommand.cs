@@ -2,7 +2,6 @@ using System;
 using System.Collections;
 using System.Linq;
 using System.Management.Automation;
-using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -12,8 +11,6 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(ProjectSeriesRow))]
     public sealed class SetStickyProjectSeriesCommand : StickyCmdlet
     {
-        protected override ApiOperation? RequiredOperation => ApiOperation.PutProjectSeries;
-
         private const string InputObjectSet = "InputObject";
         private const string IdSet = "Id";
 

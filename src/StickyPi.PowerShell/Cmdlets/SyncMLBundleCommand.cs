@@ -63,7 +63,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
             catch (StickyPiException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, Name));
+                ThrowStickyError(ex, Name);
             }
 
             var sync = new MlBundleSync(new MlBundleStoreRemote(ActiveConnection.Store, Caller));
@@ -211,7 +211,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
                 if (inner is StickyPiException sticky)
                 {
-                    ThrowTerminatingError(ToErrorRecord(sticky, sticky.Target ?? Name));
+                    ThrowStickyError(sticky, sticky.Target ?? Name);
                 }
 
                 ThrowTerminatingError(new ErrorRecord(inner, "MlBundleSyncFailed", ErrorCategory.NotSpecified, Name));

@@ -31,8 +31,10 @@ namespace StickyPi.PowerShell
         protected CallerIdentity Caller => ActiveConnection.Caller;
 
         /// <summary>
-        /// The operation this cmdlet performs whatever its input, when the caller's role must allow it: checked before
-        /// any input is read, so a user whose role forbids it gets one PermissionDenied error and nothing is done.
+        /// For cmdlets that read their input (files, folders) before the core sees it: the operation they perform, checked
+        /// before any input is read, so a user whose role forbids it gets one PermissionDenied error (its target the
+        /// store) and no file is opened. Other cmdlets need not say: the core refuses their first item, with that item
+        /// as the target, and the cmdlet stops there.
         /// </summary>
         protected virtual ApiOperation? RequiredOperation => null;
 
@@ -41,7 +43,15 @@ namespace StickyPi.PowerShell
             var operation = RequiredOperation;
             if (operation != null)
             {
-                AccessPolicy.Require(Caller, operation.Value);
+                try
+                {
+                    AccessPolicy.Require(Caller, operation.Value);
+                }
+                catch (AccessDeniedException ex)
+                {
+                    ReportDenial(ex, ActiveConnection.Location);
+                    return;
+                }
             }
 
             BeginStickyProcessing();
@@ -76,8 +86,23 @@ namespace StickyPi.PowerShell
             }
             catch (AccessDeniedException ex)
             {
-                ReportDenial(ex, ex.Target);
+                try
+                {
+                    ReportDenial(ex, ex.Target);
+                }
+                catch (SilencedRoleDenial)
+                {
+                }
             }
+            catch (SilencedRoleDenial)
+            {
+                // Reported (silenced) already; this step and every later one do nothing more.
+            }
+        }
+
+        /// <summary>Unwinds a cmdlet step after a role denial the caller silenced: the cmdlet must not go on.</summary>
+        private sealed class SilencedRoleDenial : Exception
+        {
         }
 
         /// <summary>
@@ -96,13 +121,13 @@ namespace StickyPi.PowerShell
             }
 
             _roleDenied = true;
-            if (ErrorsSilenced())
+            if (!ErrorsSilenced())
             {
-                WriteError(record);
-                return;
+                ThrowTerminatingError(record);
             }
 
-            ThrowTerminatingError(record);
+            WriteError(record);
+            throw new SilencedRoleDenial();
         }
 
         private bool ErrorsSilenced()
@@ -205,7 +230,7 @@ namespace StickyPi.PowerShell
         /// </summary>
         protected ErrorRecord ToErrorRecord(StickyPiException ex, object target)
         {
-            var record = new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), target ?? ex.Target);
+            var record = new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), target ?? ex.Target ?? (ex as AccessDeniedException)?.UserName);
             if (ex is AccessDeniedException denied)
             {
                 record.ErrorDetails = new ErrorDetails(denied.Describe(MyInvocation?.MyCommand?.Name))
@@ -223,6 +248,20 @@ namespace StickyPi.PowerShell
             }
 
             return record;
+        }
+
+        /// <summary>
+        /// Stops the cmdlet with the core's error as a terminating error record; a role denial goes through the same
+        /// path as every other denial (silenced when the caller silenced errors).
+        /// </summary>
+        protected void ThrowStickyError(StickyPiException ex, object target)
+        {
+            if (ex is AccessDeniedException denied && denied.IsRoleDenial)
+            {
+                ReportDenial(denied, target);
+            }
+
+            ThrowTerminatingError(ToErrorRecord(ex, target));
         }
 
         /// <summary>
