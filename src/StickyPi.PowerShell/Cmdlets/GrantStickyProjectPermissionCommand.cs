@@ -1,10 +1,5 @@
-using System;
-using System.Globalization;
-using System.Linq;
 using System.Management.Automation;
-using System.Text;
 using StickyPi.Core.Access;
-using StickyPi.Core.Local;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
