@@ -222,7 +222,14 @@ namespace StickyPi.Core.Local
 
                     return text;
                 case ProjectColumnKind.DateTime:
-                    return DatabaseTime(ToTime(column.Name, value));
+                    var time = ToTime(column.Name, value);
+                    if (time.Year < 1000)
+                    {
+                        // MariaDB's DATETIME starts at 1000-01-01.
+                        throw BadValue(column.Name, value, "a date and time from 1000-01-01 to 9999-12-31 (DATETIME)");
+                    }
+
+                    return DatabaseTime(time);
                 case ProjectColumnKind.Boolean:
                     return ToBoolean(column.Name, value) ? 1L : 0L;
                 default:

@@ -74,6 +74,7 @@ namespace StickyPi.Core.Tests.ProjectSeries
         [InlineData("INTEGER", 2147483648L, "from -2147483648 to 2147483647 (INTEGER)")]
         [InlineData("VARCHAR(3)", "abcd", "at most 3 characters (VARCHAR(3))")]
         [InlineData("FLOAT", 1e39, "FLOAT")]
+        [InlineData("DATETIME", "0999-12-31 23:59:59", "from 1000-01-01 to 9999-12-31 (DATETIME)")]
         public void Values_out_of_the_type_range_are_refused_and_nothing_is_stored(string type, object value, string expected)
         {
             using var s = new SeriesStore();
