@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -16,6 +17,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Position = 0, ParameterSetName = NameSet)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(ProjectNameCompleter))]
         public string[] Name { get; set; } = { "*" };
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]

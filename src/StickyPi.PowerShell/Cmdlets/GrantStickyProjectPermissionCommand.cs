@@ -6,6 +6,7 @@ using System.Text;
 using StickyPi.Core.Access;
 using StickyPi.Core.Local;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -20,6 +21,7 @@ namespace StickyPi.PowerShell.Cmdlets
         /// <summary>The project's name, or its id.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ProjectSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProjectNameCompleter))]
         public string Project { get; set; }
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ProjectIdSet)]
@@ -28,6 +30,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(UserNameCompleter))]
         public string[] UserName { get; set; }
 
         [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]

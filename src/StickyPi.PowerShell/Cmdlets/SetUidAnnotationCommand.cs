@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -22,6 +23,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ImageSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeviceCompleter))]
         public string Device { get; set; }
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ImageSet)]
@@ -33,6 +35,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, ParameterSetName = ImageSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AlgoNameCompleter))]
         public string AlgoName { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = ImageSet)]

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using StickyPi.Core.Model;
 using StickyPi.Core.Sync;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -34,6 +35,7 @@ namespace StickyPi.PowerShell.Cmdlets
         /// <summary>The bundle name: one folder name, no separators.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(MlBundleNameCompleter))]
         public string Name { get; set; }
 
         /// <summary>The local bundle folder. For a pull its last component must be the bundle name.</summary>
