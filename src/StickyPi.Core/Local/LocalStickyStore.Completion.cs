@@ -178,8 +178,12 @@ namespace StickyPi.Core.Local
             // that starts with the all-lower form sorts below that form followed by U+FFFF.
             string low = like.LowestPrefixVariant;
             string high = like.LiteralPrefix.Length == 0 ? null : like.HighestPrefixVariant + "\uffff";
-            return Query(string.Format(System.Globalization.CultureInfo.InvariantCulture, DeviceSkipScanSql, table), like.Pattern, low, high, limit);
+            return Query(DeviceSkipScan(table), like.Pattern, low, high, limit);
         }
+
+        /// <summary>The skip-scan over the distinct devices of a table with an index leading on <c>device</c>.</summary>
+        internal static string DeviceSkipScan(string table) =>
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, DeviceSkipScanSql, table);
 
         private IReadOnlyList<string> Query(string sql, string like, string low, string high, int limit)
         {
