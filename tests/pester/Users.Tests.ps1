@@ -13,7 +13,7 @@ Describe 'New-StickyUser' {
     BeforeEach { $s = New-StickyTestStore -Name 'new-user' }
     AfterEach { Remove-StickyTestStore $s }
 
-    It 'creates a read-write user with a SecureString password and outputs only upstream's mask for the hash' {
+    It 'creates a read-write user with a SecureString password and outputs only upstream''s mask for the hash' {
         $u = New-StickyUser -UserName 'alice' -Password $password -Email 'alice@example.org'
         $u.UserName | Should -Be 'alice'
         $u.Email | Should -Be 'alice@example.org'
