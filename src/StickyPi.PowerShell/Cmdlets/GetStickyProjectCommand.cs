@@ -21,14 +21,16 @@ namespace StickyPi.PowerShell.Cmdlets
         public string[] Name { get; set; } = { "*" };
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
-        [Alias("ProjectId")]
-        public long[] Id { get; set; }
+        // Named ProjectId (alias Id) so that rows carrying both an Id of their own and a ProjectId (permissions,
+        // project series) bind their ProjectId by property name: PowerShell tries a parameter's name before its aliases.
+        [Alias("Id")]
+        public long[] ProjectId { get; set; }
 
         protected override void ProcessRecord()
         {
             if (ParameterSetName == IdSet)
             {
-                foreach (var id in Id)
+                foreach (var id in ProjectId)
                 {
                     Query(StickyProjectFilter.ById(id), id, "No project with id " + id + " (or none you may see).");
                 }
