@@ -1,7 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Management.Automation.Runspaces;
+using System.Management.Automation;
 using StickyPi.Core.Local;
 
 namespace StickyPi.PowerShell.Completion
@@ -26,11 +26,13 @@ namespace StickyPi.PowerShell.Completion
 
         protected override string ToolTip(string name) => "User " + name;
 
-        /// <summary>A path as the session sees it (relative to its current file-system location).</summary>
+        /// <summary>A path as the session sees it (relative to its current file-system location, not the process's).</summary>
         private static string FullPath(string path)
         {
-            var location = Runspace.DefaultRunspace?.SessionStateProxy?.Path?.CurrentFileSystemLocation?.ProviderPath;
-            return string.IsNullOrEmpty(location) ? System.IO.Path.GetFullPath(path) : System.IO.Path.GetFullPath(System.IO.Path.Combine(location, path));
+            // The runspace is busy running the completion, so its SessionStateProxy refuses; a script block runs nested in it.
+            var result = ScriptBlock.Create("$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($args[0])").Invoke(path);
+            var resolved = result.Count == 1 ? result[0]?.BaseObject as string : null;
+            return string.IsNullOrEmpty(resolved) ? System.IO.Path.GetFullPath(path) : resolved;
         }
     }
 }
