@@ -9,20 +9,15 @@ BeforeAll {
     $password = ConvertTo-SecureString 'correct horse battery' -AsPlainText -Force
 
     # Users are made once (hashing passwords takes a while) and copied into each test's store folder.
-    $template = New-StickyTestDirectory -Name 'projects-template'
-    $t = Connect-StickyApi -LocalDir $template
-    'alice', 'bob', 'carol' | ForEach-Object { New-StickyUser -UserName $_ -Password $password -Connection $t } | Out-Null
-    Disconnect-StickyApi -Connection $t
+    $template = New-StickyTestStore -Name 'projects-template'
+    'alice', 'bob', 'carol' | ForEach-Object { New-StickyUser -UserName $_ -Password $password } | Out-Null
+    Disconnect-StickyApi -Connection $template.Connection
 
-    function New-ProjectStore([string] $Name) {
-        $dir = New-StickyTestDirectory -Name $Name
-        Copy-Item -Path (Join-Path $template '*') -Destination $dir -Recurse
-        [pscustomobject]@{ Directory = $dir; Connection = (Connect-StickyApi -LocalDir $dir) }
-    }
+    function New-ProjectStore([string] $Name) { New-StickyTestStore -Name $Name -From $template.Directory }
 }
 
 AfterAll {
-    Remove-StickyTestDirectory $template
+    Remove-StickyTestDirectory $template.Directory
 }
 
 Describe 'New-StickyProject' {

@@ -121,11 +121,18 @@ function New-StickyTestImage {
 function New-StickyTestStore {
     <#
         A new store in a stickypi-* folder, connected (Connect-StickyApi makes it the session default): returns its
-        Directory and Connection.
+        Directory and Connection. -From copies a disconnected store folder first (e.g. users made once, since
+        hashing their passwords takes a while).
     #>
-    param([string] $Name = 'store')
+    param(
+        [string] $Name = 'store',
+        [string] $From
+    )
 
     $directory = New-StickyTestDirectory -Name $Name
+    if ($From) {
+        Copy-Item -Path (Join-Path $From '*') -Destination $directory -Recurse
+    }
     $connection = Connect-StickyApi -LocalDir $directory
 
     [pscustomobject]@{ Directory = $directory; Connection = $connection }

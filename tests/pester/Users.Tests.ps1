@@ -7,6 +7,17 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
     Import-StickyTestModule
     $password = ConvertTo-SecureString 'correct horse battery' -AsPlainText -Force
+
+    # Users made once (hashing passwords takes a while), copied into the stores of the tests that only read or remove them.
+    $template = New-StickyTestStore -Name 'users-template'
+    New-StickyUser -UserName 'alice' -Password $password -Email 'alice@example.org' -Admin | Out-Null
+    New-StickyUser -UserName 'albert' -Password $password | Out-Null
+    New-StickyUser -UserName 'bob' -Password $password -ReadOnly | Out-Null
+    Disconnect-StickyApi -Connection $template.Connection
+}
+
+AfterAll {
+    Remove-StickyTestDirectory $template.Directory
 }
 
 Describe 'New-StickyUser' {
@@ -42,12 +53,13 @@ Describe 'New-StickyUser' {
     }
 
     It 'reports a name already taken as DuplicateUser, naming it' {
-        New-StickyUser -UserName 'alice' -Password $password | Out-Null
+        Remove-StickyTestStore $s
+        $s = New-StickyTestStore -Name 'new-user-dup' -From $template.Directory
         New-StickyUser -UserName 'alice' -Password $password -ErrorAction SilentlyContinue -ErrorVariable errs | Should -BeNullOrEmpty
         Assert-StickyErrorRecord $errs[0] -ErrorId 'DuplicateUser' -Category ResourceExists -TargetObject 'alice'
         $err = { New-StickyUser -UserName 'alice' -Password $password -ErrorAction Stop } | Should -Throw -PassThru
         Assert-StickyErrorRecord $err -ErrorId 'DuplicateUser' -Category ResourceExists -TargetObject 'alice'
-        @(Get-StickyUser).Count | Should -Be 1
+        @(Get-StickyUser).Count | Should -Be 3
     }
 
     It 'creates nothing under -WhatIf, asks under $ConfirmPreference Medium, and not with -Confirm:$false' {
@@ -66,12 +78,7 @@ Describe 'New-StickyUser' {
 }
 
 Describe 'Get-StickyUser' {
-    BeforeAll {
-        $s = New-StickyTestStore -Name 'get-user'
-        New-StickyUser -UserName 'alice' -Password $password -Email 'alice@example.org' -Admin | Out-Null
-        New-StickyUser -UserName 'albert' -Password $password | Out-Null
-        New-StickyUser -UserName 'bob' -Password $password -ReadOnly | Out-Null
-    }
+    BeforeAll { $s = New-StickyTestStore -Name 'get-user' -From $template.Directory }
     AfterAll { Remove-StickyTestStore $s }
 
     It 'lists every user sorted by name' {
@@ -129,10 +136,7 @@ Describe 'Get-StickyUser' {
 }
 
 Describe 'Remove-StickyUser' {
-    BeforeEach {
-        $s = New-StickyTestStore -Name 'remove-user'
-        'alice', 'albert', 'bob' | ForEach-Object { New-StickyUser -UserName $_ -Password $password } | Out-Null
-    }
+    BeforeEach { $s = New-StickyTestStore -Name 'remove-user' -From $template.Directory }
     AfterEach { Remove-StickyTestStore $s }
 
     It 'removes piped user objects (by value) and passes them through' {
@@ -163,15 +167,14 @@ Describe 'Remove-StickyUser' {
     }
 
     It 'keeps the last administrator when a stored administrator removes it' {
-        New-StickyUser -UserName 'root' -Password $password -Admin | Out-Null
-        $root = Connect-StickyApi -LocalDir $s.Directory -UserName 'root'
+        $alice = Connect-StickyApi -LocalDir $s.Directory -UserName 'alice'
         try {
-            Remove-StickyUser 'root' -Connection $root -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable errs
+            Remove-StickyUser 'alice' -Connection $alice -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable errs
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'LastAdministrator,*'
-            (Get-StickyUser 'root' -Connection $root).IsAdmin | Should -BeTrue
+            (Get-StickyUser 'alice' -Connection $alice).IsAdmin | Should -BeTrue
         }
         finally {
-            Disconnect-StickyApi -Connection $root
+            Disconnect-StickyApi -Connection $alice
             Connect-StickyApi -LocalDir $s.Directory | Out-Null
         }
     }
@@ -188,9 +191,9 @@ Describe 'Remove-StickyUser' {
     }
 
     It 'passes through users that survive ConvertTo-Json' {
-        $json = Remove-StickyUser 'alice' -Confirm:$false -PassThru | ConvertTo-Json | ConvertFrom-Json
-        $json.UserName | Should -Be 'alice'
-        $json.CanWrite | Should -BeTrue
+        $json = Remove-StickyUser 'bob' -Confirm:$false -PassThru | ConvertTo-Json | ConvertFrom-Json
+        $json.UserName | Should -Be 'bob'
+        $json.CanWrite | Should -BeFalse
     }
 
     It 'has help with examples' {
