@@ -5,15 +5,15 @@
 #>
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
-    Import-StickyTestModule
+    Import-TestModule
 
     function Utc([int] $y, [int] $mo, [int] $d, [int] $h, [int] $mi, [int] $s) { [datetime]::new($y, $mo, $d, $h, $mi, $s, [DateTimeKind]::Utc) }
     function Key([string] $device, [datetime] $t) { '{0}@{1}' -f $device, $t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [cultureinfo]::InvariantCulture) }
 
-    $work = New-StickyTestDirectory -Name 'annotations-input'
+    $work = New-TestDirectory -Name 'annotations-input'
     $t0 = Utc 2020 7 5 20 0 0
-    0..9 | ForEach-Object { New-StickyTestImage -Directory $work -Device '5c173ff2' -DateTime $t0.AddMinutes(20 * $_) -Index $_ } | Out-Null
-    0..1 | ForEach-Object { New-StickyTestImage -Directory $work -Device '0a5bb6f4' -DateTime $t0.AddMinutes(20 * $_) -Index ($_ + 10) } | Out-Null
+    0..9 | ForEach-Object { New-TestImage -Directory $work -Device '5c173ff2' -DateTime $t0.AddMinutes(20 * $_) -Index $_ } | Out-Null
+    0..1 | ForEach-Object { New-TestImage -Directory $work -Device '0a5bb6f4' -DateTime $t0.AddMinutes(20 * $_) -Index ($_ + 10) } | Out-Null
     $insects = @(
         @{ contour = @(@(@(10, 10)), @(@(20, 10)), @(@(20, 20))); name = 'insect'; value = 0; fill_colour = '#ff0000'; stroke_colour = '#0000ff' }
         @{ contour = @(@(@(30, 30)), @(@(40, 30)), @(@(40, 40))); name = 'insect'; value = 1; fill_colour = '#00ff00'; stroke_colour = '#0000ff' }
@@ -21,15 +21,15 @@ BeforeAll {
 }
 
 AfterAll {
-    Remove-StickyTestDirectory $work
+    Remove-TestDirectory $work
 }
 
 Describe 'Set-UidAnnotation' {
     BeforeEach {
-        $s = New-StickyTestStore -Name 'set-annotation'
+        $s = New-TestStore -Name 'set-annotation'
         Send-StickyImage -Path $work | Out-Null
     }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'annotates piped images (Device, DateTime and Md5 by property name) and outputs what it stored' {
         $series = @(Get-StickySeries -Device '0a5bb6f4')
@@ -58,7 +58,7 @@ Describe 'Set-UidAnnotation' {
         Set-Content -LiteralPath (Join-Path $TestDrive 'one.json') -Value $items[0].Json
         Set-Content -LiteralPath (Join-Path $TestDrive 'many.json') -Value ('[' + ($items.Json -join ',') + ']')
 
-        $copy = New-StickyTestStore -Name 'set-annotation-copy'
+        $copy = New-TestStore -Name 'set-annotation-copy'
         try {
             Send-StickyImage -Path $work -Connection $copy.Connection | Out-Null
             $fromOne = @(Set-UidAnnotation -LiteralPath (Join-Path $TestDrive 'one.json') -Connection $copy.Connection)
@@ -69,10 +69,10 @@ Describe 'Set-UidAnnotation' {
             $fromMany = @(Get-ChildItem $TestDrive -Filter *.json | Set-UidAnnotation -Connection $copy.Connection -ErrorAction SilentlyContinue -ErrorVariable errs)
             $fromMany.DateTime | Should -Be $t0.AddMinutes(20)
             $errs.Count | Should -Be 1
-            Assert-StickyErrorRecord $errs[0] -ErrorId 'DuplicateAnnotation' -Category ResourceExists -TargetObject (Join-Path $TestDrive 'many.json')
+            Assert-ErrorRecord $errs[0] -ErrorId 'DuplicateAnnotation' -Category ResourceExists -TargetObject (Join-Path $TestDrive 'many.json')
         }
         finally {
-            Remove-StickyTestStore $copy
+            Remove-TestStore $copy
             Connect-StickyApi -LocalDir $s.Directory | Out-Null
         }
     }
@@ -90,13 +90,13 @@ Describe 'Set-UidAnnotation' {
         $errs.Count | Should -Be 2
         $byId = @{}
         foreach ($e in $errs) { $byId[$e.FullyQualifiedErrorId.Split(',')[0]] = $e }
-        Assert-StickyErrorRecord $byId['Md5Mismatch'] -ErrorId 'Md5Mismatch' -Category InvalidData -TargetObject (Key '0a5bb6f4' $t0.AddMinutes(20))
-        Assert-StickyErrorRecord $byId['ParentImageNotFound'] -ErrorId 'ParentImageNotFound' -Category ObjectNotFound -TargetObject (Key 'ffffffff' $t0)
+        Assert-ErrorRecord $byId['Md5Mismatch'] -ErrorId 'Md5Mismatch' -Category InvalidData -TargetObject (Key '0a5bb6f4' $t0.AddMinutes(20))
+        Assert-ErrorRecord $byId['ParentImageNotFound'] -ErrorId 'ParentImageNotFound' -Category ObjectNotFound -TargetObject (Key 'ffffffff' $t0)
     }
 
     It 'throws the first bad item under -ErrorAction Stop and stores nothing of it' {
         $err = { [pscustomobject]@{ Device = 'ffffffff'; DateTime = $t0; Md5 = 'f' * 32 } | Set-UidAnnotation -AlgoName 'stop' -AlgoVersion '1-a' -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'ParentImageNotFound' -Category ObjectNotFound -TargetObject (Key 'ffffffff' $t0)
+        Assert-ErrorRecord $err -ErrorId 'ParentImageNotFound' -Category ObjectNotFound -TargetObject (Key 'ffffffff' $t0)
         @(Get-UidAnnotation -Device '*' -StartTime $t0 -EndTime $t0.AddDays(1) | Where-Object AlgoName -eq 'stop') | Should -BeNullOrEmpty
     }
 
@@ -107,17 +107,17 @@ Describe 'Set-UidAnnotation' {
     }
 
     It 'stores nothing under -WhatIf' {
-        $r = Invoke-StickyHostless 'param($c) Get-StickySeries -Connection $c | Set-UidAnnotation -AlgoName w -AlgoVersion 1 -WhatIf -Connection $c' $s.Connection
+        $r = Invoke-Hostless 'param($c) Get-StickySeries -Connection $c | Set-UidAnnotation -AlgoName w -AlgoVersion 1 -WhatIf -Connection $c' $s.Connection
         $r.Output.Count | Should -Be 0
         @(Get-UidAnnotation -Device '*' -StartTime $t0 -EndTime $t0.AddDays(1)) | Should -BeNullOrEmpty
     }
 
     It 'asks when $ConfirmPreference is Medium, and stores with -Confirm:$false' {
         $script = 'param($c) $ConfirmPreference = "Medium"; Get-StickySeries -Device 0a5bb6f4 -Connection $c | Set-UidAnnotation -AlgoName confirm -AlgoVersion 1 -Connection $c'
-        $r = Invoke-StickyHostless $script $s.Connection
+        $r = Invoke-Hostless $script $s.Connection
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         @(Get-UidAnnotation -Device '*' -StartTime $t0 -EndTime $t0.AddDays(1)) | Should -BeNullOrEmpty
-        $r = Invoke-StickyHostless ($script + ' -Confirm:$false') $s.Connection
+        $r = Invoke-Hostless ($script + ' -Confirm:$false') $s.Connection
         $r.Output.Count | Should -Be 2
     }
 
@@ -141,13 +141,13 @@ Describe 'Set-UidAnnotation' {
 
 Describe 'Get-UidAnnotation' {
     BeforeAll {
-        $s = New-StickyTestStore -Name 'get-annotation'
+        $s = New-TestStore -Name 'get-annotation'
         Send-StickyImage -Path $work | Out-Null
         Get-StickySeries -Device '5c173ff2' | Select-Object -First 3 | Set-UidAnnotation -AlgoName 'detector' -AlgoVersion '1-a' -Annotation $insects | Out-Null
         Get-StickySeries -Device '5c173ff2' | Select-Object -First 1 | Set-UidAnnotation -AlgoName 'detector' -AlgoVersion '2-b' -Annotation $insects[0] | Out-Null
         Get-StickySeries -Device '0a5bb6f4' | Set-UidAnnotation -AlgoName 'other' -AlgoVersion '1-a' | Out-Null
     }
-    AfterAll { Remove-StickyTestStore $s }
+    AfterAll { Remove-TestStore $s }
 
     It 'gets the annotations of piped images (by property name), every algorithm and version' {
         $annotations = @(Get-StickySeries -Device '5c173ff2' | Get-UidAnnotation)
@@ -209,10 +209,10 @@ Describe 'Get-UidAnnotation' {
 
 Describe 'Get-StickyImageToAnnotate' {
     BeforeEach {
-        $s = New-StickyTestStore -Name 'to-annotate'
+        $s = New-TestStore -Name 'to-annotate'
         Send-StickyImage -Path $work | Out-Null
     }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'hands out at most 8 images and never the same one twice while reserved' {
         $first = @(Get-StickyImageToAnnotate -AlgoName 'worker' -AlgoVersion '1-a')

@@ -6,7 +6,7 @@
 #>
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
-    Import-StickyTestModule
+    Import-TestModule
     $savedEnv = $env:STICKYPI_LOCAL_DIR
     $env:STICKYPI_LOCAL_DIR = $null
 
@@ -17,15 +17,15 @@ BeforeAll {
     }
 
     $password = ConvertTo-SecureString 'correct horse battery' -AsPlainText -Force
-    $work = New-StickyTestDirectory -Name 'completion-input'
+    $work = New-TestDirectory -Name 'completion-input'
     $t0 = [datetime]::new(2020, 7, 5, 20, 33, 31, [DateTimeKind]::Utc)
-    New-StickyTestImage -Directory $work -Device '5c173ff2' -DateTime $t0 | Out-Null
-    New-StickyTestImage -Directory $work -Device '5c173ff3' -DateTime $t0 -Index 1 | Out-Null
-    New-StickyTestImage -Directory $work -Device '0a5bb6f4' -DateTime $t0 -Index 2 | Out-Null
-    $seriesDir = New-StickyTestTuboidSeries -Directory $work -Device '08038ade' -TuboidNumber 0, 1
-    $bundle = New-StickyTestMlBundle -Directory $work -Name 'insect-detector'
+    New-TestImage -Directory $work -Device '5c173ff2' -DateTime $t0 | Out-Null
+    New-TestImage -Directory $work -Device '5c173ff3' -DateTime $t0 -Index 1 | Out-Null
+    New-TestImage -Directory $work -Device '0a5bb6f4' -DateTime $t0 -Index 2 | Out-Null
+    $seriesDir = New-TestTuboidSeries -Directory $work -Device '08038ade' -TuboidNumber 0, 1
+    $bundle = New-TestMlBundle -Directory $work -Name 'insect-detector'
 
-    $full = New-StickyTestStore -Name 'completion'
+    $full = New-TestStore -Name 'completion'
     Send-StickyImage -Path $work | Out-Null
     Get-StickySeries -Device '5c173ff2' | Set-UidAnnotation -AlgoName 'insect-detector' -AlgoVersion '1-a' | Out-Null
     Get-StickySeries -Device '5c173ff2' | Set-UidAnnotation -AlgoName 'universal insect detector' -AlgoVersion '1-a' | Out-Null
@@ -35,14 +35,14 @@ BeforeAll {
     'Field season 2024', "O'Brien's traps", 'batch*1', 'batch-all-1', 'lab' | ForEach-Object { New-StickyProject -Name $_ } | Out-Null
     'alice', 'albert' | ForEach-Object { New-StickyUser -UserName $_ -Password $password } | Out-Null
 
-    $empty = New-StickyTestStore -Name 'completion-empty'
+    $empty = New-TestStore -Name 'completion-empty'
     # The store holding the data is the default again unless a test says otherwise.
     Connect-StickyApi -LocalDir $full.Directory | Out-Null
 }
 
 AfterAll {
-    Remove-StickyTestStore $full, $empty
-    Remove-StickyTestDirectory $work
+    Remove-TestStore $full, $empty
+    Remove-TestDirectory $work
     $env:STICKYPI_LOCAL_DIR = $savedEnv
 }
 
@@ -125,7 +125,7 @@ Describe 'Argument completion with a -Connection on the command line' {
 
     It 'offers nothing, and never throws or writes, when the store cannot be opened or -Connection is not a connection' {
         # A folder whose database.db is not a SQLite catalog, named by $env:STICKYPI_LOCAL_DIR: opening it fails.
-        $garbage = New-StickyTestDirectory -Name 'completion-garbage'
+        $garbage = New-TestDirectory -Name 'completion-garbage'
         [IO.File]::WriteAllBytes((Join-Path $garbage 'database.db'), [byte[]](1..255))
         Disconnect-StickyApi
         try {
@@ -138,7 +138,7 @@ Describe 'Argument completion with a -Connection on the command line' {
         }
         finally {
             $env:STICKYPI_LOCAL_DIR = $null
-            Remove-StickyTestDirectory $garbage
+            Remove-TestDirectory $garbage
             Connect-StickyApi -LocalDir $full.Directory | Out-Null
         }
     }

@@ -5,7 +5,7 @@
 #>
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
-    Import-StickyTestModule
+    Import-TestModule
     $savedEnv = $env:STICKYPI_LOCAL_DIR
     $env:STICKYPI_LOCAL_DIR = $null
     $password = ConvertTo-SecureString 'correct horse battery' -AsPlainText -Force
@@ -19,11 +19,11 @@ Describe 'Connect-StickyApi' {
     BeforeEach { $dirs = [System.Collections.Generic.List[string]]::new() }
     AfterEach {
         Disconnect-StickyApi
-        Remove-StickyTestDirectory $dirs
+        Remove-TestDirectory $dirs
     }
 
     It 'creates a store in a new folder and makes it the session default' {
-        $dir = Join-Path (New-StickyTestDirectory -Name 'connect') 'new-store'
+        $dir = Join-Path (New-TestDirectory -Name 'connect') 'new-store'
         $dirs.Add((Split-Path $dir -Parent))
         $c = Connect-StickyApi -LocalDir $dir
         $c.Kind | Should -Be 'Local'
@@ -36,7 +36,7 @@ Describe 'Connect-StickyApi' {
     }
 
     It 'resolves a relative folder against the current location, and takes -Path as an alias' {
-        $parent = New-StickyTestDirectory -Name 'connect-relative'
+        $parent = New-TestDirectory -Name 'connect-relative'
         $dirs.Add($parent)
         Push-Location $parent
         try { $c = Connect-StickyApi -Path 'relative-store' }
@@ -45,8 +45,8 @@ Describe 'Connect-StickyApi' {
     }
 
     It 'makes the latest connection the default and leaves the earlier one usable with -Connection' {
-        $a = New-StickyTestDirectory -Name 'connect-a'; $dirs.Add($a)
-        $b = New-StickyTestDirectory -Name 'connect-b'; $dirs.Add($b)
+        $a = New-TestDirectory -Name 'connect-a'; $dirs.Add($a)
+        $b = New-TestDirectory -Name 'connect-b'; $dirs.Add($b)
         $first = Connect-StickyApi -LocalDir $a
         New-StickyProject -Name 'only-in-a' | Out-Null
         $second = Connect-StickyApi -LocalDir $b
@@ -58,7 +58,7 @@ Describe 'Connect-StickyApi' {
     }
 
     It 'acts as a stored user with -UserName' {
-        $dir = New-StickyTestDirectory -Name 'connect-user'; $dirs.Add($dir)
+        $dir = New-TestDirectory -Name 'connect-user'; $dirs.Add($dir)
         Connect-StickyApi -LocalDir $dir | Out-Null
         New-StickyUser -UserName 'alice' -Password $password | Out-Null
         New-StickyUser -UserName 'bob' -Password $password | Out-Null
@@ -72,14 +72,14 @@ Describe 'Connect-StickyApi' {
     }
 
     It 'refuses an unknown user with a terminating UserNotFound error naming it' {
-        $dir = New-StickyTestDirectory -Name 'connect-ghost'; $dirs.Add($dir)
+        $dir = New-TestDirectory -Name 'connect-ghost'; $dirs.Add($dir)
         $err = { Connect-StickyApi -LocalDir $dir -UserName 'ghost' -ErrorAction SilentlyContinue } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject 'ghost'
+        Assert-ErrorRecord $err -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject 'ghost'
         $err.Exception.Message | Should -Match 'ghost'
     }
 
     It 'outputs a connection that survives ConvertTo-Json and Export-Csv' {
-        $dir = New-StickyTestDirectory -Name 'connect-json'; $dirs.Add($dir)
+        $dir = New-TestDirectory -Name 'connect-json'; $dirs.Add($dir)
         $c = Connect-StickyApi -LocalDir $dir
         $json = $c | ConvertTo-Json | ConvertFrom-Json
         $json.Kind | Should -Be 'Local'
@@ -98,11 +98,11 @@ Describe 'Connect-StickyApi' {
 
 Describe 'Disconnect-StickyApi' {
     BeforeEach {
-        $s = New-StickyTestStore -Name 'disconnect'
+        $s = New-TestStore -Name 'disconnect'
     }
     AfterEach {
         $env:STICKYPI_LOCAL_DIR = $null
-        Remove-StickyTestStore $s
+        Remove-TestStore $s
     }
 
     It 'closes the session default, after which cmdlets say how to connect' {
@@ -110,12 +110,12 @@ Describe 'Disconnect-StickyApi' {
         $s.Connection.IsClosed | Should -BeTrue
         $s.Connection.IsDefault | Should -BeFalse
         $err = { Get-StickySeries } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'NotConnected' -Category ConnectionError
+        Assert-ErrorRecord $err -ErrorId 'NotConnected' -Category ConnectionError
         $err.Exception.Message | Should -Match 'Connect-StickyApi'
     }
 
     It 'closes a piped connection (by value) and leaves the store folder deletable' {
-        $other = New-StickyTestStore -Name 'disconnect-piped'
+        $other = New-TestStore -Name 'disconnect-piped'
         $other.Connection | Disconnect-StickyApi
         $other.Connection.IsClosed | Should -BeTrue
         Remove-Item -LiteralPath $other.Directory -Recurse -Force
@@ -126,7 +126,7 @@ Describe 'Disconnect-StickyApi' {
         $c = $s.Connection
         Disconnect-StickyApi -Connection $c
         $err = { Get-StickyProject -Connection $c } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'ConnectionClosed' -Category InvalidArgument -TargetObject $c
+        Assert-ErrorRecord $err -ErrorId 'ConnectionClosed' -Category InvalidArgument -TargetObject $c
     }
 
     It 'does nothing, without error, when nothing is connected' {

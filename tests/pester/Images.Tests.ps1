@@ -6,29 +6,29 @@
 #>
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
-    Import-StickyTestModule
+    Import-TestModule
 
     function Get-Md5([string] $Path) { (Get-FileHash -LiteralPath $Path -Algorithm MD5).Hash.ToLowerInvariant() }
     function Utc([int] $y, [int] $mo, [int] $d, [int] $h, [int] $mi, [int] $s) { [datetime]::new($y, $mo, $d, $h, $mi, $s, [DateTimeKind]::Utc) }
     function Key([string] $device, [datetime] $t) { '{0}@{1}' -f $device, $t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [cultureinfo]::InvariantCulture) }
 
     # A small season: two devices in the 2020 EXIF format, one in the 2022 format.
-    $work = New-StickyTestDirectory -Name 'images-input'
+    $work = New-TestDirectory -Name 'images-input'
     $t0 = Utc 2020 7 5 20 0 0
     $files = @(
-        0..2 | ForEach-Object { New-StickyTestImage -Directory $work -Device '5c173ff2' -DateTime $t0.AddMinutes(20 * $_) -Format Legacy2020 -Index $_ }
-        0..1 | ForEach-Object { New-StickyTestImage -Directory $work -Device '0a5bb6f4' -DateTime $t0.AddMinutes(20 * $_) -Format Legacy2020 -Index ($_ + 3) }
-        New-StickyTestImage -Directory (Join-Path $work 'sub') -Device '1b74105a' -DateTime (Utc 2022 5 17 18 30 0) -Format Csv2022
+        0..2 | ForEach-Object { New-TestImage -Directory $work -Device '5c173ff2' -DateTime $t0.AddMinutes(20 * $_) -Format Legacy2020 -Index $_ }
+        0..1 | ForEach-Object { New-TestImage -Directory $work -Device '0a5bb6f4' -DateTime $t0.AddMinutes(20 * $_) -Format Legacy2020 -Index ($_ + 3) }
+        New-TestImage -Directory (Join-Path $work 'sub') -Device '1b74105a' -DateTime (Utc 2022 5 17 18 30 0) -Format Csv2022
     )
 }
 
 AfterAll {
-    Remove-StickyTestDirectory $work
+    Remove-TestDirectory $work
 }
 
 Describe 'Send-StickyImage' {
-    BeforeEach { $s = New-StickyTestStore -Name 'send' }
-    AfterEach { Remove-StickyTestStore $s }
+    BeforeEach { $s = New-TestStore -Name 'send' }
+    AfterEach { Remove-TestStore $s }
 
     It 'imports Get-ChildItem output (binding FullName by property name), one Sent result per file' {
         $results = @(Get-ChildItem $work -Recurse -Filter *.jpg | Send-StickyImage)
@@ -75,7 +75,7 @@ Describe 'Send-StickyImage' {
         ($results | Where-Object Status -eq 'Sent').Count | Should -Be 2
         ($results | Where-Object Status -eq 'Failed').ErrorId | Should -Be 'NotAJpeg'
         $errs.Count | Should -Be 1
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'NotAJpeg' -Category InvalidData -TargetObject $bad
+        Assert-ErrorRecord $errs[0] -ErrorId 'NotAJpeg' -Category InvalidData -TargetObject $bad
         $errs[0].FullyQualifiedErrorId | Should -Be 'NotAJpeg,StickyPi.PowerShell.Cmdlets.SendStickyImageCommand'
     }
 
@@ -83,7 +83,7 @@ Describe 'Send-StickyImage' {
         $bad = Join-Path $TestDrive '5c173ff2.2020-07-06_11-00-00.jpg'
         Set-Content -LiteralPath $bad -Value 'not a jpeg'
         $err = { Send-StickyImage -LiteralPath $bad -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'NotAJpeg' -Category InvalidData -TargetObject $bad
+        Assert-ErrorRecord $err -ErrorId 'NotAJpeg' -Category InvalidData -TargetObject $bad
         @(Get-StickySeries).Count | Should -Be 0
     }
 
@@ -96,8 +96,8 @@ Describe 'Send-StickyImage' {
         $errs.Count | Should -Be 2
         $byTarget = @{}
         foreach ($e in $errs) { $byTarget[$e.TargetObject] = $e }
-        Assert-StickyErrorRecord $byTarget[$odd] -ErrorId 'InvalidFileName' -Category InvalidData
-        Assert-StickyErrorRecord $byTarget[$old] -ErrorId 'ImageTooOld' -Category InvalidData
+        Assert-ErrorRecord $byTarget[$odd] -ErrorId 'InvalidFileName' -Category InvalidData
+        Assert-ErrorRecord $byTarget[$old] -ErrorId 'ImageTooOld' -Category InvalidData
         $byTarget[$old].Exception.Message | Should -Match '2019'
     }
 
@@ -106,7 +106,7 @@ Describe 'Send-StickyImage' {
         $results = @(Send-StickyImage -Path $missing, $files[0].FullName -ErrorAction SilentlyContinue -ErrorVariable errs)
         $results.Status | Should -Be 'Sent'
         $errs.Count | Should -Be 1
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'FileNotFound' -Category ObjectNotFound -TargetObject $missing
+        Assert-ErrorRecord $errs[0] -ErrorId 'FileNotFound' -Category ObjectNotFound -TargetObject $missing
     }
 
     It 'treats a wildcard that matches nothing as nothing to do, as Get-Item does' {
@@ -116,10 +116,10 @@ Describe 'Send-StickyImage' {
 
     It 'refuses different content for a stored key unless -OnConflict says otherwise' {
         Send-StickyImage -LiteralPath $files[0].FullName | Out-Null
-        $other = New-StickyTestImage -Directory (Join-Path $TestDrive 'other') -Device '5c173ff2' -DateTime $t0 -Format Legacy2020 -Index 5
+        $other = New-TestImage -Directory (Join-Path $TestDrive 'other') -Device '5c173ff2' -DateTime $t0 -Format Legacy2020 -Index 5
         $conflict = Send-StickyImage -LiteralPath $other.FullName -ErrorAction SilentlyContinue -ErrorVariable errs
         $conflict.Status | Should -Be 'Failed'
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'Md5Conflict' -Category ResourceExists -TargetObject $other.FullName
+        Assert-ErrorRecord $errs[0] -ErrorId 'Md5Conflict' -Category ResourceExists -TargetObject $other.FullName
         (Send-StickyImage -LiteralPath $other.FullName -OnConflict Skip).Status | Should -Be 'Skipped'
         (Get-StickyImage -Device '5c173ff2' -DateTime $t0).Md5 | Should -Be (Get-Md5 $files[0].FullName)
         (Send-StickyImage -LiteralPath $other.FullName -OnConflict Replace).Status | Should -Be 'Sent'
@@ -129,11 +129,11 @@ Describe 'Send-StickyImage' {
     It 'stops with MaxFailuresReached after -MaxFailures failed files' {
         1..3 | ForEach-Object { Set-Content -LiteralPath (Join-Path $TestDrive "0a5bb6f4.2020-08-0$($_)_00-00-00.jpg") -Value 'bad' }
         $err = { Get-ChildItem $TestDrive -Filter '0a5bb6f4.2020-08-*.jpg' | Send-StickyImage -MaxFailures 1 -ErrorAction SilentlyContinue } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'MaxFailuresReached' -Category LimitsExceeded
+        Assert-ErrorRecord $err -ErrorId 'MaxFailuresReached' -Category LimitsExceeded
     }
 
     It 'stores nothing under -WhatIf' {
-        $r = Invoke-StickyHostless 'param($c, $p) Send-StickyImage -Path $p -Recurse -WhatIf -Connection $c' $s.Connection, $work
+        $r = Invoke-Hostless 'param($c, $p) Send-StickyImage -Path $p -Recurse -WhatIf -Connection $c' $s.Connection, $work
         $r.Output.Count | Should -Be 0
         $r.Exception | Should -BeNullOrEmpty
         @(Get-StickySeries).Count | Should -Be 0
@@ -141,10 +141,10 @@ Describe 'Send-StickyImage' {
     }
 
     It 'asks before each file when $ConfirmPreference is Medium, and not with -Confirm:$false' {
-        $r = Invoke-StickyHostless 'param($c, $f) $ConfirmPreference = "Medium"; Send-StickyImage -LiteralPath $f -Connection $c' $s.Connection, $files[0].FullName
+        $r = Invoke-Hostless 'param($c, $f) $ConfirmPreference = "Medium"; Send-StickyImage -LiteralPath $f -Connection $c' $s.Connection, $files[0].FullName
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         @(Get-StickySeries).Count | Should -Be 0
-        $r = Invoke-StickyHostless 'param($c, $f) $ConfirmPreference = "Medium"; Send-StickyImage -LiteralPath $f -Connection $c -Confirm:$false' $s.Connection, $files[0].FullName
+        $r = Invoke-Hostless 'param($c, $f) $ConfirmPreference = "Medium"; Send-StickyImage -LiteralPath $f -Connection $c -Confirm:$false' $s.Connection, $files[0].FullName
         $r.Output.Status | Should -Be 'Sent'
         @(Get-StickySeries).Count | Should -Be 1
     }
@@ -172,10 +172,10 @@ Describe 'Send-StickyImage' {
 
 Describe 'Get-StickyImage' {
     BeforeAll {
-        $s = New-StickyTestStore -Name 'get-image'
+        $s = New-TestStore -Name 'get-image'
         $sent = @(Send-StickyImage -Path $work -Recurse)
     }
-    AfterAll { Remove-StickyTestStore $s }
+    AfterAll { Remove-TestStore $s }
 
     It 'gets one image by device and time, with its catalog values' {
         $img = Get-StickyImage -Device '5c173ff2' -DateTime $t0
@@ -212,12 +212,12 @@ Describe 'Get-StickyImage' {
         $found.Count | Should -Be 1
         $found[0].DateTime | Should -Be $t0
         $errs.Count | Should -Be 1
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'ImageNotFound' -Category ObjectNotFound -TargetObject (Key '5c173ff2' $t0.AddSeconds(1))
+        Assert-ErrorRecord $errs[0] -ErrorId 'ImageNotFound' -Category ObjectNotFound -TargetObject (Key '5c173ff2' $t0.AddSeconds(1))
     }
 
     It 'throws ImageNotFound under -ErrorAction Stop' {
         $err = { Get-StickyImage -Device 'ffffffff' -DateTime $t0 -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'ImageNotFound' -Category ObjectNotFound -TargetObject (Key 'ffffffff' $t0)
+        Assert-ErrorRecord $err -ErrorId 'ImageNotFound' -Category ObjectNotFound -TargetObject (Key 'ffffffff' $t0)
     }
 
     It 'outputs images that survive Export-Csv and ConvertTo-Json' {
@@ -242,10 +242,10 @@ Describe 'Get-StickyImage' {
 
 Describe 'Get-StickySeries' {
     BeforeAll {
-        $s = New-StickyTestStore -Name 'series'
+        $s = New-TestStore -Name 'series'
         Send-StickyImage -Path $work -Recurse | Out-Null
     }
-    AfterAll { Remove-StickyTestStore $s }
+    AfterAll { Remove-TestStore $s }
 
     It 'lists every image, sorted by device then time, by default' {
         $all = @(Get-StickySeries)
@@ -317,10 +317,10 @@ Describe 'Get-StickySeries' {
 
 Describe 'Remove-StickyImage' {
     BeforeEach {
-        $s = New-StickyTestStore -Name 'remove-image'
+        $s = New-TestStore -Name 'remove-image'
         Send-StickyImage -Path $work -Recurse | Out-Null
     }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'removes piped images (-Confirm:$false), their files and annotations, and passes them through' {
         $series = Get-StickySeries -Device '5c173ff2'
@@ -341,16 +341,16 @@ Describe 'Remove-StickyImage' {
     }
 
     It 'removes nothing under -WhatIf' {
-        $r = Invoke-StickyHostless 'param($c) Get-StickySeries -Connection $c | Remove-StickyImage -WhatIf -Connection $c' $s.Connection
+        $r = Invoke-Hostless 'param($c) Get-StickySeries -Connection $c | Remove-StickyImage -WhatIf -Connection $c' $s.Connection
         $r.Exception | Should -BeNullOrEmpty
         @(Get-StickySeries).Count | Should -Be 6
     }
 
     It 'asks for confirmation by default (ConfirmImpact High), not when $ConfirmPreference is None' {
-        $r = Invoke-StickyHostless 'param($c, $t) Remove-StickyImage -Device 0a5bb6f4 -DateTime $t -Connection $c' $s.Connection, $t0
+        $r = Invoke-Hostless 'param($c, $t) Remove-StickyImage -Device 0a5bb6f4 -DateTime $t -Connection $c' $s.Connection, $t0
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         @(Get-StickySeries -Device '0a5bb6f4').Count | Should -Be 2
-        $r = Invoke-StickyHostless 'param($c, $t) $ConfirmPreference = "None"; Remove-StickyImage -Device 0a5bb6f4 -DateTime $t -Connection $c -PassThru' $s.Connection, $t0
+        $r = Invoke-Hostless 'param($c, $t) $ConfirmPreference = "None"; Remove-StickyImage -Device 0a5bb6f4 -DateTime $t -Connection $c -PassThru' $s.Connection, $t0
         $r.Output.Device | Should -Be '0a5bb6f4'
         @(Get-StickySeries -Device '0a5bb6f4').Count | Should -Be 1
     }
@@ -362,13 +362,13 @@ Describe 'Remove-StickyImage' {
         )
         $keys | Remove-StickyImage -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable errs
         $errs.Count | Should -Be 1
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'ImageNotFound' -Category ObjectNotFound -TargetObject (Key '0a5bb6f4' $t0.AddYears(1))
+        Assert-ErrorRecord $errs[0] -ErrorId 'ImageNotFound' -Category ObjectNotFound -TargetObject (Key '0a5bb6f4' $t0.AddYears(1))
         @(Get-StickySeries -Device '0a5bb6f4').Count | Should -Be 1
     }
 
     It 'throws ImageNotFound under -ErrorAction Stop' {
         $err = { Remove-StickyImage -Device 'ffffffff' -DateTime $t0 -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'ImageNotFound' -Category ObjectNotFound -TargetObject (Key 'ffffffff' $t0)
+        Assert-ErrorRecord $err -ErrorId 'ImageNotFound' -Category ObjectNotFound -TargetObject (Key 'ffffffff' $t0)
     }
 
     It 'passes through rows that survive ConvertTo-Json' {

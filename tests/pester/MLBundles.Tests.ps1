@@ -5,7 +5,7 @@
 #>
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
-    Import-StickyTestModule
+    Import-TestModule
 
     function Get-Md5([string] $Path) { (Get-FileHash -LiteralPath $Path -Algorithm MD5).Hash.ToLowerInvariant() }
     $eligible = @('config/config.yaml', 'data/0a5bb6f4.2020-06-30_20-41-05.svg', 'data/5c173ff2.2020-07-05_20-33-31.svg', 'output/model_final.pth')
@@ -13,13 +13,13 @@ BeforeAll {
 
 Describe 'Sync-MLBundle' {
     BeforeEach {
-        $s = New-StickyTestStore -Name 'mlbundle'
-        $work = New-StickyTestDirectory -Name 'mlbundle-input'
-        $bundle = New-StickyTestMlBundle -Directory $work -Name 'insect-detector'
+        $s = New-TestStore -Name 'mlbundle'
+        $work = New-TestDirectory -Name 'mlbundle-input'
+        $bundle = New-TestMlBundle -Directory $work -Name 'insect-detector'
     }
     AfterEach {
-        Remove-StickyTestStore $s
-        Remove-StickyTestDirectory $work
+        Remove-TestStore $s
+        Remove-TestDirectory $work
     }
 
     It 'pushes the eligible files of a folder, one Uploaded result each, and nothing on a second run' {
@@ -71,31 +71,31 @@ Describe 'Sync-MLBundle' {
         ($results | Where-Object Status -eq 'Uploaded').Count | Should -Be 4
         ($results | Where-Object Status -eq 'Failed').ErrorId | Sort-Object -Unique | Should -Be 'InvalidMlBundleKey'
         $errs.Count | Should -Be 2
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'InvalidMlBundleKey' -Category InvalidArgument
+        Assert-ErrorRecord $errs[0] -ErrorId 'InvalidMlBundleKey' -Category InvalidArgument
         ($errs.TargetObject | Sort-Object) | Should -Be @('data/back\slash.svg', 'data/bad:name.svg')
         $err = { Sync-MLBundle -Name 'other' -Path $bundle -Direction Push -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'InvalidMlBundleKey' -Category InvalidArgument
+        Assert-ErrorRecord $err -ErrorId 'InvalidMlBundleKey' -Category InvalidArgument
     }
 
     It 'stops with a clear error for a bad bundle name, a pull folder named otherwise, or a missing folder' {
         $err = { Sync-MLBundle -Name '../escape' -Path $bundle -Direction Push } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'InvalidMlBundleName' -Category InvalidArgument -TargetObject '../escape'
+        Assert-ErrorRecord $err -ErrorId 'InvalidMlBundleName' -Category InvalidArgument -TargetObject '../escape'
         $elsewhere = Join-Path $work 'elsewhere'
         $err = { Sync-MLBundle -Name 'insect-detector' -Path $elsewhere -Direction Pull } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'MlBundleDirectoryNameMismatch' -Category InvalidArgument -TargetObject $elsewhere
+        Assert-ErrorRecord $err -ErrorId 'MlBundleDirectoryNameMismatch' -Category InvalidArgument -TargetObject $elsewhere
         Test-Path $elsewhere | Should -BeFalse
         $missing = Join-Path $work 'missing/insect-detector'
         $err = { Sync-MLBundle -Name 'insect-detector' -Path $missing -Direction Push } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'MlBundleDirectoryNotFound' -Category ObjectNotFound -TargetObject $missing
+        Assert-ErrorRecord $err -ErrorId 'MlBundleDirectoryNotFound' -Category ObjectNotFound -TargetObject $missing
     }
 
     It 'transfers nothing under -WhatIf, asks under $ConfirmPreference Medium, and not with -Confirm:$false' {
         $script = 'param($c, $p) $ConfirmPreference = "Medium"; Sync-MLBundle insect-detector $p -Direction Push -Connection $c'
-        (Invoke-StickyHostless 'param($c, $p) Sync-MLBundle insect-detector $p -Direction Push -WhatIf -Connection $c' $s.Connection, $bundle).Output.Count | Should -Be 0
-        $r = Invoke-StickyHostless $script $s.Connection, $bundle
+        (Invoke-Hostless 'param($c, $p) Sync-MLBundle insect-detector $p -Direction Push -WhatIf -Connection $c' $s.Connection, $bundle).Output.Count | Should -Be 0
+        $r = Invoke-Hostless $script $s.Connection, $bundle
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         Test-Path (Join-Path $s.Directory 'ml/insect-detector/config/config.yaml') | Should -BeFalse
-        @((Invoke-StickyHostless ($script + ' -Confirm:$false') $s.Connection, $bundle).Output).Count | Should -Be 4
+        @((Invoke-Hostless ($script + ' -Confirm:$false') $s.Connection, $bundle).Output).Count | Should -Be 4
     }
 
     It 'outputs results that survive Export-Csv and ConvertTo-Json' {

@@ -5,12 +5,12 @@
 #>
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
-    Import-StickyTestModule
+    Import-TestModule
 
     function Utc([int] $y, [int] $mo, [int] $d) { [datetime]::new($y, $mo, $d, 0, 0, 0, [DateTimeKind]::Utc) }
 
     function New-SeriesStore([string] $Name) {
-        $store = New-StickyTestStore -Name $Name
+        $store = New-TestStore -Name $Name
         $project = New-StickyProject -Name 'field'
         Add-StickyProjectColumn -ProjectId $project.Id -Name 'trap_colour' -Type 'CHAR(12)' | Out-Null
         Add-StickyProjectColumn -ProjectId $project.Id -Name 'height_m' -Type 'DOUBLE' | Out-Null
@@ -20,7 +20,7 @@ BeforeAll {
 
 Describe 'Add-StickyProjectSeries' {
     BeforeEach { $s = New-SeriesStore 'add-series' }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'adds a row with custom column values and outputs it with the columns as properties' {
         $row = Add-StickyProjectSeries -ProjectId $s.Project.Id -Device '5c173ff2' -StartTime (Utc 2020 7 1) -EndTime (Utc 2020 7 31) -Value @{ trap_colour = 'yellow'; height_m = 1.5 }
@@ -56,10 +56,10 @@ Describe 'Add-StickyProjectSeries' {
         $added = @($rows | Add-StickyProjectSeries -ErrorAction SilentlyContinue -ErrorVariable errs)
         $added.Device | Should -Be '1b74105a'
         $errs.Count | Should -Be 2
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'InvalidProjectSeries' -Category InvalidArgument
-        Assert-StickyErrorRecord $errs[1] -ErrorId 'DuplicateProjectSeries' -Category ResourceExists -TargetObject '5c173ff2'
+        Assert-ErrorRecord $errs[0] -ErrorId 'InvalidProjectSeries' -Category InvalidArgument
+        Assert-ErrorRecord $errs[1] -ErrorId 'DuplicateProjectSeries' -Category ResourceExists -TargetObject '5c173ff2'
         $err = { Add-StickyProjectSeries $s.Project.Id 'abcdef01' (Utc 2020 7 1) (Utc 2020 7 2) -Value @{ colour = 'red' } -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'UnknownProjectColumn' -Category InvalidArgument -TargetObject 'colour'
+        Assert-ErrorRecord $err -ErrorId 'UnknownProjectColumn' -Category InvalidArgument -TargetObject 'colour'
         $err.Exception.Message | Should -Match 'trap_colour'
     }
 
@@ -71,11 +71,11 @@ Describe 'Add-StickyProjectSeries' {
 
     It 'adds nothing under -WhatIf, asks under $ConfirmPreference Medium, and not with -Confirm:$false' {
         $script = 'param($c, $p) $ConfirmPreference = "Medium"; Add-StickyProjectSeries $p 5c173ff2 2020-07-01 2020-07-02 -Connection $c'
-        (Invoke-StickyHostless 'param($c, $p) Add-StickyProjectSeries $p 5c173ff2 2020-07-01 2020-07-02 -WhatIf -Connection $c' $s.Connection, $s.Project.Id).Output.Count | Should -Be 0
-        $r = Invoke-StickyHostless $script $s.Connection, $s.Project.Id
+        (Invoke-Hostless 'param($c, $p) Add-StickyProjectSeries $p 5c173ff2 2020-07-01 2020-07-02 -WhatIf -Connection $c' $s.Connection, $s.Project.Id).Output.Count | Should -Be 0
+        $r = Invoke-Hostless $script $s.Connection, $s.Project.Id
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         @(Get-StickyProjectSeries -ProjectId $s.Project.Id) | Should -BeNullOrEmpty
-        (Invoke-StickyHostless ($script + ' -Confirm:$false') $s.Connection, $s.Project.Id).Output.Device | Should -Be '5c173ff2'
+        (Invoke-Hostless ($script + ' -Confirm:$false') $s.Connection, $s.Project.Id).Output.Device | Should -Be '5c173ff2'
     }
 
     It 'has help with examples' {
@@ -90,14 +90,14 @@ Describe 'Get-StickyProjectSeries' {
         Add-StickyProjectSeries $s.Project.Id '0a5bb6f4' (Utc 2020 7 1) (Utc 2020 7 31) -Value @{ trap_colour = 'blue' } | Out-Null
         $empty = New-StickyProject -Name 'empty'
         # Images of the deployments, to follow a series row to its images.
-        $work = New-StickyTestDirectory -Name 'get-series-input'
-        0..2 | ForEach-Object { New-StickyTestImage -Directory $work -Device '5c173ff2' -DateTime ([datetime]::new(2020, 7, 5, 20, 20 * $_, 0, [DateTimeKind]::Utc)) -Index $_ } | Out-Null
-        New-StickyTestImage -Directory $work -Device '5c173ff2' -DateTime ([datetime]::new(2020, 7, 7, 0, 0, 0, [DateTimeKind]::Utc)) | Out-Null
+        $work = New-TestDirectory -Name 'get-series-input'
+        0..2 | ForEach-Object { New-TestImage -Directory $work -Device '5c173ff2' -DateTime ([datetime]::new(2020, 7, 5, 20, 20 * $_, 0, [DateTimeKind]::Utc)) -Index $_ } | Out-Null
+        New-TestImage -Directory $work -Device '5c173ff2' -DateTime ([datetime]::new(2020, 7, 7, 0, 0, 0, [DateTimeKind]::Utc)) | Out-Null
         Send-StickyImage -Path $work | Out-Null
     }
     AfterAll {
-        Remove-StickyTestStore $s
-        Remove-StickyTestDirectory $work
+        Remove-TestStore $s
+        Remove-TestDirectory $work
     }
 
     It 'gets a project''s rows by id or by name, custom columns as properties' {
@@ -121,9 +121,9 @@ Describe 'Get-StickyProjectSeries' {
     It 'reports an unknown project, by id or name, as ProjectNotFound and goes on' {
         $rows = @(Get-StickyProjectSeries -ProjectId 999, $s.Project.Id -ErrorAction SilentlyContinue -ErrorVariable errs)
         $rows.Count | Should -Be 2
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 999
+        Assert-ErrorRecord $errs[0] -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 999
         $err = { Get-StickyProjectSeries -Project 'ghost' -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 'ghost'
+        Assert-ErrorRecord $err -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 'ghost'
     }
 
     It 'outputs rows whose custom columns survive Export-Csv and ConvertTo-Json' {
@@ -149,7 +149,7 @@ Describe 'Set-StickyProjectSeries' {
         $row = Add-StickyProjectSeries $s.Project.Id '5c173ff2' (Utc 2020 7 1) (Utc 2020 7 31) -Value @{ trap_colour = 'yellow' }
         $other = Add-StickyProjectSeries $s.Project.Id '0a5bb6f4' (Utc 2020 7 1) (Utc 2020 7 31)
     }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'changes values of piped rows and passes the new rows through' {
         $changed = @(Get-StickyProjectSeries -ProjectId $s.Project.Id | Set-StickyProjectSeries -Value @{ height_m = 2.25 } -PassThru)
@@ -168,25 +168,25 @@ Describe 'Set-StickyProjectSeries' {
 
     It 'refuses a call with nothing to set' {
         $err = { Set-StickyProjectSeries -ProjectId $s.Project.Id -Id $row.Id } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'NothingToSet' -Category InvalidArgument
+        Assert-ErrorRecord $err -ErrorId 'NothingToSet' -Category InvalidArgument
     }
 
     It 'reports an unknown row and an unknown column, and changes the other rows' {
         $ghost = [pscustomobject]@{ ProjectId = $s.Project.Id; Id = 999 }
         Set-StickyProjectSeries -ProjectId $s.Project.Id -Id 999 -Value @{ height_m = 1 } -ErrorAction SilentlyContinue -ErrorVariable errs
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'ProjectSeriesNotFound' -Category ObjectNotFound -TargetObject 999
+        Assert-ErrorRecord $errs[0] -ErrorId 'ProjectSeriesNotFound' -Category ObjectNotFound -TargetObject 999
         $err = { $other | Set-StickyProjectSeries -Value @{ colour = 'red' } -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'UnknownProjectColumn' -Category InvalidArgument
+        Assert-ErrorRecord $err -ErrorId 'UnknownProjectColumn' -Category InvalidArgument
         $err.TargetObject.Id | Should -Be $other.Id
     }
 
     It 'changes nothing under -WhatIf, asks under $ConfirmPreference Medium, and not with -Confirm:$false' {
         $script = 'param($c, $p, $i) $ConfirmPreference = "Medium"; Set-StickyProjectSeries $p $i -Value @{ height_m = 9 } -Connection $c -PassThru'
-        (Invoke-StickyHostless 'param($c, $p, $i) Set-StickyProjectSeries $p $i -Value @{ height_m = 9 } -WhatIf -Connection $c' $s.Connection, $s.Project.Id, $row.Id).Output.Count | Should -Be 0
-        $r = Invoke-StickyHostless $script $s.Connection, $s.Project.Id, $row.Id
+        (Invoke-Hostless 'param($c, $p, $i) Set-StickyProjectSeries $p $i -Value @{ height_m = 9 } -WhatIf -Connection $c' $s.Connection, $s.Project.Id, $row.Id).Output.Count | Should -Be 0
+        $r = Invoke-Hostless $script $s.Connection, $s.Project.Id, $row.Id
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         (Get-StickyProjectSeries -ProjectId $s.Project.Id | Where-Object Id -eq $row.Id).height_m | Should -BeNullOrEmpty
-        (Invoke-StickyHostless ($script + ' -Confirm:$false') $s.Connection, $s.Project.Id, $row.Id).Output.height_m | Should -Be 9
+        (Invoke-Hostless ($script + ' -Confirm:$false') $s.Connection, $s.Project.Id, $row.Id).Output.height_m | Should -Be 9
     }
 
     It 'passes through rows that survive ConvertTo-Json' {
@@ -209,7 +209,7 @@ Describe 'Remove-StickyProjectSeries' {
             Add-StickyProjectSeries $s.Project.Id '1b74105a' (Utc 2020 7 1) (Utc 2020 7 31)
         )
     }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'removes piped rows and passes them through' {
         $removed = @(Get-StickyProjectSeries -ProjectId $s.Project.Id | Where-Object trap_colour -eq 'yellow' | Remove-StickyProjectSeries -Confirm:$false -PassThru)
@@ -219,18 +219,18 @@ Describe 'Remove-StickyProjectSeries' {
 
     It 'removes rows named by -ProjectId and -Id, reporting an unknown id and removing the others' {
         Remove-StickyProjectSeries -ProjectId $s.Project.Id -Id 999, $rows[1].Id -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable errs
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'ProjectSeriesNotFound' -Category ObjectNotFound -TargetObject 999
+        Assert-ErrorRecord $errs[0] -ErrorId 'ProjectSeriesNotFound' -Category ObjectNotFound -TargetObject 999
         @(Get-StickyProjectSeries -ProjectId $s.Project.Id).Count | Should -Be 2
         $err = { Remove-StickyProjectSeries $s.Project.Id 999 -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'ProjectSeriesNotFound' -Category ObjectNotFound -TargetObject 999
+        Assert-ErrorRecord $err -ErrorId 'ProjectSeriesNotFound' -Category ObjectNotFound -TargetObject 999
     }
 
     It 'removes nothing under -WhatIf and asks by default (ConfirmImpact High)' {
-        (Invoke-StickyHostless 'param($c, $p) Get-StickyProjectSeries $p -Connection $c | Remove-StickyProjectSeries -WhatIf -Connection $c' $s.Connection, $s.Project.Id).Exception | Should -BeNullOrEmpty
-        $r = Invoke-StickyHostless 'param($c, $p, $i) Remove-StickyProjectSeries $p $i -Connection $c' $s.Connection, $s.Project.Id, $rows[0].Id
+        (Invoke-Hostless 'param($c, $p) Get-StickyProjectSeries $p -Connection $c | Remove-StickyProjectSeries -WhatIf -Connection $c' $s.Connection, $s.Project.Id).Exception | Should -BeNullOrEmpty
+        $r = Invoke-Hostless 'param($c, $p, $i) Remove-StickyProjectSeries $p $i -Connection $c' $s.Connection, $s.Project.Id, $rows[0].Id
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         @(Get-StickyProjectSeries -ProjectId $s.Project.Id).Count | Should -Be 3
-        $r = Invoke-StickyHostless 'param($c, $p, $i) $ConfirmPreference = "None"; Remove-StickyProjectSeries $p $i -Connection $c -PassThru' $s.Connection, $s.Project.Id, $rows[0].Id
+        $r = Invoke-Hostless 'param($c, $p, $i) $ConfirmPreference = "None"; Remove-StickyProjectSeries $p $i -Connection $c -PassThru' $s.Connection, $s.Project.Id, $rows[0].Id
         $r.Output.Device | Should -Be '5c173ff2'
     }
 
@@ -249,7 +249,7 @@ Describe 'Remove-StickyProjectSeries' {
 
 Describe 'Add-StickyProjectColumn' {
     BeforeEach { $s = New-SeriesStore 'add-column' }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'adds columns of the accepted types, which rows then take values for' {
         $col = Add-StickyProjectColumn -ProjectId $s.Project.Id -Name 'deployed_on' -Type 'DATETIME'
@@ -270,20 +270,20 @@ Describe 'Add-StickyProjectColumn' {
 
     It 'reports a bad type, a bad name and a name taken, naming each' {
         $err = { Add-StickyProjectColumn $s.Project.Id 'photo' 'BLOB' -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'InvalidProjectColumnType' -Category InvalidArgument
+        Assert-ErrorRecord $err -ErrorId 'InvalidProjectColumnType' -Category InvalidArgument
         $err.Exception.Message | Should -Match 'BLOB'
         Add-StickyProjectColumn $s.Project.Id 'bad name' 'TEXT' -ErrorAction SilentlyContinue -ErrorVariable errs
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'InvalidProjectColumnName' -Category InvalidArgument -TargetObject 'bad name'
+        Assert-ErrorRecord $errs[0] -ErrorId 'InvalidProjectColumnName' -Category InvalidArgument -TargetObject 'bad name'
         Add-StickyProjectColumn $s.Project.Id 'trap_colour' 'TEXT' -ErrorAction SilentlyContinue -ErrorVariable errs
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'DuplicateProjectColumn' -Category ResourceExists -TargetObject 'trap_colour'
+        Assert-ErrorRecord $errs[0] -ErrorId 'DuplicateProjectColumn' -Category ResourceExists -TargetObject 'trap_colour'
     }
 
     It 'adds nothing under -WhatIf, asks under $ConfirmPreference Medium, and not with -Confirm:$false' {
         $script = 'param($c, $p) $ConfirmPreference = "Medium"; Add-StickyProjectColumn $p extra TEXT -Connection $c'
-        (Invoke-StickyHostless 'param($c, $p) Add-StickyProjectColumn $p extra TEXT -WhatIf -Connection $c' $s.Connection, $s.Project.Id).Output.Count | Should -Be 0
-        $r = Invoke-StickyHostless $script $s.Connection, $s.Project.Id
+        (Invoke-Hostless 'param($c, $p) Add-StickyProjectColumn $p extra TEXT -WhatIf -Connection $c' $s.Connection, $s.Project.Id).Output.Count | Should -Be 0
+        $r = Invoke-Hostless $script $s.Connection, $s.Project.Id
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
-        (Invoke-StickyHostless ($script + ' -Confirm:$false') $s.Connection, $s.Project.Id).Output.Name | Should -Be 'extra'
+        (Invoke-Hostless ($script + ' -Confirm:$false') $s.Connection, $s.Project.Id).Output.Name | Should -Be 'extra'
     }
 
     It 'outputs columns that survive ConvertTo-Json' {
@@ -302,7 +302,7 @@ Describe 'Rename-StickyProjectColumn' {
         $s = New-SeriesStore 'rename-column'
         Add-StickyProjectSeries $s.Project.Id '5c173ff2' (Utc 2020 7 1) (Utc 2020 7 2) -Value @{ trap_colour = 'yellow' } | Out-Null
     }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'renames a column, keeping its values, and passes the new column through' {
         $col = Rename-StickyProjectColumn -ProjectId $s.Project.Id -Name 'trap_colour' -NewName 'card_colour' -PassThru
@@ -318,18 +318,18 @@ Describe 'Rename-StickyProjectColumn' {
 
     It 'reports an unknown column and a built-in column, naming them' {
         Rename-StickyProjectColumn $s.Project.Id 'colour' 'x' -ErrorAction SilentlyContinue -ErrorVariable errs
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'ProjectColumnNotFound' -Category ObjectNotFound -TargetObject 'colour'
+        Assert-ErrorRecord $errs[0] -ErrorId 'ProjectColumnNotFound' -Category ObjectNotFound -TargetObject 'colour'
         $err = { Rename-StickyProjectColumn $s.Project.Id 'device' 'trap' -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'ReservedProjectColumn' -Category InvalidArgument -TargetObject 'device'
+        Assert-ErrorRecord $err -ErrorId 'ReservedProjectColumn' -Category InvalidArgument -TargetObject 'device'
     }
 
     It 'renames nothing under -WhatIf, asks under $ConfirmPreference Medium, and not with -Confirm:$false' {
         $script = 'param($c, $p) $ConfirmPreference = "Medium"; Rename-StickyProjectColumn $p trap_colour colour -Connection $c -PassThru'
-        (Invoke-StickyHostless 'param($c, $p) Rename-StickyProjectColumn $p trap_colour colour -WhatIf -Connection $c' $s.Connection, $s.Project.Id).Exception | Should -BeNullOrEmpty
-        $r = Invoke-StickyHostless $script $s.Connection, $s.Project.Id
+        (Invoke-Hostless 'param($c, $p) Rename-StickyProjectColumn $p trap_colour colour -WhatIf -Connection $c' $s.Connection, $s.Project.Id).Exception | Should -BeNullOrEmpty
+        $r = Invoke-Hostless $script $s.Connection, $s.Project.Id
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         (Get-StickyProjectSeries -ProjectId $s.Project.Id).trap_colour | Should -Be 'yellow'
-        (Invoke-StickyHostless ($script + ' -Confirm:$false') $s.Connection, $s.Project.Id).Output.Name | Should -Be 'colour'
+        (Invoke-Hostless ($script + ' -Confirm:$false') $s.Connection, $s.Project.Id).Output.Name | Should -Be 'colour'
     }
 
     It 'passes through a column that survives ConvertTo-Json' {
@@ -348,7 +348,7 @@ Describe 'Remove-StickyProjectColumn' {
         $s = New-SeriesStore 'remove-column'
         Add-StickyProjectSeries $s.Project.Id '5c173ff2' (Utc 2020 7 1) (Utc 2020 7 2) -Value @{ trap_colour = 'yellow'; height_m = 2 } | Out-Null
     }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'drops columns and their values, and passes them through' {
         $dropped = @(Remove-StickyProjectColumn -ProjectId $s.Project.Id -Name 'trap_colour', 'height_m' -Confirm:$false -PassThru)
@@ -367,17 +367,17 @@ Describe 'Remove-StickyProjectColumn' {
     It 'reports an unknown or built-in column, naming it, and drops the others' {
         Remove-StickyProjectColumn $s.Project.Id 'colour', 'device', 'height_m' -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable errs
         $errs.Count | Should -Be 2
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'ProjectColumnNotFound' -Category ObjectNotFound -TargetObject 'colour'
-        Assert-StickyErrorRecord $errs[1] -ErrorId 'ReservedProjectColumn' -Category InvalidArgument -TargetObject 'device'
+        Assert-ErrorRecord $errs[0] -ErrorId 'ProjectColumnNotFound' -Category ObjectNotFound -TargetObject 'colour'
+        Assert-ErrorRecord $errs[1] -ErrorId 'ReservedProjectColumn' -Category InvalidArgument -TargetObject 'device'
         (Get-StickyProjectSeries -ProjectId $s.Project.Id).Columns.Keys | Should -Be 'trap_colour'
     }
 
     It 'drops nothing under -WhatIf and asks by default (ConfirmImpact High)' {
-        (Invoke-StickyHostless 'param($c, $p) Remove-StickyProjectColumn $p trap_colour -WhatIf -Connection $c' $s.Connection, $s.Project.Id).Exception | Should -BeNullOrEmpty
-        $r = Invoke-StickyHostless 'param($c, $p) Remove-StickyProjectColumn $p trap_colour -Connection $c' $s.Connection, $s.Project.Id
+        (Invoke-Hostless 'param($c, $p) Remove-StickyProjectColumn $p trap_colour -WhatIf -Connection $c' $s.Connection, $s.Project.Id).Exception | Should -BeNullOrEmpty
+        $r = Invoke-Hostless 'param($c, $p) Remove-StickyProjectColumn $p trap_colour -Connection $c' $s.Connection, $s.Project.Id
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         (Get-StickyProjectSeries -ProjectId $s.Project.Id).trap_colour | Should -Be 'yellow'
-        $r = Invoke-StickyHostless 'param($c, $p) $ConfirmPreference = "None"; Remove-StickyProjectColumn $p trap_colour -Connection $c -PassThru' $s.Connection, $s.Project.Id
+        $r = Invoke-Hostless 'param($c, $p) $ConfirmPreference = "None"; Remove-StickyProjectColumn $p trap_colour -Connection $c -PassThru' $s.Connection, $s.Project.Id
         $r.Output.Name | Should -Be 'trap_colour'
     }
 

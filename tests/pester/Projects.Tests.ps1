@@ -5,24 +5,24 @@
 #>
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
-    Import-StickyTestModule
+    Import-TestModule
     $password = ConvertTo-SecureString 'correct horse battery' -AsPlainText -Force
 
     # Users are made once (hashing passwords takes a while) and copied into each test's store folder.
-    $template = New-StickyTestStore -Name 'projects-template'
+    $template = New-TestStore -Name 'projects-template'
     'alice', 'bob', 'carol' | ForEach-Object { New-StickyUser -UserName $_ -Password $password } | Out-Null
     Disconnect-StickyApi -Connection $template.Connection
 
-    function New-ProjectStore([string] $Name) { New-StickyTestStore -Name $Name -From $template.Directory }
+    function New-ProjectStore([string] $Name) { New-TestStore -Name $Name -From $template.Directory }
 }
 
 AfterAll {
-    Remove-StickyTestDirectory $template.Directory
+    Remove-TestDirectory $template.Directory
 }
 
 Describe 'New-StickyProject' {
     BeforeEach { $s = New-ProjectStore 'new-project' }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'creates a project with its description and notes' {
         $p = New-StickyProject -Name 'field-2024' -Description 'Summer season' -Notes 'Traps on the north side.'
@@ -68,19 +68,19 @@ Describe 'New-StickyProject' {
         )
         $created = @($rows | New-StickyProject -ErrorAction SilentlyContinue -ErrorVariable errs)
         $created.Name | Should -Be @('ok-1', 'ok-2')
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'ValueTooLong' -Category InvalidArgument -TargetObject ('x' * 40)
+        Assert-ErrorRecord $errs[0] -ErrorId 'ValueTooLong' -Category InvalidArgument -TargetObject ('x' * 40)
         $errs[0].Exception.Message | Should -Match 'Name'
         $err = { New-StickyProject -Name 'p' -Description ('d' * 21) -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'ValueTooLong' -Category InvalidArgument -TargetObject 'p'
+        Assert-ErrorRecord $err -ErrorId 'ValueTooLong' -Category InvalidArgument -TargetObject 'p'
         $err.Exception.Message | Should -Match 'Description'
     }
 
     It 'creates nothing under -WhatIf, asks under $ConfirmPreference Medium, and not with -Confirm:$false' {
-        (Invoke-StickyHostless 'param($c) New-StickyProject w -WhatIf -Connection $c' $s.Connection).Output.Count | Should -Be 0
-        $r = Invoke-StickyHostless 'param($c) $ConfirmPreference = "Medium"; New-StickyProject m -Connection $c' $s.Connection
+        (Invoke-Hostless 'param($c) New-StickyProject w -WhatIf -Connection $c' $s.Connection).Output.Count | Should -Be 0
+        $r = Invoke-Hostless 'param($c) $ConfirmPreference = "Medium"; New-StickyProject m -Connection $c' $s.Connection
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         @(Get-StickyProject) | Should -BeNullOrEmpty
-        $r = Invoke-StickyHostless 'param($c) $ConfirmPreference = "Medium"; New-StickyProject m -Connection $c -Confirm:$false' $s.Connection
+        $r = Invoke-Hostless 'param($c) $ConfirmPreference = "Medium"; New-StickyProject m -Connection $c -Confirm:$false' $s.Connection
         $r.Output.Name | Should -Be 'm'
     }
 
@@ -107,7 +107,7 @@ Describe 'Get-StickyProject' {
         $lab = New-StickyProject -Name 'lab'
         Grant-StickyProjectPermission -Project 'lab' -UserName 'bob' -Level Read | Out-Null
     }
-    AfterAll { Remove-StickyTestStore $s }
+    AfterAll { Remove-TestStore $s }
 
     It 'lists every project (an administrator), sorted by id' {
         (Get-StickyProject).Name | Should -Be @('field-north', 'field-south', 'lab')
@@ -131,9 +131,9 @@ Describe 'Get-StickyProject' {
     It 'reports an unknown name or id as ProjectNotFound and goes on' {
         $found = @(Get-StickyProject -Name 'ghost', 'lab' -ErrorAction SilentlyContinue -ErrorVariable errs)
         $found.Name | Should -Be 'lab'
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 'ghost'
+        Assert-ErrorRecord $errs[0] -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 'ghost'
         $err = { Get-StickyProject -Id 999 -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 999
+        Assert-ErrorRecord $err -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 999
         @(Get-StickyProject 'nothing*' -ErrorVariable none) | Should -BeNullOrEmpty
         $none.Count | Should -Be 0
     }
@@ -168,7 +168,7 @@ Describe 'Remove-StickyProject' {
         $b = New-StickyProject -Name 'b'
         Grant-StickyProjectPermission -Project 'a' -UserName 'bob' -Level ReadWrite | Out-Null
     }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'removes piped projects (by value) with their permissions and series, and passes them through' {
         Add-StickyProjectSeries -ProjectId $a.Id -Device '5c173ff2' -StartTime '2020-07-01' -EndTime '2020-07-31' | Out-Null
@@ -198,18 +198,18 @@ Describe 'Remove-StickyProject' {
 
     It 'reports an unknown id as ProjectNotFound and removes the others' {
         Remove-StickyProject -Id 999, $b.Id -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable errs
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 999
+        Assert-ErrorRecord $errs[0] -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 999
         (Get-StickyProject).Name | Should -Be 'a'
         $err = { Remove-StickyProject -Id 999 -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 999
+        Assert-ErrorRecord $err -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 999
     }
 
     It 'removes nothing under -WhatIf and asks by default (ConfirmImpact High)' {
-        (Invoke-StickyHostless 'param($c) Get-StickyProject -Connection $c | Remove-StickyProject -WhatIf -Connection $c' $s.Connection).Exception | Should -BeNullOrEmpty
-        $r = Invoke-StickyHostless 'param($c, $id) Remove-StickyProject -Id $id -Connection $c' $s.Connection, $a.Id
+        (Invoke-Hostless 'param($c) Get-StickyProject -Connection $c | Remove-StickyProject -WhatIf -Connection $c' $s.Connection).Exception | Should -BeNullOrEmpty
+        $r = Invoke-Hostless 'param($c, $id) Remove-StickyProject -Id $id -Connection $c' $s.Connection, $a.Id
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         @(Get-StickyProject).Count | Should -Be 2
-        $r = Invoke-StickyHostless 'param($c, $id) $ConfirmPreference = "None"; Remove-StickyProject -Id $id -Connection $c -PassThru' $s.Connection, $a.Id
+        $r = Invoke-Hostless 'param($c, $id) $ConfirmPreference = "None"; Remove-StickyProject -Id $id -Connection $c -PassThru' $s.Connection, $a.Id
         $r.Output.Name | Should -Be 'a'
         (Get-StickyProject).Name | Should -Be 'b'
     }
@@ -230,7 +230,7 @@ Describe 'Grant-StickyProjectPermission' {
         $s = New-ProjectStore 'grant'
         $field = New-StickyProject -Name 'field'
     }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'gives users a level on a project named by -Project' {
         $rows = @(Grant-StickyProjectPermission -Project 'field' -UserName 'alice', 'bob' -Level ReadWrite)
@@ -262,12 +262,12 @@ Describe 'Grant-StickyProjectPermission' {
     It 'reports an unknown user (naming it) and grants the other users' {
         $rows = @(Grant-StickyProjectPermission -Project 'field' -UserName 'ghost', 'bob' -Level Read -ErrorAction SilentlyContinue -ErrorVariable errs)
         $rows.UserName | Should -Be 'bob'
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject 'ghost'
+        Assert-ErrorRecord $errs[0] -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject 'ghost'
     }
 
     It 'reports an unknown project, naming it' {
         $err = { Grant-StickyProjectPermission -Project 'nowhere' -UserName 'bob' -Level Read -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 'nowhere'
+        Assert-ErrorRecord $err -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 'nowhere'
     }
 
     It 'refuses a level that is not Read, ReadWrite or Admin at binding' {
@@ -277,11 +277,11 @@ Describe 'Grant-StickyProjectPermission' {
     }
 
     It 'grants nothing under -WhatIf, asks under $ConfirmPreference Medium, and not with -Confirm:$false' {
-        (Invoke-StickyHostless 'param($c) Grant-StickyProjectPermission field bob Read -WhatIf -Connection $c' $s.Connection).Output.Count | Should -Be 0
-        $r = Invoke-StickyHostless 'param($c) $ConfirmPreference = "Medium"; Grant-StickyProjectPermission field bob Read -Connection $c' $s.Connection
+        (Invoke-Hostless 'param($c) Grant-StickyProjectPermission field bob Read -WhatIf -Connection $c' $s.Connection).Output.Count | Should -Be 0
+        $r = Invoke-Hostless 'param($c) $ConfirmPreference = "Medium"; Grant-StickyProjectPermission field bob Read -Connection $c' $s.Connection
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         @(Get-StickyProjectPermission) | Should -BeNullOrEmpty
-        (Invoke-StickyHostless 'param($c) $ConfirmPreference = "Medium"; Grant-StickyProjectPermission field bob Read -Connection $c -Confirm:$false' $s.Connection).Output.UserName | Should -Be 'bob'
+        (Invoke-Hostless 'param($c) $ConfirmPreference = "Medium"; Grant-StickyProjectPermission field bob Read -Connection $c -Confirm:$false' $s.Connection).Output.UserName | Should -Be 'bob'
     }
 
     It 'has help with examples' {
@@ -298,7 +298,7 @@ Describe 'Get-StickyProjectPermission' {
         Grant-StickyProjectPermission field bob Read | Out-Null
         Grant-StickyProjectPermission lab bob ReadWrite | Out-Null
     }
-    AfterAll { Remove-StickyTestStore $s }
+    AfterAll { Remove-TestStore $s }
 
     It 'lists every permission, filtered by project and user wildcards' {
         @(Get-StickyProjectPermission).Count | Should -Be 3
@@ -348,7 +348,7 @@ Describe 'Revoke-StickyProjectPermission' {
         Grant-StickyProjectPermission field alice, bob ReadWrite | Out-Null
         Grant-StickyProjectPermission lab bob Read | Out-Null
     }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'removes a user''s permission on a project and passes the row through' {
         $removed = Revoke-StickyProjectPermission -Project 'field' -UserName 'alice' -PassThru
@@ -365,18 +365,18 @@ Describe 'Revoke-StickyProjectPermission' {
 
     It 'reports a permission that does not exist, naming the user, and revokes the others' {
         Revoke-StickyProjectPermission -Project 'lab' -UserName 'alice', 'bob' -ErrorAction SilentlyContinue -ErrorVariable errs
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'PermissionNotFound' -Category ObjectNotFound -TargetObject 'alice'
+        Assert-ErrorRecord $errs[0] -ErrorId 'PermissionNotFound' -Category ObjectNotFound -TargetObject 'alice'
         @(Get-StickyProjectPermission -Project 'lab') | Should -BeNullOrEmpty
         $err = { Revoke-StickyProjectPermission -Project 'lab' -UserName 'carol' -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'PermissionNotFound' -Category ObjectNotFound -TargetObject 'carol'
+        Assert-ErrorRecord $err -ErrorId 'PermissionNotFound' -Category ObjectNotFound -TargetObject 'carol'
     }
 
     It 'revokes nothing under -WhatIf, asks under $ConfirmPreference Medium (its ConfirmImpact), not with -Confirm:$false' {
-        (Invoke-StickyHostless 'param($c) Revoke-StickyProjectPermission field alice -WhatIf -Connection $c' $s.Connection).Exception | Should -BeNullOrEmpty
-        $r = Invoke-StickyHostless 'param($c) $ConfirmPreference = "Medium"; Revoke-StickyProjectPermission field alice -Connection $c' $s.Connection
+        (Invoke-Hostless 'param($c) Revoke-StickyProjectPermission field alice -WhatIf -Connection $c' $s.Connection).Exception | Should -BeNullOrEmpty
+        $r = Invoke-Hostless 'param($c) $ConfirmPreference = "Medium"; Revoke-StickyProjectPermission field alice -Connection $c' $s.Connection
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         @(Get-StickyProjectPermission).Count | Should -Be 3
-        $r = Invoke-StickyHostless 'param($c) $ConfirmPreference = "Medium"; Revoke-StickyProjectPermission field alice -Connection $c -Confirm:$false -PassThru' $s.Connection
+        $r = Invoke-Hostless 'param($c) $ConfirmPreference = "Medium"; Revoke-StickyProjectPermission field alice -Connection $c -Confirm:$false -PassThru' $s.Connection
         $r.Output.UserName | Should -Be 'alice'
         @(Get-StickyProjectPermission).Count | Should -Be 2
     }

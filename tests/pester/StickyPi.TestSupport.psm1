@@ -12,11 +12,11 @@ Set-StrictMode -Version Latest
 
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 
-function Get-StickyTestRepoRoot {
+function Get-TestRepoRoot {
     $script:RepoRoot
 }
 
-function Get-StickyTestModulePath {
+function Get-TestModulePath {
     $path = if ($env:STICKYPI_TEST_MODULE) { $env:STICKYPI_TEST_MODULE } else { Join-Path $script:RepoRoot 'out/StickyPi/StickyPi.psd1' }
     if (-not (Test-Path -LiteralPath $path)) {
         throw "The packaged module is missing at '$path': build it first ('dotnet build StickyPi.PowerShell.sln') or set `$env:STICKYPI_TEST_MODULE."
@@ -25,14 +25,14 @@ function Get-StickyTestModulePath {
     (Resolve-Path -LiteralPath $path).Path
 }
 
-function Import-StickyTestModule {
+function Import-TestModule {
     <# Imports the module under test into the global scope (once per session). #>
     if (-not (Get-Module StickyPi)) {
-        Import-Module (Get-StickyTestModulePath) -Global -ErrorAction Stop
+        Import-Module (Get-TestModulePath) -Global -ErrorAction Stop
     }
 }
 
-function Get-StickyTestSampleDirectory {
+function Get-TestSampleDirectory {
     <# The folder of sample JPEGs: $env:STICKYPI_TEST_SAMPLES, else <repo>/quickstart/samples (generated when empty). #>
     if ($env:STICKYPI_TEST_SAMPLES) {
         if (-not (Get-ChildItem -LiteralPath $env:STICKYPI_TEST_SAMPLES -Recurse -Filter *.jpg -ErrorAction SilentlyContinue | Select-Object -First 1)) {
@@ -58,7 +58,7 @@ function Get-StickyTestSampleDirectory {
     $samples
 }
 
-function Get-StickyTestSample {
+function Get-TestSample {
     <#
         Sample JPEG files. -Format picks the on-device EXIF format: the generated season's 2020-format devices have
         2020 dates, its 2022-format (CSV UserComment) devices 2022 dates.
@@ -68,7 +68,7 @@ function Get-StickyTestSample {
         [string] $Format = 'Any'
     )
 
-    $all = Get-ChildItem -LiteralPath (Get-StickyTestSampleDirectory) -Recurse -Filter *.jpg | Sort-Object Name
+    $all = Get-ChildItem -LiteralPath (Get-TestSampleDirectory) -Recurse -Filter *.jpg | Sort-Object Name
     switch ($Format) {
         'Legacy2020' { $all | Where-Object Name -Match '^[0-9a-fA-F]{8}\.2020-' }
         'Csv2022' { $all | Where-Object Name -Match '^[0-9a-fA-F]{8}\.2022-' }
@@ -76,7 +76,7 @@ function Get-StickyTestSample {
     }
 }
 
-function New-StickyTestDirectory {
+function New-TestDirectory {
     <# A new empty folder stickypi-<Name>-<random> in the temporary directory. #>
     param([string] $Name = 'pester')
 
@@ -84,7 +84,7 @@ function New-StickyTestDirectory {
     (New-Item -ItemType Directory -Path $path -Force).FullName
 }
 
-function Remove-StickyTestDirectory {
+function Remove-TestDirectory {
     <# Removes test folders (closing nothing: disconnect first); missing ones are ignored. #>
     param([string[]] $Path)
 
@@ -95,7 +95,7 @@ function Remove-StickyTestDirectory {
     }
 }
 
-function New-StickyTestImage {
+function New-TestImage {
     <#
         Writes a valid Sticky Pi image named <Device>.<yyyy-MM-dd_HH-mm-ss>.jpg into -Directory by copying a sample
         (the store takes the device and time from the file name, as upstream does). -Index picks another sample, so
@@ -109,7 +109,7 @@ function New-StickyTestImage {
         [int] $Index = 0
     )
 
-    $samples = @(Get-StickyTestSample -Format $Format)
+    $samples = @(Get-TestSample -Format $Format)
     $source = $samples[$Index % $samples.Count]
     $null = New-Item -ItemType Directory -Path $Directory -Force
     $name = '{0}.{1}.jpg' -f $Device, $DateTime.ToString('yyyy-MM-dd_HH-mm-ss', [cultureinfo]::InvariantCulture)
@@ -118,7 +118,7 @@ function New-StickyTestImage {
     Get-Item -LiteralPath $target
 }
 
-function New-StickyTestStore {
+function New-TestStore {
     <#
         A new store in a stickypi-* folder, connected (Connect-StickyApi makes it the session default): returns its
         Directory and Connection. -From copies a disconnected store folder first (e.g. users made once, since
@@ -129,7 +129,7 @@ function New-StickyTestStore {
         [string] $From
     )
 
-    $directory = New-StickyTestDirectory -Name $Name
+    $directory = New-TestDirectory -Name $Name
     if ($From) {
         Copy-Item -Path (Join-Path $From '*') -Destination $directory -Recurse
     }
@@ -138,18 +138,18 @@ function New-StickyTestStore {
     [pscustomobject]@{ Directory = $directory; Connection = $connection }
 }
 
-function Remove-StickyTestStore {
-    <# Disconnects and deletes stores made by New-StickyTestStore. #>
+function Remove-TestStore {
+    <# Disconnects and deletes stores made by New-TestStore. #>
     param([object[]] $Store)
 
     foreach ($s in $Store) {
         if ($null -eq $s) { continue }
         if ($s.Connection) { Disconnect-StickyApi -Connection $s.Connection }
-        Remove-StickyTestDirectory $s.Directory
+        Remove-TestDirectory $s.Directory
     }
 }
 
-function New-StickyTestTuboidSeries {
+function New-TestTuboidSeries {
     <#
         A tiled-tuboid series folder as the tuboid pipeline writes it (spec §3.4): <device>.<start>.<end>.<algo_version>
         holding tuboid folders <series>.<NNNN>, each with metadata.txt (one line per shot), tuboid.jpg and context.jpg.
@@ -169,7 +169,7 @@ function New-StickyTestTuboidSeries {
     $inv = [cultureinfo]::InvariantCulture
     $seriesName = '{0}.{1}.{2}.{3}' -f $Device, $Start.ToString($fmt, $inv), $End.ToString($fmt, $inv), $AlgoVersion
     $seriesDir = Join-Path $Directory $seriesName
-    $jpeg = (Get-StickyTestSample | Select-Object -First 1).FullName
+    $jpeg = (Get-TestSample | Select-Object -First 1).FullName
     foreach ($n in $TuboidNumber) {
         $tuboidDir = Join-Path $seriesDir ('{0}.{1:0000}' -f $seriesName, $n)
         $null = New-Item -ItemType Directory -Path $tuboidDir -Force
@@ -186,7 +186,7 @@ function New-StickyTestTuboidSeries {
     $seriesDir
 }
 
-function New-StickyTestMlBundle {
+function New-TestMlBundle {
     <#
         An ML bundle folder named -Name (the layout of upstream's bundles): config/*.yaml, data/*.svg annotations,
         output/model_final.pth, plus a file no bundle transfers (notes.md). Returns the folder path.
@@ -213,7 +213,7 @@ function New-StickyTestMlBundle {
     $root
 }
 
-function Invoke-StickyHostless {
+function Invoke-Hostless {
     <#
         Runs a script in a new runspace that has the module but no host user interface, so a confirmation prompt fails
         with HostFunctionNotImplemented instead of waiting for input, and -WhatIf prints nothing. Arguments are passed
@@ -226,7 +226,7 @@ function Invoke-StickyHostless {
 
     $ps = [powershell]::Create()
     try {
-        $null = $ps.AddScript("Import-Module '$((Get-StickyTestModulePath) -replace "'", "''")'").AddStatement().AddScript($Script)
+        $null = $ps.AddScript("Import-Module '$((Get-TestModulePath) -replace "'", "''")'").AddStatement().AddScript($Script)
         foreach ($a in $ArgumentList) { $null = $ps.AddArgument($a) }
         $output = $null
         $exception = $null
@@ -238,7 +238,7 @@ function Invoke-StickyHostless {
     }
 }
 
-function Assert-StickyErrorRecord {
+function Assert-ErrorRecord {
     <# Checks one error record's id (prefix before the comma), category and target. #>
     param(
         [Parameter(Mandatory)] [System.Management.Automation.ErrorRecord] $ErrorRecord,
@@ -254,4 +254,4 @@ function Assert-StickyErrorRecord {
     }
 }
 
-Export-ModuleMember -Function *-StickyTest*, Assert-StickyErrorRecord, Invoke-StickyHostless
+Export-ModuleMember -Function *-Test*, Assert-ErrorRecord, Invoke-Hostless

@@ -5,18 +5,18 @@
 #>
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
-    Import-StickyTestModule
-    $samples = Get-StickyTestSampleDirectory
-    $store = New-StickyTestStore -Name 'module'
+    Import-TestModule
+    $samples = Get-TestSampleDirectory
+    $store = New-TestStore -Name 'module'
 }
 
 AfterAll {
-    Remove-StickyTestStore $store
+    Remove-TestStore $store
 }
 
 Describe 'StickyPi module' {
     It 'exports the manifest cmdlets and passes Test-ModuleManifest' {
-        $manifest = Test-ModuleManifest (Get-StickyTestModulePath)
+        $manifest = Test-ModuleManifest (Get-TestModulePath)
         $exported = (Get-Command -Module StickyPi).Name | Sort-Object
         $exported.Count | Should -Be $manifest.ExportedCmdlets.Count
         $exported | Should -Be ($manifest.ExportedCmdlets.Keys | Sort-Object)
@@ -32,15 +32,15 @@ Describe 'StickyPi module' {
     }
 
     It 'lists with -WhatIf and stores nothing' {
-        $other = New-StickyTestStore -Name 'module-whatif'
+        $other = New-TestStore -Name 'module-whatif'
         try {
-            $r = Invoke-StickyHostless 'param($c, $p) Send-StickyImage -Path $p -Recurse -WhatIf -Connection $c' $other.Connection, $samples
+            $r = Invoke-Hostless 'param($c, $p) Send-StickyImage -Path $p -Recurse -WhatIf -Connection $c' $other.Connection, $samples
             $r.Output.Count | Should -Be 0
             $r.Errors.Count | Should -Be 0
             @(Get-StickySeries -Connection $other.Connection).Count | Should -Be 0
         }
         finally {
-            Remove-StickyTestStore $other
+            Remove-TestStore $other
             Connect-StickyApi -LocalDir $store.Directory | Out-Null
         }
     }

@@ -6,18 +6,18 @@
 #>
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
-    Import-StickyTestModule
+    Import-TestModule
 
     function Utc([int] $y, [int] $mo, [int] $d, [int] $h) { [datetime]::new($y, $mo, $d, $h, 0, 0, [DateTimeKind]::Utc) }
 
-    $work = New-StickyTestDirectory -Name 'tuboids-input'
-    $seriesDir = New-StickyTestTuboidSeries -Directory $work -Device '08038ade' -TuboidNumber 0, 1, 2 -Shots 3
-    $otherDir = New-StickyTestTuboidSeries -Directory $work -Device '1b74105a' -Start (Utc 2020 9 17 10) -End (Utc 2020 9 18 10) -AlgoVersion '1700000000-abc' -TuboidNumber 0, 1
+    $work = New-TestDirectory -Name 'tuboids-input'
+    $seriesDir = New-TestTuboidSeries -Directory $work -Device '08038ade' -TuboidNumber 0, 1, 2 -Shots 3
+    $otherDir = New-TestTuboidSeries -Directory $work -Device '1b74105a' -Start (Utc 2020 9 17 10) -End (Utc 2020 9 18 10) -AlgoVersion '1700000000-abc' -TuboidNumber 0, 1
     $seriesName = Split-Path $seriesDir -Leaf
     $send = @{ AlgoName = 'tuboid-maker'; ImageCount = 40; TuboidCount = 3 }
 
     function New-TuboidStore([string] $Name) {
-        $store = New-StickyTestStore -Name $Name
+        $store = New-TestStore -Name $Name
         Send-StickyTuboid -Path $seriesDir @send | Out-Null
         Send-StickyTuboid -Path $otherDir -AlgoName 'tuboid-maker' -ImageCount 20 -TuboidCount 2 | Out-Null
         $store
@@ -27,12 +27,12 @@ BeforeAll {
 }
 
 AfterAll {
-    Remove-StickyTestDirectory $work
+    Remove-TestDirectory $work
 }
 
 Describe 'Send-StickyTuboid' {
-    BeforeEach { $s = New-StickyTestStore -Name 'send-tuboid' }
-    AfterEach { Remove-StickyTestStore $s }
+    BeforeEach { $s = New-TestStore -Name 'send-tuboid' }
+    AfterEach { Remove-TestStore $s }
 
     It 'stores the tuboids of a series folder, taking the series from its name, one result each' {
         $results = @(Send-StickyTuboid -Path $seriesDir @send)
@@ -62,9 +62,9 @@ Describe 'Send-StickyTuboid' {
         $results = @(Send-StickyTuboid -LiteralPath $broken @send -ErrorAction SilentlyContinue -ErrorVariable errs)
         $results.Status | Should -Be @('Failed', 'Failed', 'Sent')
         $errs.Count | Should -Be 2
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'MissingTuboidFile' -Category ObjectNotFound -TargetObject $tuboids[0].FullName
+        Assert-ErrorRecord $errs[0] -ErrorId 'MissingTuboidFile' -Category ObjectNotFound -TargetObject $tuboids[0].FullName
         $errs[0].Exception.Message | Should -Match 'context\.jpg'
-        Assert-StickyErrorRecord $errs[1] -ErrorId 'InvalidTuboidMetadata' -Category InvalidData -TargetObject $tuboids[1].FullName
+        Assert-ErrorRecord $errs[1] -ErrorId 'InvalidTuboidMetadata' -Category InvalidData -TargetObject $tuboids[1].FullName
         $errs[1].Exception.Message | Should -Match 'metadata\.txt\(1\)'
     }
 
@@ -86,16 +86,16 @@ Describe 'Send-StickyTuboid' {
         $file = Join-Path $TestDrive 'not-a-folder.txt'
         Set-Content -LiteralPath $file -Value 'x'
         $err = { Send-StickyTuboid -LiteralPath $file @send -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'MissingTuboidFile' -Category ObjectNotFound -TargetObject $file
+        Assert-ErrorRecord $err -ErrorId 'MissingTuboidFile' -Category ObjectNotFound -TargetObject $file
     }
 
     It 'stores nothing under -WhatIf, asks under $ConfirmPreference Medium, and not with -Confirm:$false' {
         $script = 'param($c, $p) $ConfirmPreference = "Medium"; Send-StickyTuboid -Path $p -AlgoName a -ImageCount 1 -TuboidCount 3 -Connection $c'
-        (Invoke-StickyHostless 'param($c, $p) Send-StickyTuboid -Path $p -AlgoName a -ImageCount 1 -TuboidCount 3 -WhatIf -Connection $c' $s.Connection, $seriesDir).Output.Count | Should -Be 0
-        $r = Invoke-StickyHostless $script $s.Connection, $seriesDir
+        (Invoke-Hostless 'param($c, $p) Send-StickyTuboid -Path $p -AlgoName a -ImageCount 1 -TuboidCount 3 -WhatIf -Connection $c' $s.Connection, $seriesDir).Output.Count | Should -Be 0
+        $r = Invoke-Hostless $script $s.Connection, $seriesDir
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         @(Get-StickyTuboid) | Should -BeNullOrEmpty
-        @((Invoke-StickyHostless ($script + ' -Confirm:$false') $s.Connection, $seriesDir).Output).Count | Should -Be 3
+        @((Invoke-Hostless ($script + ' -Confirm:$false') $s.Connection, $seriesDir).Output).Count | Should -Be 3
     }
 
     It 'outputs results that survive Export-Csv and ConvertTo-Json' {
@@ -115,7 +115,7 @@ Describe 'Send-StickyTuboid' {
 
 Describe 'Get-StickyTuboid' {
     BeforeAll { $s = New-TuboidStore 'get-tuboid' }
-    AfterAll { Remove-StickyTestStore $s }
+    AfterAll { Remove-TestStore $s }
 
     It 'lists every tuboid, sorted by device, series and number' {
         $all = @(Get-StickyTuboid)
@@ -178,7 +178,7 @@ Describe 'Get-StickyTuboid' {
 
 Describe 'Remove-StickyTuboid' {
     BeforeEach { $s = New-TuboidStore 'remove-tuboid' }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'removes the series of piped tuboids once, with their labels and files, and passes the series through' {
         $tuboids = @(Get-StickyTuboid -Device '08038ade' -IncludeFile)
@@ -213,11 +213,11 @@ Describe 'Remove-StickyTuboid' {
     }
 
     It 'removes nothing under -WhatIf and asks by default (ConfirmImpact High)' {
-        (Invoke-StickyHostless 'param($c) Get-StickyTuboid -Connection $c | Remove-StickyTuboid -WhatIf -Connection $c' $s.Connection).Exception | Should -BeNullOrEmpty
-        $r = Invoke-StickyHostless 'param($c) Remove-StickyTuboid -Device 08038ade -Connection $c' $s.Connection
+        (Invoke-Hostless 'param($c) Get-StickyTuboid -Connection $c | Remove-StickyTuboid -WhatIf -Connection $c' $s.Connection).Exception | Should -BeNullOrEmpty
+        $r = Invoke-Hostless 'param($c) Remove-StickyTuboid -Device 08038ade -Connection $c' $s.Connection
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         @(Get-StickyTuboid).Count | Should -Be 5
-        $r = Invoke-StickyHostless 'param($c) $ConfirmPreference = "None"; Remove-StickyTuboid -Device 08038ade -Connection $c -PassThru' $s.Connection
+        $r = Invoke-Hostless 'param($c) $ConfirmPreference = "None"; Remove-StickyTuboid -Device 08038ade -Connection $c -PassThru' $s.Connection
         $r.Output.Device | Should -Be '08038ade'
         @(Get-StickyTuboid).Count | Should -Be 2
     }
@@ -239,7 +239,7 @@ Describe 'Set-ItcLabel' {
         $s = New-TuboidStore 'set-label'
         $ids = @(Get-StickyTuboid).TuboidId
     }
-    AfterEach { Remove-StickyTestStore $s }
+    AfterEach { Remove-TestStore $s }
 
     It 'labels piped tuboids (TuboidId by property name) and outputs the labels' {
         $labels = @(Get-StickyTuboid -Device '08038ade' | Set-ItcLabel @label -Family 'Culicidae')
@@ -267,19 +267,19 @@ Describe 'Set-ItcLabel' {
         $stored = @($ids[0], 'no-such-tuboid', $ids[1] | ForEach-Object { [pscustomobject]@{ TuboidId = $_ } } | Set-ItcLabel @label -ErrorAction SilentlyContinue -ErrorVariable errs)
         $stored.TuboidId | Should -Be $ids[1]
         $errs.Count | Should -Be 2
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'DuplicateItcLabel' -Category ResourceExists -TargetObject $ids[0]
-        Assert-StickyErrorRecord $errs[1] -ErrorId 'TuboidNotFound' -Category ObjectNotFound -TargetObject 'no-such-tuboid'
+        Assert-ErrorRecord $errs[0] -ErrorId 'DuplicateItcLabel' -Category ResourceExists -TargetObject $ids[0]
+        Assert-ErrorRecord $errs[1] -ErrorId 'TuboidNotFound' -Category ObjectNotFound -TargetObject 'no-such-tuboid'
         $err = { Set-ItcLabel -TuboidId 'no-such-tuboid' @label -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'TuboidNotFound' -Category ObjectNotFound -TargetObject 'no-such-tuboid'
+        Assert-ErrorRecord $err -ErrorId 'TuboidNotFound' -Category ObjectNotFound -TargetObject 'no-such-tuboid'
     }
 
     It 'stores nothing under -WhatIf, asks under $ConfirmPreference Medium, and not with -Confirm:$false' {
         $script = 'param($c, $id, $l) $ConfirmPreference = "Medium"; Set-ItcLabel -TuboidId $id @l -Connection $c'
-        (Invoke-StickyHostless 'param($c, $id, $l) Set-ItcLabel -TuboidId $id @l -WhatIf -Connection $c' $s.Connection, $ids[0], $label).Output.Count | Should -Be 0
-        $r = Invoke-StickyHostless $script $s.Connection, $ids[0], $label
+        (Invoke-Hostless 'param($c, $id, $l) Set-ItcLabel -TuboidId $id @l -WhatIf -Connection $c' $s.Connection, $ids[0], $label).Output.Count | Should -Be 0
+        $r = Invoke-Hostless $script $s.Connection, $ids[0], $label
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         @(Get-ItcLabel -TuboidId $ids[0]) | Should -BeNullOrEmpty
-        (Invoke-StickyHostless ($script + ' -Confirm:$false') $s.Connection, $ids[0], $label).Output.TuboidId | Should -Be $ids[0]
+        (Invoke-Hostless ($script + ' -Confirm:$false') $s.Connection, $ids[0], $label).Output.TuboidId | Should -Be $ids[0]
     }
 
     It 'outputs labels that survive Export-Csv and ConvertTo-Json' {
@@ -306,7 +306,7 @@ Describe 'Get-ItcLabel' {
         Get-StickyTuboid -Device '08038ade' | Set-ItcLabel @label | Out-Null
         Set-ItcLabel -TuboidId $ids[0] -AlgoName 'manual' -AlgoVersion '1' -Label 9 -Pattern '^Insecta.*' -Type 'Insecta' | Out-Null
     }
-    AfterAll { Remove-StickyTestStore $s }
+    AfterAll { Remove-TestStore $s }
 
     It 'gets the labels of tuboid ids, every algorithm' {
         $labels = @(Get-ItcLabel -TuboidId $ids[0])

@@ -5,11 +5,11 @@
 #>
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
-    Import-StickyTestModule
+    Import-TestModule
     $password = ConvertTo-SecureString 'correct horse battery' -AsPlainText -Force
 
     # Users made once (hashing passwords takes a while), copied into the stores of the tests that only read or remove them.
-    $template = New-StickyTestStore -Name 'users-template'
+    $template = New-TestStore -Name 'users-template'
     New-StickyUser -UserName 'alice' -Password $password -Email 'alice@example.org' -Admin | Out-Null
     New-StickyUser -UserName 'albert' -Password $password | Out-Null
     New-StickyUser -UserName 'bob' -Password $password -ReadOnly | Out-Null
@@ -17,12 +17,12 @@ BeforeAll {
 }
 
 AfterAll {
-    Remove-StickyTestDirectory $template.Directory
+    Remove-TestDirectory $template.Directory
 }
 
 Describe 'New-StickyUser' {
-    BeforeEach { $s = New-StickyTestStore -Name 'new-user' }
-    AfterEach { Remove-StickyTestStore $s }
+    BeforeEach { $s = New-TestStore -Name 'new-user' }
+    AfterEach { Remove-TestStore $s }
 
     It 'creates a read-write user with a SecureString password and outputs only upstream''s mask for the hash' {
         $u = New-StickyUser -UserName 'alice' -Password $password -Email 'alice@example.org'
@@ -53,22 +53,22 @@ Describe 'New-StickyUser' {
     }
 
     It 'reports a name already taken as DuplicateUser, naming it' {
-        Remove-StickyTestStore $s
-        $s = New-StickyTestStore -Name 'new-user-dup' -From $template.Directory
+        Remove-TestStore $s
+        $s = New-TestStore -Name 'new-user-dup' -From $template.Directory
         New-StickyUser -UserName 'alice' -Password $password -ErrorAction SilentlyContinue -ErrorVariable errs | Should -BeNullOrEmpty
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'DuplicateUser' -Category ResourceExists -TargetObject 'alice'
+        Assert-ErrorRecord $errs[0] -ErrorId 'DuplicateUser' -Category ResourceExists -TargetObject 'alice'
         $err = { New-StickyUser -UserName 'alice' -Password $password -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'DuplicateUser' -Category ResourceExists -TargetObject 'alice'
+        Assert-ErrorRecord $err -ErrorId 'DuplicateUser' -Category ResourceExists -TargetObject 'alice'
         @(Get-StickyUser).Count | Should -Be 3
     }
 
     It 'creates nothing under -WhatIf, asks under $ConfirmPreference Medium, and not with -Confirm:$false' {
-        $r = Invoke-StickyHostless 'param($c, $p) New-StickyUser -UserName w -Password $p -WhatIf -Connection $c' $s.Connection, $password
+        $r = Invoke-Hostless 'param($c, $p) New-StickyUser -UserName w -Password $p -WhatIf -Connection $c' $s.Connection, $password
         $r.Output.Count | Should -Be 0
-        $r = Invoke-StickyHostless 'param($c, $p) $ConfirmPreference = "Medium"; New-StickyUser -UserName m -Password $p -Connection $c' $s.Connection, $password
+        $r = Invoke-Hostless 'param($c, $p) $ConfirmPreference = "Medium"; New-StickyUser -UserName m -Password $p -Connection $c' $s.Connection, $password
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         @(Get-StickyUser) | Should -BeNullOrEmpty
-        $r = Invoke-StickyHostless 'param($c, $p) $ConfirmPreference = "Medium"; New-StickyUser -UserName m -Password $p -Connection $c -Confirm:$false' $s.Connection, $password
+        $r = Invoke-Hostless 'param($c, $p) $ConfirmPreference = "Medium"; New-StickyUser -UserName m -Password $p -Connection $c -Confirm:$false' $s.Connection, $password
         $r.Output.UserName | Should -Be 'm'
     }
 
@@ -78,8 +78,8 @@ Describe 'New-StickyUser' {
 }
 
 Describe 'Get-StickyUser' {
-    BeforeAll { $s = New-StickyTestStore -Name 'get-user' -From $template.Directory }
-    AfterAll { Remove-StickyTestStore $s }
+    BeforeAll { $s = New-TestStore -Name 'get-user' -From $template.Directory }
+    AfterAll { Remove-TestStore $s }
 
     It 'lists every user sorted by name' {
         (Get-StickyUser).UserName | Should -Be @('albert', 'alice', 'bob')
@@ -99,9 +99,9 @@ Describe 'Get-StickyUser' {
     It 'reports an unknown name as UserNotFound and goes on' {
         $users = @('ghost', 'bob' | Get-StickyUser -ErrorAction SilentlyContinue -ErrorVariable errs)
         $users.UserName | Should -Be 'bob'
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject 'ghost'
+        Assert-ErrorRecord $errs[0] -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject 'ghost'
         $err = { Get-StickyUser 'ghost' -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject 'ghost'
+        Assert-ErrorRecord $err -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject 'ghost'
     }
 
     It 'shows a user that is not an administrator only itself' {
@@ -109,7 +109,7 @@ Describe 'Get-StickyUser' {
         try {
             (Get-StickyUser -Connection $albert).UserName | Should -Be 'albert'
             Get-StickyUser 'alice' -Connection $albert -ErrorAction SilentlyContinue -ErrorVariable errs | Should -BeNullOrEmpty
-            Assert-StickyErrorRecord $errs[0] -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject 'alice'
+            Assert-ErrorRecord $errs[0] -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject 'alice'
         }
         finally {
             Disconnect-StickyApi -Connection $albert
@@ -136,8 +136,8 @@ Describe 'Get-StickyUser' {
 }
 
 Describe 'Remove-StickyUser' {
-    BeforeEach { $s = New-StickyTestStore -Name 'remove-user' -From $template.Directory }
-    AfterEach { Remove-StickyTestStore $s }
+    BeforeEach { $s = New-TestStore -Name 'remove-user' -From $template.Directory }
+    AfterEach { Remove-TestStore $s }
 
     It 'removes piped user objects (by value) and passes them through' {
         $removed = @(Get-StickyUser 'al*' | Remove-StickyUser -Confirm:$false -PassThru)
@@ -160,10 +160,10 @@ Describe 'Remove-StickyUser' {
 
     It 'reports an unknown name as UserNotFound and removes the others' {
         Remove-StickyUser -UserName 'ghost', 'bob' -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable errs
-        Assert-StickyErrorRecord $errs[0] -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject 'ghost'
+        Assert-ErrorRecord $errs[0] -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject 'ghost'
         (Get-StickyUser).UserName | Should -Not -Contain 'bob'
         $err = { Remove-StickyUser 'ghost' -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
-        Assert-StickyErrorRecord $err -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject 'ghost'
+        Assert-ErrorRecord $err -ErrorId 'UserNotFound' -Category ObjectNotFound -TargetObject 'ghost'
     }
 
     It 'keeps the last administrator when a stored administrator removes it' {
@@ -180,12 +180,12 @@ Describe 'Remove-StickyUser' {
     }
 
     It 'removes nothing under -WhatIf and asks by default (ConfirmImpact High)' {
-        $r = Invoke-StickyHostless 'param($c) Remove-StickyUser bob -WhatIf -Connection $c' $s.Connection
+        $r = Invoke-Hostless 'param($c) Remove-StickyUser bob -WhatIf -Connection $c' $s.Connection
         $r.Exception | Should -BeNullOrEmpty
-        $r = Invoke-StickyHostless 'param($c) Remove-StickyUser bob -Connection $c' $s.Connection
+        $r = Invoke-Hostless 'param($c) Remove-StickyUser bob -Connection $c' $s.Connection
         (@($r.Errors.FullyQualifiedErrorId) + @($r.Exception.ErrorRecord.FullyQualifiedErrorId)) -match '^HostFunctionNotImplemented' | Should -Not -BeNullOrEmpty
         @(Get-StickyUser).Count | Should -Be 3
-        $r = Invoke-StickyHostless 'param($c) $ConfirmPreference = "None"; Remove-StickyUser bob -Connection $c -PassThru' $s.Connection
+        $r = Invoke-Hostless 'param($c) $ConfirmPreference = "None"; Remove-StickyUser bob -Connection $c -PassThru' $s.Connection
         $r.Output.UserName | Should -Be 'bob'
         @(Get-StickyUser).Count | Should -Be 2
     }
