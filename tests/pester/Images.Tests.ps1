@@ -58,8 +58,9 @@ Describe 'Send-StickyImage' {
         Send-StickyImage -Path $work -Recurse | Out-Null
         $legacy = Get-StickyImage -Device '5c173ff2' -DateTime $t0
         $csv = Get-StickyImage -Device '1b74105a' -DateTime (Utc 2022 5 17 18 30 0)
-        $legacy.Width | Should -Be 1024
-        $legacy.Height | Should -Be 768
+        $size = Get-TestJpegSize $files[0].FullName
+        $legacy.Width | Should -Be $size.Width
+        $legacy.Height | Should -Be $size.Height
         $legacy.Temp | Should -BeOfType [double]
         $legacy.Hum | Should -BeGreaterThan 0
         $csv.Temp | Should -BeOfType [double]

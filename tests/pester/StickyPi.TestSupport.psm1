@@ -69,11 +69,32 @@ function Get-TestSample {
     )
 
     $all = Get-ChildItem -LiteralPath (Get-TestSampleDirectory) -Recurse -Filter *.jpg | Sort-Object Name
-    switch ($Format) {
+    $picked = switch ($Format) {
         'Legacy2020' { $all | Where-Object Name -Match '^[0-9a-fA-F]{8}\.2020-' }
         'Csv2022' { $all | Where-Object Name -Match '^[0-9a-fA-F]{8}\.2022-' }
         default { $all }
     }
+    if (-not $picked) { throw "No $Format sample image in '$(Get-TestSampleDirectory)' (2020-format samples have 2020 dates, 2022-format ones 2022 dates)." }
+    $picked
+}
+
+function Get-TestJpegSize {
+    <# Width and height from a JPEG's start-of-frame segment, to check what the store read without an image library. #>
+    param([Parameter(Mandatory)] [string] $Path)
+
+    $bytes = [IO.File]::ReadAllBytes($Path)
+    $i = 2
+    while ($i + 9 -lt $bytes.Length) {
+        if ($bytes[$i] -ne 0xFF) { $i++; continue }
+        $marker = $bytes[$i + 1]
+        $length = $bytes[$i + 2] * 256 + $bytes[$i + 3]
+        # SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+        if ($marker -ge 0xC0 -and $marker -le 0xCF -and $marker -notin 0xC4, 0xC8, 0xCC) {
+            return [pscustomobject]@{ Width = $bytes[$i + 7] * 256 + $bytes[$i + 8]; Height = $bytes[$i + 5] * 256 + $bytes[$i + 6] }
+        }
+        $i += 2 + $length
+    }
+    throw "$Path has no JPEG start-of-frame segment."
 }
 
 function New-TestDirectory {
