@@ -47,8 +47,11 @@ function Get-TestSampleDirectory {
         # The quickstart writes its sample season (both EXIF formats) into ./quickstart/samples of the working folder.
         Push-Location $script:RepoRoot
         try {
+            # The quickstart then imports them into ./quickstart/store; only the samples matter here.
             $log = & dotnet run --project (Join-Path $script:RepoRoot 'tools/StickyPi.Quickstart') 2>&1
-            if ($LASTEXITCODE -ne 0) { throw "Generating sample images failed (exit $LASTEXITCODE):`n$($log -join "`n")" }
+            if (-not (Get-ChildItem -LiteralPath $samples -Filter *.jpg -ErrorAction SilentlyContinue | Select-Object -First 1)) {
+                throw "Generating sample images failed (exit $LASTEXITCODE):`n$($log -join "`n")"
+            }
         }
         finally {
             Pop-Location
