@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -15,6 +16,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Mandatory = true)]
         [Alias("algo_name")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AlgoNameCompleter))]
         public string AlgoName { get; set; }
 
         [Parameter(Mandatory = true)]
@@ -25,6 +27,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeviceCompleter))]
         public string Device { get; set; } = "*";
 
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]

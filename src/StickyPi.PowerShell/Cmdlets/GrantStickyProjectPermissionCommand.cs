@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using StickyPi.Core.Access;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -15,6 +16,7 @@ namespace StickyPi.PowerShell.Cmdlets
         /// <summary>The project's name, or its id.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ProjectSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProjectNameCompleter))]
         public string Project { get; set; }
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ProjectIdSet)]
@@ -23,6 +25,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(UserNameCompleter))]
         public string[] UserName { get; set; }
 
         [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]

@@ -6,6 +6,7 @@ using System.Management.Automation;
 using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 using StickyPi.Core.Sync;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -43,6 +44,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Mandatory = true)]
         [Alias("algo_name")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AlgoNameCompleter))]
         public string AlgoName { get; set; }
 
         /// <summary>Version of the algorithm; default: the fourth field of the directory name.</summary>
@@ -54,6 +56,7 @@ namespace StickyPi.PowerShell.Cmdlets
         /// <summary>Device of the series; default: the first field of the directory name.</summary>
         [Parameter]
         [ValidatePattern("^[0-9a-fA-F]{8}$")]
+        [ArgumentCompleter(typeof(DeviceCompleter))]
         public string Device { get; set; }
 
         /// <summary>Start of the series (UTC); default: the second field of the directory name.</summary>

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -19,6 +20,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("algo_name")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AlgoNameCompleter))]
         public string AlgoName { get; set; }
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]

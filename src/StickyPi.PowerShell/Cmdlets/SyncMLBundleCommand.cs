@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 using StickyPi.Core.Sync;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -35,6 +36,7 @@ namespace StickyPi.PowerShell.Cmdlets
         /// <summary>The bundle name: one folder name, no separators.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(MlBundleNameCompleter))]
         public string Name { get; set; }
 
         /// <summary>The local bundle folder. For a pull its last component must be the bundle name.</summary>
