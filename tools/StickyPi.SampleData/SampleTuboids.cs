@@ -78,7 +78,7 @@ namespace StickyPi.SampleData
     /// <summary>
     /// Writes an ML bundle folder like the shared fixture bundle: <c>config/config.yaml</c>,
     /// <c>config/mask_rcnn_R_101_C4_3x.yaml</c> and five <c>data/&lt;device&gt;.&lt;datetime&gt;.svg</c> annotation files
-    /// (generated text, tens of kilobytes each, not the fixture's bytes). Deterministic.
+    /// (generated text of about the fixture files' sizes, 2.5-3 MB per SVG; not the fixture's bytes). Deterministic.
     /// </summary>
     public static class SampleMlBundle
     {
@@ -120,7 +120,7 @@ namespace StickyPi.SampleData
         {
             var rng = new Random(seed);
             var svg = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2592\" height=\"1944\">\n");
-            var shapes = 200 + rng.Next(0, 200);
+            var shapes = 22000 + rng.Next(0, 4000); // ~2.5-3 MB, like the fixture bundle's annotation files
             for (var i = 0; i < shapes; i++)
             {
                 svg.Append("  <path style=\"fill:none;stroke:#0000ff\" d=\"M").Append(rng.Next(0, 2592)).Append(',').Append(rng.Next(0, 1944));
