@@ -1,6 +1,6 @@
 <#
-    The module installs like any PowerShell module: the packaged module (out/StickyPi) is published with
-    Publish-PSResource to a local file repository, installed from there with Install-PSResource into an empty module
+    The module installs like any PowerShell module: the packaged module (out/StickyPi) is made into a .nupkg by
+    './build.ps1 -Task Package -NoBuild', published with Publish-PSResource to a local file repository, installed from there with Install-PSResource into an empty module
     path by a new pwsh process, and imported by name and used by another new pwsh that sees only that path.
     The new processes get their own HOME and XDG_DATA_HOME, so neither the repository registration nor the installed module
     touches the user's PSResourceGet settings or module folders. (Windows keeps those under the profile whatever the
@@ -56,16 +56,19 @@ AfterAll {
 }
 
 Describe 'Installing StickyPi from a PSResourceGet repository' -Skip:$IsWindows {
-    It 'publishes the packaged module as a .nupkg to a local repository' {
+    It 'packages out/StickyPi with build.ps1 -Task Package and publishes the .nupkg to a local repository' {
+        $package = Join-Path $work 'package'
         $script = @"
 `$ErrorActionPreference = 'Stop'
+`$nupkg = & '$((Join-Path $repo 'build.ps1') -replace "'", "''")' -Task Package -NoBuild -PackageOutput '$($package -replace "'", "''")'
 Register-PSResourceRepository -Name StickyPiLocal -Uri '$($feed -replace "'", "''")' -Trusted
-Publish-PSResource -Path '$($moduleDir -replace "'", "''")' -Repository StickyPiLocal
+Publish-PSResource -NupkgPath `$nupkg.FullName -Repository StickyPiLocal
 `$found = Find-PSResource -Name StickyPi -Repository StickyPiLocal
 'FOUND ' + `$found.Name + ' ' + `$found.Version
 "@
         $r = Invoke-NewPwsh -Script $script -Environment $isolated
         $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+        (Get-ChildItem -LiteralPath $package -Filter *.nupkg).Name | Should -Be "StickyPi.$version.nupkg"
         $r.Output | Should -Contain "FOUND StickyPi $version"
         (Get-ChildItem -LiteralPath $feed -Filter *.nupkg).Name | Should -Be "StickyPi.$version.nupkg"
     }
