@@ -1,6 +1,7 @@
-// Runs the Pester suite in the pwsh of .config/dotnet-tools.json (what `dotnet test StickyPi.PowerShell.sln` does
-// through this project's VSTest target), or writes sample images for a Pester test that runs on its own:
-//   dotnet tests/StickyPi.Pester/bin/Debug/net10.0/StickyPi.Pester.dll --repo <repository root> [--path tests/pester/X.Tests.ps1]
+// Runs the Pester suite in the pwsh of .config/dotnet-tools.json, restoring it first (what `dotnet test
+// StickyPi.PowerShell.sln` does through this project's VSTest target), or writes sample images for a Pester test that
+// runs on its own:
+//   dotnet run --project tests/StickyPi.Pester -- --repo . [--path tests/pester/X.Tests.ps1]
 //   dotnet run --project tests/StickyPi.Pester -- --write-samples <folder> [--count N]
 using System;
 using System.Collections.Generic;
@@ -50,6 +51,12 @@ namespace StickyPi.Pester
                 return 1;
             }
 
+            var restore = RestoreTools(repo);
+            if (restore != 0)
+            {
+                return restore;
+            }
+
             // Everything of this run (samples, and the temp folder of pwsh and of the tests it runs) lives in one folder
             // deleted afterwards, so even a test that crashes leaves no stickypi-* folder behind.
             var work = Path.Combine(Path.GetTempPath(), "stickypi-pester-" + Guid.NewGuid().ToString("N").Substring(0, 12));
@@ -83,6 +90,26 @@ namespace StickyPi.Pester
             finally
             {
                 Delete(work);
+            }
+        }
+
+        /// <summary>`dotnet tool restore`: the pwsh pinned by .config/dotnet-tools.json (quiet unless it fails).</summary>
+        private static int RestoreTools(string repo)
+        {
+            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add("tool");
+            psi.ArgumentList.Add("restore");
+            using (var restore = Process.Start(psi))
+            {
+                var stdout = restore.StandardOutput.ReadToEndAsync();
+                var stderr = restore.StandardError.ReadToEndAsync();
+                restore.WaitForExit();
+                if (restore.ExitCode != 0)
+                {
+                    Console.Error.WriteLine("dotnet tool restore failed (exit " + restore.ExitCode + "):\n" + stdout.Result + stderr.Result);
+                }
+
+                return restore.ExitCode;
             }
         }
 
