@@ -3,6 +3,8 @@
 // runs on its own:
 //   dotnet run --project tests/StickyPi.Pester -- --repo . [--path tests/pester/X.Tests.ps1]
 //   dotnet run --project tests/StickyPi.Pester -- --write-samples <folder> [--count N]
+//   dotnet run --project tests/StickyPi.Pester -- --write-tuboids <folder>     (a series folder like the fixture one)
+//   dotnet run --project tests/StickyPi.Pester -- --write-ml-bundle <folder>   (config/ and data/, seven files)
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -21,6 +23,12 @@ namespace StickyPi.Pester
         /// <summary>Set for every Pester test: a folder of generated sample images (both EXIF formats, four devices).</summary>
         public const string SamplesVariable = "STICKYPI_TEST_SAMPLES";
 
+        /// <summary>Set for every Pester test: a folder holding one generated tiled-tuboid series folder (six tuboids).</summary>
+        public const string TuboidsVariable = "STICKYPI_TEST_TUBOIDS";
+
+        /// <summary>Set for every Pester test: a generated ML bundle folder (config/ with 2 files, data/ with 5).</summary>
+        public const string MlBundleVariable = "STICKYPI_TEST_MLBUNDLE";
+
         private const int DefaultSampleCount = 12;
 
         private static int Main(string[] args)
@@ -33,9 +41,21 @@ namespace StickyPi.Pester
                 return 0;
             }
 
+            if (options.TryGetValue("--write-tuboids", out var tuboids))
+            {
+                Console.WriteLine(SampleTuboids.WriteFixtureSeries(Path.GetFullPath(tuboids)));
+                return 0;
+            }
+
+            if (options.TryGetValue("--write-ml-bundle", out var bundle))
+            {
+                Console.WriteLine($"{SampleMlBundle.Write(Path.GetFullPath(bundle)).Count} files in {Path.GetFullPath(bundle)}");
+                return 0;
+            }
+
             if (!options.TryGetValue("--repo", out var repo))
             {
-                Console.Error.WriteLine("usage: StickyPi.Pester --repo <repository root> [--path <tests>] | --write-samples <folder> [--count N]");
+                Console.Error.WriteLine("usage: StickyPi.Pester --repo <repository root> [--path <tests>] | --write-samples <folder> [--count N] | --write-tuboids <folder> | --write-ml-bundle <folder>");
                 return 2;
             }
 
@@ -67,6 +87,10 @@ namespace StickyPi.Pester
             try
             {
                 SampleImages.WriteSeason(samples, sampleCount, seed: 2024, width: 640, height: 480);
+                var tuboids = Path.Combine(work, "tuboids");
+                SampleTuboids.WriteFixtureSeries(tuboids);
+                var bundle = Path.Combine(work, "ml-bundle");
+                SampleMlBundle.Write(bundle);
                 var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, WorkingDirectory = repo };
                 foreach (var a in new[] { "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-File", Path.Combine(AppContext.BaseDirectory, "Invoke-StickyPiPester.ps1"),
                     "-PesterManifest", Path.Combine(AppContext.BaseDirectory, "Pester", "Pester.psd1"), "-TestPath", Path.GetFullPath(Path.Combine(repo, testPath)) })
@@ -76,6 +100,8 @@ namespace StickyPi.Pester
 
                 psi.Environment[ModuleVariable] = manifest;
                 psi.Environment[SamplesVariable] = samples;
+                psi.Environment[TuboidsVariable] = tuboids;
+                psi.Environment[MlBundleVariable] = bundle;
                 foreach (var variable in new[] { "TMPDIR", "TEMP", "TMP" })
                 {
                     psi.Environment[variable] = temp;

@@ -18,6 +18,15 @@ BeforeAll {
     }
 
     $files = @(Get-ChildItem -LiteralPath $samples -Recurse -Filter *.jpg)
+
+    $tuboids = $env:STICKYPI_TEST_TUBOIDS
+    $bundle = $env:STICKYPI_TEST_MLBUNDLE
+    if (-not $tuboids -or -not $bundle) {
+        $tuboids = Join-Path $work 'tuboids'
+        $bundle = Join-Path $work 'ml-bundle'
+        & dotnet run --project (Join-Path $repo 'tests/StickyPi.Pester') -- --write-tuboids $tuboids | Out-Null
+        & dotnet run --project (Join-Path $repo 'tests/StickyPi.Pester') -- --write-ml-bundle $bundle | Out-Null
+    }
 }
 
 AfterAll {
@@ -53,5 +62,19 @@ Describe 'Pester runner' {
 
         # A second import opens nothing new.
         @($files | Send-StickyImage | Where-Object Status -eq 'Skipped').Count | Should -Be $files.Count
+    }
+
+    It 'has a generated tuboid series and ML bundle that the module accepts' {
+        $series = @(Get-ChildItem -LiteralPath $tuboids -Directory)
+        $series.Count | Should -Be 1
+        @(Get-ChildItem -LiteralPath $series[0].FullName -Directory).Count | Should -Be 6
+
+        Connect-StickyApi -LocalDir (Join-Path $work 'store-tuboids') | Out-Null
+        $sent = @(Send-StickyTuboid -Path $series[0].FullName -AlgoName runner -AlgoVersion '1.0' -ImageCount 10 -TuboidCount 6)
+        @($sent | Where-Object Status -eq 'Sent').Count | Should -Be 6
+
+        $pushed = @(Sync-MLBundle -Name runner-bundle -Path $bundle -Direction Push)
+        $pushed.Count | Should -Be 7
+        @($pushed.Key | Where-Object { $_ -like 'data/*.svg' }).Count | Should -Be 5
     }
 }
