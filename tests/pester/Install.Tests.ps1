@@ -33,11 +33,15 @@ BeforeAll {
             $saved[$name] = [Environment]::GetEnvironmentVariable($name)
             [Environment]::SetEnvironmentVariable($name, $Environment[$name])
         }
+        # Started in the temp folder: PSResourceGet's NuGet client writes a NuGet/NuGet.Config relative to the
+        # working directory of a process whose HOME has no NuGet settings yet.
+        Push-Location -LiteralPath $work
         try {
             $output = & $exe @arguments 2>&1
             [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = @($output | ForEach-Object { "$_" }) }
         }
         finally {
+            Pop-Location
             foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
         }
     }
