@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using StickyPi.Core.Model;
 
@@ -22,7 +23,7 @@ namespace StickyPi.PowerShell.Cmdlets
         protected override void ProcessRecord()
         {
             var key = new ImageKey(Device, DateTime);
-            var found = ActiveConnection.Store.GetImages(Caller, new[] { key }, What);
+            var found = ActiveConnection.Store.GetImages(Caller, new[] { key }, What).ToList();
             if (found.Count == 0)
             {
                 WriteError(new ErrorRecord(new ItemNotFoundException($"No image of device {Device} at {StickyTime.ToWire(DateTime)} is stored."),

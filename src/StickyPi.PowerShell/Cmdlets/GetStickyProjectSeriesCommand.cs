@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using StickyPi.Core.Model;
 
@@ -54,7 +55,7 @@ namespace StickyPi.PowerShell.Cmdlets
             IReadOnlyList<ProjectSeriesRow> rows;
             try
             {
-                rows = ActiveConnection.Store.GetProjectSeries(Caller, projectId);
+                rows = ActiveConnection.Store.GetProjectSeries(Caller, projectId).ToList();
             }
             catch (StickyPiException ex)
             {

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Text;
 using StickyPi.Core.Access;
 using StickyPi.Core.Local;
+using StickyPi.Core.Backend;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -70,7 +71,7 @@ namespace StickyPi.PowerShell.Cmdlets
         /// name first, then a unique case-insensitive one, then the text as a numeric id. Several projects with the name:
         /// <c>AmbiguousProject</c>.
         /// </summary>
-        internal static long ResolveProject(LocalStickyStore store, CallerIdentity caller, string project)
+        internal static long ResolveProject(IStickyBackend store, CallerIdentity caller, string project)
         {
             var escaped = new StringBuilder();
             foreach (var c in project)

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
+using StickyPi.Core.Backend;
 using StickyPi.Core.Model;
 using StickyPi.Core.Sync;
 
@@ -23,7 +24,7 @@ namespace StickyPi.PowerShell.Cmdlets
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
 
         private readonly Stopwatch _sinceProgress = new Stopwatch();
-        private ImageImporter _importer;
+        private IImageImportSession _importer;
         private int _failures;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
@@ -65,7 +66,7 @@ namespace StickyPi.PowerShell.Cmdlets
             };
             try
             {
-                _importer = new ImageImporter(ActiveConnection.Store, Caller, options);
+                _importer = ActiveConnection.Store.BeginImageImport(Caller, options);
             }
             catch (StickyPiException ex)
             {

@@ -112,7 +112,7 @@ namespace StickyPi.PowerShell.Cmdlets
                         TuboidUploadResult result;
                         try
                         {
-                            result = TuboidUploader.Upload(ActiveConnection.Store, Caller, tuboids[i], info);
+                            result = ActiveConnection.Store.UploadTuboid(Caller, tuboids[i], info);
                         }
                         catch (StickyPiException ex)
                         {

@@ -61,7 +61,7 @@ namespace StickyPi.PowerShell.Cmdlets
                 ThrowTerminatingError(ToErrorRecord(ex, Name));
             }
 
-            var sync = new MlBundleSync(new MlBundleStoreRemote(ActiveConnection.Store, Caller));
+            var sync = new MlBundleSync(ActiveConnection.Store.AsMlBundleRemote(Caller));
             var token = _cancel.Token;
             _sinceProgress.Start();
 

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.IO;
 using System.Management.Automation.Runspaces;
-using StickyPi.Core.Local;
+using StickyPi.Core.Backend;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell
@@ -24,7 +24,7 @@ namespace StickyPi.PowerShell
         /// <summary>Opens a store acting as a stored user, or as the local administrator when no name is given.</summary>
         public static StickyConnection Open(string localDir, string userName)
         {
-            var store = LocalStickyStore.Open(localDir, createIfMissing: true);
+            var store = EmbeddedStickyBackend.Open(localDir, createIfMissing: true);
             try
             {
                 var caller = string.IsNullOrEmpty(userName) ? CallerIdentity.LocalAdministrator : store.GetCallerIdentity(userName);

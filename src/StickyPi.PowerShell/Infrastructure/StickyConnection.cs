@@ -1,5 +1,5 @@
 using System;
-using StickyPi.Core.Local;
+using StickyPi.Core.Backend;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell
@@ -7,17 +7,17 @@ namespace StickyPi.PowerShell
     /// <summary>An open connection to a Sticky Pi store, as returned by Connect-StickyApi.</summary>
     public sealed class StickyConnection : IDisposable
     {
-        internal StickyConnection(LocalStickyStore store, CallerIdentity caller)
+        internal StickyConnection(IStickyBackend store, CallerIdentity caller)
         {
             Store = store;
             Caller = caller;
         }
 
         /// <summary>"Local" for the embedded store.</summary>
-        public string Kind => "Local";
+        public string Kind => Store.Kind;
 
-        /// <summary>The store's directory.</summary>
-        public string Location => Store.RootDirectory;
+        /// <summary>The store's directory (or a back-end's URL).</summary>
+        public string Location => Store.Location;
 
         /// <summary>The user the operations run as.</summary>
         public string User => Caller.UserName;
@@ -27,7 +27,8 @@ namespace StickyPi.PowerShell
 
         public bool IsClosed { get; private set; }
 
-        internal LocalStickyStore Store { get; }
+        /// <summary>The back-end every cmdlet goes through.</summary>
+        internal IStickyBackend Store { get; }
 
         internal CallerIdentity Caller { get; }
 

@@ -1,0 +1,170 @@
+using System;
+using System.IO;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace StickyPi.Server
+{
+    /// <summary>
+    /// The server's settings, from ASP.NET Core configuration: appsettings, environment variables (upstream's names,
+    /// spec §6: <c>SECRET_API_KEY</c>, <c>LOCAL_DIR</c>, <c>API_ADMIN_NAME</c>, <c>API_ADMIN_PASSWORD</c>,
+    /// <c>UID_USER</c>, <c>UID_PASSWORD</c>) and the command line (<c>--data</c>, <c>--StickyPi:UrlLifetimeSeconds</c> …).
+    /// </summary>
+    public sealed class ServerSettings
+    {
+        public const long MiB = 1024 * 1024;
+
+        /// <summary>The embedded store's directory (<c>--data</c>, <c>StickyPi:Data</c> or <c>LOCAL_DIR</c>).</summary>
+        public string DataDirectory { get; set; }
+
+        /// <summary>Signs tokens (itsdangerous-compatible) and file URLs.</summary>
+        public string SecretApiKey { get; set; }
+
+        /// <summary>True when the key was generated because none was configured (Development only).</summary>
+        public bool SecretGenerated { get; set; }
+
+        public string AdminName { get; set; }
+
+        public string AdminPassword { get; set; }
+
+        public string UidUser { get; set; }
+
+        public string UidPassword { get; set; }
+
+        /// <summary>Lifetime of signed file URLs and upload links (upstream: 7 days).</summary>
+        public TimeSpan UrlLifetime { get; set; } = TimeSpan.FromDays(7);
+
+        /// <summary>Scheme, host and port put in file URLs; by default those the request came to.</summary>
+        public string PublicBaseUrl { get; set; }
+
+        /// <summary>Largest JSON body.</summary>
+        public long MaxJsonBytes { get; set; } = 16 * MiB;
+
+        /// <summary>Largest <c>_put_new_images</c> request (upstream's nginx: 100 MiB).</summary>
+        public long MaxImageRequestBytes { get; set; } = 100 * MiB;
+
+        /// <summary>Largest <c>_put_tiled_tuboids</c> request.</summary>
+        public long MaxTuboidRequestBytes { get; set; } = 100 * MiB;
+
+        /// <summary>Largest ML bundle file upload.</summary>
+        public long MaxBundleFileBytes { get; set; } = 4096 * MiB;
+
+        /// <summary>Requests a user may make per second on average, and in a burst.</summary>
+        public int RateLimitPerSecond { get; set; } = 200;
+
+        public int RateLimitBurst { get; set; } = 400;
+
+        /// <summary>Images parsed at once (0: one per processor).</summary>
+        public int ParallelImageParses { get; set; }
+
+        /// <summary>How long shutdown waits for requests in flight (uploads) to finish.</summary>
+        public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Reads the settings; throws <see cref="ServerConfigurationException"/> with a message to act on.</summary>
+        public static ServerSettings From(IConfiguration config, IHostEnvironment environment)
+        {
+            var s = new ServerSettings
+            {
+                DataDirectory = First(config, "data", "StickyPi:Data", "LOCAL_DIR"),
+                SecretApiKey = First(config, "SECRET_API_KEY", "StickyPi:SecretApiKey"),
+                AdminName = First(config, "API_ADMIN_NAME", "StickyPi:AdminName"),
+                AdminPassword = First(config, "API_ADMIN_PASSWORD", "StickyPi:AdminPassword"),
+                UidUser = First(config, "UID_USER", "StickyPi:UidUser"),
+                UidPassword = First(config, "UID_PASSWORD", "StickyPi:UidPassword"),
+                PublicBaseUrl = First(config, "StickyPi:PublicBaseUrl"),
+            };
+
+            s.UrlLifetime = TimeSpan.FromSeconds(Number(config, "StickyPi:UrlLifetimeSeconds", (long)s.UrlLifetime.TotalSeconds, 1));
+            s.MaxJsonBytes = Number(config, "StickyPi:Limits:JsonBytes", s.MaxJsonBytes, 1024);
+            s.MaxImageRequestBytes = Number(config, "StickyPi:Limits:ImageRequestBytes", s.MaxImageRequestBytes, 1024);
+            s.MaxTuboidRequestBytes = Number(config, "StickyPi:Limits:TuboidRequestBytes", s.MaxTuboidRequestBytes, 1024);
+            s.MaxBundleFileBytes = Number(config, "StickyPi:Limits:BundleFileBytes", s.MaxBundleFileBytes, 1024);
+            s.RateLimitPerSecond = (int)Number(config, "StickyPi:RateLimit:PerSecond", s.RateLimitPerSecond, 1);
+            s.RateLimitBurst = (int)Number(config, "StickyPi:RateLimit:Burst", s.RateLimitBurst, 1);
+            s.ParallelImageParses = (int)Number(config, "StickyPi:ParallelImageParses", 0, 0);
+            s.ShutdownTimeout = TimeSpan.FromSeconds(Number(config, "StickyPi:ShutdownTimeoutSeconds", (long)s.ShutdownTimeout.TotalSeconds, 0));
+
+            if (string.IsNullOrWhiteSpace(s.DataDirectory))
+            {
+                throw new ServerConfigurationException(
+                    "No store directory: start with --data <folder> (or set StickyPi:Data or LOCAL_DIR).");
+            }
+
+            s.DataDirectory = Path.GetFullPath(s.DataDirectory);
+            if (string.IsNullOrEmpty(s.SecretApiKey))
+            {
+                if (!environment.IsDevelopment())
+                {
+                    throw new ServerConfigurationException(
+                        "SECRET_API_KEY is not set. It signs tokens and file URLs: set it to a long random string (the same as upstream's " +
+                        "server to share tokens with it), e.g. SECRET_API_KEY=$(openssl rand -hex 32). Only the Development environment " +
+                        "starts without it.");
+                }
+
+                s.SecretApiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+                s.SecretGenerated = true;
+            }
+
+            CheckUser("API_ADMIN_NAME", s.AdminName, "API_ADMIN_PASSWORD", s.AdminPassword);
+            CheckUser("UID_USER", s.UidUser, "UID_PASSWORD", s.UidPassword);
+            if (!string.IsNullOrEmpty(s.PublicBaseUrl) && !Uri.TryCreate(s.PublicBaseUrl, UriKind.Absolute, out _))
+            {
+                throw new ServerConfigurationException("StickyPi:PublicBaseUrl '" + s.PublicBaseUrl + "' is not an absolute URL.");
+            }
+
+            return s;
+        }
+
+        private static void CheckUser(string nameVariable, string name, string passwordVariable, string password)
+        {
+            if (!string.IsNullOrEmpty(name) && !string.IsNullOrEmpty(password) && password.Length <= 10)
+            {
+                throw new ServerConfigurationException(passwordVariable + " must be longer than 10 characters (as upstream requires).");
+            }
+
+            if (!string.IsNullOrEmpty(name) && string.IsNullOrEmpty(password))
+            {
+                throw new ServerConfigurationException(nameVariable + " is set but " + passwordVariable + " is not.");
+            }
+        }
+
+        private static string First(IConfiguration config, params string[] keys)
+        {
+            foreach (var k in keys)
+            {
+                var v = config[k];
+                if (!string.IsNullOrWhiteSpace(v))
+                {
+                    return v;
+                }
+            }
+
+            return null;
+        }
+
+        private static long Number(IConfiguration config, string key, long fallback, long min)
+        {
+            var text = config[key];
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return fallback;
+            }
+
+            if (!long.TryParse(text, out long value) || value < min)
+            {
+                throw new ServerConfigurationException(key + " must be a whole number of at least " + min + " (got '" + text + "').");
+            }
+
+            return value;
+        }
+    }
+
+    /// <summary>A configuration the server refuses to start with.</summary>
+    public sealed class ServerConfigurationException : Exception
+    {
+        public ServerConfigurationException(string message)
+            : base(message)
+        {
+        }
+    }
+}
