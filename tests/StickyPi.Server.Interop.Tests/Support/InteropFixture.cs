@@ -52,6 +52,9 @@ namespace StickyPi.Server.Interop.Tests.Support
 
         public string OurServerLog { get; private set; }
 
+        /// <summary>Our server's data folder (gone by the time tests run; its path must never reach a client).</summary>
+        public string OurDataDir { get; private set; }
+
         private void Prepare()
         {
             if (!Directory.Exists(InteropPaths.Shared))
@@ -85,6 +88,7 @@ namespace StickyPi.Server.Interop.Tests.Support
 
                 var identity = upstream?.Identity ?? ServerIdentity.NewRandom();
                 using var ours = new OurServer(identity);
+                OurDataDir = ours.DataDir;
                 if (upstream != null)
                 {
                     (Upstream, UpstreamRun) = RunScenario(upstream.Port, identity, samples, new Dictionary<string, string> { ["REQUESTS_CA_BUNDLE"] = upstream.CaBundle });

@@ -12,18 +12,30 @@ namespace StickyPi.Server.Interop.Tests.Support
     /// equal (Python's <c>True == 1</c>; upstream itself answers either depending on the code path), <c>alt</c> and
     /// <c>bat</c> equal once rounded (SMALLINT columns: MariaDB rounds, SQLite keeps the parsed float; spec §2.2).
     /// </summary>
+    /// <summary>One place where the two answers differ.</summary>
+    public sealed class Difference
+    {
+        public string Path;
+        public string Key;
+        public JsonNode Upstream;
+        public JsonNode Ours;
+        public string Text;
+
+        public override string ToString() => Text;
+    }
+
     public static class JsonCompare
     {
         private static readonly HashSet<string> SmallIntColumns = new HashSet<string>(StringComparer.Ordinal) { "alt", "bat" };
 
-        public static List<string> Diff(JsonNode expected, JsonNode actual, string path = "$")
+        public static List<Difference> Diff(JsonNode expected, JsonNode actual, string path = "$")
         {
-            var diffs = new List<string>();
+            var diffs = new List<Difference>();
             Walk(expected, actual, path, null, diffs);
             return diffs;
         }
 
-        private static void Walk(JsonNode e, JsonNode a, string path, string key, List<string> diffs)
+        private static void Walk(JsonNode e, JsonNode a, string path, string key, List<Difference> diffs)
         {
             if (diffs.Count > 40)
             {
@@ -34,7 +46,7 @@ namespace StickyPi.Server.Interop.Tests.Support
             {
                 if (e != null || a != null)
                 {
-                    diffs.Add(path + ": upstream " + Show(e) + ", ours " + Show(a));
+                    diffs.Add(D(path, key, e, a, path + ": upstream " + Show(e) + ", ours " + Show(a)));
                 }
 
                 return;
@@ -52,7 +64,8 @@ namespace StickyPi.Server.Interop.Tests.Support
                     }
                     else
                     {
-                        diffs.Add(path + "." + k + ": " + (inE ? "missing from ours (upstream " + Show(eo[k]) + ")" : "only in ours (" + Show(ao[k]) + ")"));
+                        diffs.Add(D(path + "." + k, k, inE ? eo[k] : null, inA ? ao[k] : null,
+                            path + "." + k + ": " + (inE ? "missing from ours (upstream " + Show(eo[k]) + ")" : "only in ours (" + Show(ao[k]) + ")")));
                     }
                 }
 
@@ -63,7 +76,7 @@ namespace StickyPi.Server.Interop.Tests.Support
             {
                 if (ea.Count != aa.Count)
                 {
-                    diffs.Add(path + ": upstream has " + ea.Count + " elements, ours " + aa.Count + " (upstream " + Show(ea) + ", ours " + Show(aa) + ")");
+                    diffs.Add(D(path, key, e, a, path + ": upstream has " + ea.Count + " elements, ours " + aa.Count + " (upstream " + Show(ea) + ", ours " + Show(aa) + ")"));
                     return;
                 }
 
@@ -84,7 +97,7 @@ namespace StickyPi.Server.Interop.Tests.Support
                         : Math.Abs(en - an) <= Math.Max(1e-9, 1e-6 * Math.Max(Math.Abs(en), Math.Abs(an)));
                     if (!equal)
                     {
-                        diffs.Add(path + ": upstream " + Show(e) + ", ours " + Show(a));
+                        diffs.Add(D(path, key, e, a, path + ": upstream " + Show(e) + ", ours " + Show(a)));
                     }
 
                     return;
@@ -94,15 +107,18 @@ namespace StickyPi.Server.Interop.Tests.Support
                 {
                     if (!string.Equals(ev.GetValue<string>(), av.GetValue<string>(), StringComparison.Ordinal))
                     {
-                        diffs.Add(path + ": upstream " + Show(e) + ", ours " + Show(a));
+                        diffs.Add(D(path, key, e, a, path + ": upstream " + Show(e) + ", ours " + Show(a)));
                     }
 
                     return;
                 }
             }
 
-            diffs.Add(path + ": upstream " + Show(e) + ", ours " + Show(a));
+            diffs.Add(D(path, key, e, a, path + ": upstream " + Show(e) + ", ours " + Show(a)));
         }
+
+        private static Difference D(string path, string key, JsonNode e, JsonNode a, string text) =>
+            new Difference { Path = path, Key = key, Upstream = e, Ours = a, Text = text };
 
         private static bool Number(JsonValue v, out double d)
         {

@@ -30,11 +30,24 @@ def _path(url):
     return "/" + url.split("://", 1)[-1].split("/", 1)[-1].split("?", 1)[0]
 
 
+# Upstream's routes (spec §1.4): any other POST is a file upload to a URL the server handed out (S3 or ours).
+API_ROUTES = {"get_token", "get_users", "put_users", "delete_users", "get_projects", "put_projects", "delete_projects",
+              "get_project_permissions", "put_project_permissions", "get_project_series", "put_project_series",
+              "delete_project_series", "put_project_columns", "delete_project_columns", "get_images", "get_image_series",
+              "get_images_to_annotate", "delete_images", "delete_tiled_tuboids", "put_uid_annotations",
+              "get_uid_annotations", "get_uid_annotations_series", "get_tiled_tuboid_series", "put_itc_labels",
+              "_get_itc_labels", "_get_ml_bundle_file_list", "_get_ml_bundle_upload_links", "_put_new_images",
+              "_put_tiled_tuboids"}
+
+
 def _record(method, url, response):
-    RESPONSES.append({"method": method, "path": _path(url), "status": response.status_code,
+    path = _path(url)
+    if method == "POST" and path.split("/")[1] not in API_ROUTES:
+        method = "UPLOAD"
+    RESPONSES.append({"method": method, "path": path, "status": response.status_code,
                       "content_type": response.headers.get("Content-Type", ""),
                       "www_authenticate": response.headers.get("WWW-Authenticate"),
-                      "body": response.content[:400].decode("utf-8", "replace")})
+                      "body": response.content[:4000].decode("utf-8", "replace")})
     return response
 
 
