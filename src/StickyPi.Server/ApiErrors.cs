@@ -37,6 +37,11 @@ namespace StickyPi.Server
         /// <summary>The status a core error kind answers with.</summary>
         public static int StatusOf(StickyPiException e)
         {
+            if (e.ErrorId == StickyPi.Core.Model.TuboidErrorIds.SeriesFull)
+            {
+                return StatusCodes.Status409Conflict; // the series, not the request, is full
+            }
+
             switch (e.Kind)
             {
                 case StickyErrorKind.NotFound: return StatusCodes.Status404NotFound;

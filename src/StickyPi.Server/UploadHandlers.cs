@@ -138,12 +138,21 @@ namespace StickyPi.Server
                     File.Move(saved["context"], Path.Combine(dir, "context.jpg"));
 
                     var info = SeriesInfo(seriesInfo.RootElement);
-                    info.Validate();
+                    try
+                    {
+                        info.Validate();
+                    }
+                    catch (StickyPiException e)
+                    {
+                        throw ApiException.BadField("series_info", e.Message);
+                    }
                     var results = call.Backend.PutTiledTuboids(call.Caller, new[] { dir }, info);
                     var result = results[0];
                     if (result.Error != null)
                     {
-                        throw result.Error;
+                        // Name the tuboid, never the server's temporary folder.
+                        throw new ApiException(ApiErrors.StatusOf(result.Error), result.Error.Message.Replace(dir, name).Replace(folder, string.Empty),
+                            file: name, errorId: result.Error.ErrorId);
                     }
 
                     var urls = (Func<string, string>)null;
