@@ -120,7 +120,7 @@ namespace StickyPi.ServerBench
 
             // One untimed local import: page cache and CPU warm, as the import benchmark does.
             LocalImport(benchDll, corpus.Directory, Path.Combine(work, "store-warm"));
-            var rounds = new List<(JsonNode local, UploadRun upload, long rssKb, double serverCpu)>();
+            var rounds = new List<(JsonNode local, UploadRun upload, long rssKb, double serverCpu, double clientCpu)>();
             for (int r = 0; r < o.Rounds; r++)
             {
                 var local = LocalImport(benchDll, corpus.Directory, Path.Combine(work, "store-" + r));
@@ -130,8 +130,10 @@ namespace StickyPi.ServerBench
                 client.LoginAsync(env["API_ADMIN_NAME"], env["API_ADMIN_PASSWORD"]).GetAwaiter().GetResult();
                 var warm = client.UploadAsync(warmup, o.Parallel).GetAwaiter().GetResult(); // a long-running server is warm
                 var cpuBefore = server.CpuSeconds;
+                var clientCpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
                 var upload = client.UploadAsync(files, o.Parallel).GetAwaiter().GetResult();
                 var serverCpu = server.CpuSeconds - cpuBefore;
+                var clientCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - clientCpuBefore;
                 var count = client.CountAsync().GetAwaiter().GetResult();
                 if (upload.Errors.Count > 0 || warm.Errors.Count > 0 || count != files.Count + warmup.Count)
                 {
@@ -139,10 +141,10 @@ namespace StickyPi.ServerBench
                         + string.Join("\n", warm.Errors.Concat(upload.Errors).Take(10)) + "\n--- server log\n" + server.Log);
                 }
 
-                rounds.Add((local, upload, server.PeakRssKb, serverCpu));
+                rounds.Add((local, upload, server.PeakRssKb, serverCpu, clientCpu));
                 Log($"Round {r + 1}/{o.Rounds}: local import {localRate:F1} img/s (peak RSS {(long)local["PeakRssKb"] / 1024} MB), "
                     + $"server upload {files.Count / upload.Seconds:F1} img/s over {upload.Connections} connections "
-                    + $"(ratio {files.Count / upload.Seconds / localRate:F3}, server peak RSS {server.PeakRssKb / 1024} MB, server CPU {serverCpu:F1} s)");
+                    + $"(ratio {files.Count / upload.Seconds / localRate:F3}, server peak RSS {server.PeakRssKb / 1024} MB, CPU: local import {(double)local["CpuSeconds"]:F1} s, server {serverCpu:F1} s + client {clientCpu:F1} s)");
             }
 
             // Upstream's RemoteClient (one request per image, Connection: close, client-side parsing) to ours and to upstream's.
@@ -219,7 +221,7 @@ namespace StickyPi.ServerBench
         }
 
         private static string Format(Options o, MachineInfo machine, string loadBefore, string loadAfter, CorpusInfo corpus,
-            List<(JsonNode local, UploadRun upload, long rssKb, double serverCpu)> rounds, (JsonNode toOurs, JsonNode toUpstream, string note) python)
+            List<(JsonNode local, UploadRun upload, long rssKb, double serverCpu, double clientCpu)> rounds, (JsonNode toOurs, JsonNode toUpstream, string note) python)
         {
             double Median(IEnumerable<double> xs)
             {
@@ -235,20 +237,24 @@ namespace StickyPi.ServerBench
                 + $"Corpus: {corpus.Count} images ({corpus.Count5Mp} × 5 MP + {corpus.Count12Mp} × 12 MP, {corpus.Bytes / 1e6:F1} MB). "
                 + $"C# client: {o.Parallel} parallel requests, keep-alive; server started fresh per round, warmed with 16 small images.");
             sb.AppendLine();
-            sb.AppendLine("| round | local import img/s | server upload img/s | ratio | TCP connections | server peak RSS MB | server CPU s | local import peak RSS MB |");
-            sb.AppendLine("|---|---|---|---|---|---|---|---|");
+            sb.AppendLine("| round | local import img/s | server upload img/s | ratio | TCP connections | server peak RSS MB | local import peak RSS MB | CPU s: local import | server | client | CPU ratio |");
+            sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
             var ratios = new List<double>();
+            var cpuRatios = new List<double>();
             int i = 0;
-            foreach (var (local, upload, rss, cpu) in rounds)
+            foreach (var (local, upload, rss, cpu, clientCpu) in rounds)
             {
                 var localRate = (int)local["Sent"] / (double)local["Seconds"];
                 var rate = upload.Files / upload.Seconds;
+                var localCpu = (double)local["CpuSeconds"];
                 ratios.Add(rate / localRate);
-                sb.AppendLine($"| {++i} | {localRate:F1} | {rate:F1} | {rate / localRate:F3} | {upload.Connections} | {rss / 1024.0:F0} | {cpu:F1} | {(long)local["PeakRssKb"] / 1024.0:F0} |");
+                cpuRatios.Add(localCpu / (cpu + clientCpu));
+                sb.AppendLine($"| {++i} | {localRate:F1} | {rate:F1} | {rate / localRate:F3} | {upload.Connections} | {rss / 1024.0:F0} | {(long)local["PeakRssKb"] / 1024.0:F0} | {localCpu:F1} | {cpu:F1} | {clientCpu:F1} | {localCpu / (cpu + clientCpu):F3} |");
             }
 
             sb.AppendLine();
-            sb.AppendLine($"Median ratio server / local: **{Median(ratios):F3}** (goal ≥ 0.8); server peak RSS max {rounds.Max(r => r.rssKb) / 1024.0:F0} MB.");
+            sb.AppendLine($"Median ratio server / local (images/s): **{Median(ratios):F3}** (goal ≥ 0.8); median CPU ratio (local import CPU / server + client CPU, "
+                + $"the same work per CPU-second, less sensitive to other load): **{Median(cpuRatios):F3}**; server peak RSS max {rounds.Max(r => r.rssKb) / 1024.0:F0} MB.");
             if (python.toOurs != null || python.note != null)
             {
                 sb.AppendLine();

@@ -50,6 +50,10 @@ namespace StickyPi.Server.Interop.Tests.Support
 
         public ProcessResult TokensRun { get; private set; }
 
+        public JsonNode LargeBundle { get; private set; }
+
+        public ProcessResult LargeBundleRun { get; private set; }
+
         public string OurServerLog { get; private set; }
 
         /// <summary>Our server's data folder (gone by the time tests run; its path must never reach a client).</summary>
@@ -110,6 +114,10 @@ namespace StickyPi.Server.Interop.Tests.Support
                 }
 
                 (Tokens, TokensRun) = Python.RunScript("tokens.py", tokenArgs, null, TimeSpan.FromMinutes(2));
+                (LargeBundle, LargeBundleRun) = Python.RunScript("bundle_large.py", new[]
+                {
+                    "--port", ours.Port.ToString(), "--user", identity.AdminName, "--password", identity.AdminPassword,
+                }, null, TimeSpan.FromMinutes(3));
                 OurServerLog = ours.Log;
             }
             finally
