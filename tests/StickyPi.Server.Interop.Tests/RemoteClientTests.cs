@@ -52,6 +52,9 @@ namespace StickyPi.Server.Interop.Tests
                 (method, step, d) => AnnotationAndSeriesMethods.Contains(method) && (d.Key == "api_user_id" || d.Key == "api_user_id_annot")
                                      && d.Upstream == null && d.Ours is JsonValue v && v.GetValueKind() == JsonValueKind.String
                                      && v.GetValue<string>().StartsWith("user:", StringComparison.Ordinal)),
+            ("§8 #31: the UID user is created as a read-write user, not an administrator",
+                (method, step, d) => d.Key == "is_admin" && d.OursParent?["username"]?.GetValue<string>() == "spi_uid"
+                                     && d.Upstream?.GetValue<bool>() == true && d.Ours?.GetValue<bool>() == false),
             ("§8 #4: a user who is not an administrator sees only their own user row",
                 (method, step, d) => step == "get_users as a read-only user" && d.Path == "$" && d.Ours is JsonValue v && v.GetValue<int>() == 1),
         };

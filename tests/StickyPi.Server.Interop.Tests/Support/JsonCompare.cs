@@ -19,6 +19,9 @@ namespace StickyPi.Server.Interop.Tests.Support
         public string Key;
         public JsonNode Upstream;
         public JsonNode Ours;
+
+        /// <summary>The object of our answer that holds the differing key (null at the top).</summary>
+        public JsonObject OursParent;
         public string Text;
 
         public override string ToString() => Text;
@@ -31,11 +34,11 @@ namespace StickyPi.Server.Interop.Tests.Support
         public static List<Difference> Diff(JsonNode expected, JsonNode actual, string path = "$")
         {
             var diffs = new List<Difference>();
-            Walk(expected, actual, path, null, diffs);
+            Walk(expected, actual, path, null, null, diffs);
             return diffs;
         }
 
-        private static void Walk(JsonNode e, JsonNode a, string path, string key, List<Difference> diffs)
+        private static void Walk(JsonNode e, JsonNode a, string path, string key, JsonObject parent, List<Difference> diffs)
         {
             if (diffs.Count > 40)
             {
@@ -46,7 +49,7 @@ namespace StickyPi.Server.Interop.Tests.Support
             {
                 if (e != null || a != null)
                 {
-                    diffs.Add(D(path, key, e, a, path + ": upstream " + Show(e) + ", ours " + Show(a)));
+                    diffs.Add(D(path, key, parent, e, a, path + ": upstream " + Show(e) + ", ours " + Show(a)));
                 }
 
                 return;
@@ -60,11 +63,11 @@ namespace StickyPi.Server.Interop.Tests.Support
                     var inA = ao.ContainsKey(k);
                     if (inE && inA)
                     {
-                        Walk(eo[k], ao[k], path + "." + k, k, diffs);
+                        Walk(eo[k], ao[k], path + "." + k, k, ao, diffs);
                     }
                     else
                     {
-                        diffs.Add(D(path + "." + k, k, inE ? eo[k] : null, inA ? ao[k] : null,
+                        diffs.Add(D(path + "." + k, k, ao, inE ? eo[k] : null, inA ? ao[k] : null,
                             path + "." + k + ": " + (inE ? "missing from ours (upstream " + Show(eo[k]) + ")" : "only in ours (" + Show(ao[k]) + ")")));
                     }
                 }
@@ -76,13 +79,13 @@ namespace StickyPi.Server.Interop.Tests.Support
             {
                 if (ea.Count != aa.Count)
                 {
-                    diffs.Add(D(path, key, e, a, path + ": upstream has " + ea.Count + " elements, ours " + aa.Count + " (upstream " + Show(ea) + ", ours " + Show(aa) + ")"));
+                    diffs.Add(D(path, key, parent, e, a, path + ": upstream has " + ea.Count + " elements, ours " + aa.Count + " (upstream " + Show(ea) + ", ours " + Show(aa) + ")"));
                     return;
                 }
 
                 for (var i = 0; i < ea.Count; i++)
                 {
-                    Walk(ea[i], aa[i], path + "[" + i + "]", key, diffs);
+                    Walk(ea[i], aa[i], path + "[" + i + "]", key, null, diffs);
                 }
 
                 return;
@@ -97,7 +100,7 @@ namespace StickyPi.Server.Interop.Tests.Support
                         : Math.Abs(en - an) <= Math.Max(1e-9, 1e-6 * Math.Max(Math.Abs(en), Math.Abs(an)));
                     if (!equal)
                     {
-                        diffs.Add(D(path, key, e, a, path + ": upstream " + Show(e) + ", ours " + Show(a)));
+                        diffs.Add(D(path, key, parent, e, a, path + ": upstream " + Show(e) + ", ours " + Show(a)));
                     }
 
                     return;
@@ -107,18 +110,18 @@ namespace StickyPi.Server.Interop.Tests.Support
                 {
                     if (!string.Equals(ev.GetValue<string>(), av.GetValue<string>(), StringComparison.Ordinal))
                     {
-                        diffs.Add(D(path, key, e, a, path + ": upstream " + Show(e) + ", ours " + Show(a)));
+                        diffs.Add(D(path, key, parent, e, a, path + ": upstream " + Show(e) + ", ours " + Show(a)));
                     }
 
                     return;
                 }
             }
 
-            diffs.Add(D(path, key, e, a, path + ": upstream " + Show(e) + ", ours " + Show(a)));
+            diffs.Add(D(path, key, parent, e, a, path + ": upstream " + Show(e) + ", ours " + Show(a)));
         }
 
-        private static Difference D(string path, string key, JsonNode e, JsonNode a, string text) =>
-            new Difference { Path = path, Key = key, Upstream = e, Ours = a, Text = text };
+        private static Difference D(string path, string key, JsonObject parent, JsonNode e, JsonNode a, string text) =>
+            new Difference { Path = path, Key = key, OursParent = parent, Upstream = e, Ours = a, Text = text };
 
         private static bool Number(JsonValue v, out double d)
         {
