@@ -217,6 +217,14 @@ namespace StickyPi.Server.Interop.Tests
                 }
             }
 
+            // JSON answers framed as upstream's: Content-Type application/json, one final newline
+            var upShapes = upstream["response_shapes"]?.AsArray().Select(x => (string)x).ToList() ?? new List<string>();
+            var ourShapes = ours["response_shapes"]?.AsArray().Select(x => (string)x).ToList() ?? new List<string>();
+            if (!upShapes.SequenceEqual(ourShapes))
+            {
+                problems.Add(name + ": successful answers framed differently: upstream [" + string.Join("; ", upShapes) + "], ours [" + string.Join("; ", ourShapes) + "]");
+            }
+
             // the same requests in the same order (file downloads aside: their URLs are each server's own)
             var upRequests = Posts(upstream);
             var ourRequests = Posts(ours);

@@ -119,12 +119,34 @@ namespace StickyPi.Server.Interop.Tests.Support
                     "--port", ours.Port.ToString(), "--user", identity.AdminName, "--password", identity.AdminPassword,
                 }, null, TimeSpan.FromMinutes(3));
                 OurServerLog = ours.Log;
+                SaveResults();
             }
             finally
             {
                 upstream?.Dispose();
                 InteropPaths.DeleteDir(samples);
             }
+        }
+
+        /// <summary>With STICKYPI_INTEROP_RESULTS=DIR, keeps both runs' results there for reading by hand.</summary>
+        private void SaveResults()
+        {
+            var dir = Environment.GetEnvironmentVariable("STICKYPI_INTEROP_RESULTS");
+            if (string.IsNullOrEmpty(dir))
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(dir);
+            foreach (var (name, json) in new[] { ("ours", Ours), ("upstream", Upstream), ("tokens", Tokens), ("large-bundle", LargeBundle) })
+            {
+                if (json != null)
+                {
+                    File.WriteAllText(Path.Combine(dir, name + ".json"), json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                }
+            }
+
+            File.WriteAllText(Path.Combine(dir, "our-server.log"), OurServerLog ?? "");
         }
 
         private static (JsonNode, ProcessResult) RunScenario(int port, ServerIdentity identity, string samples, IDictionary<string, string> env) =>

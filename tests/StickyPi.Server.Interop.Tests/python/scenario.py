@@ -44,7 +44,11 @@ def _record(method, url, response):
     path = _path(url)
     if method == "POST" and path.split("/")[1] not in API_ROUTES:
         method = "UPLOAD"
-    RESPONSES.append({"method": method, "path": path, "status": response.status_code,
+    shape = None
+    if method == "POST" and response.status_code == 200:  # upstream: application/json, compact JSON and one newline
+        shape = "%s, %s" % (response.headers.get("Content-Type", "").split(";")[0].strip(),
+                            "ends with a newline" if response.content.endswith(b"\n") else "no final newline")
+    RESPONSES.append({"method": method, "path": path, "status": response.status_code, "shape": shape,
                       "content_type": response.headers.get("Content-Type", ""),
                       "www_authenticate": response.headers.get("WWW-Authenticate"),
                       "body": response.content[:4000].decode("utf-8", "replace")})
@@ -234,6 +238,7 @@ class Scenario:
                             "www_authenticate": last.get("www_authenticate"), "body": last.get("body"),
                             "traceback": traceback.format_exc()[-1500:] if not seen or last.get("status") == 200 else None}
         rec["requests"] = ["%s %s %s" % (r["method"], r["path"], r["status"]) for r in RESPONSES[mark:]]
+        rec["response_shapes"] = sorted(set(r["shape"] for r in RESPONSES[mark:] if r["shape"]))
         self.steps.append(rec)
         print("%-60s %s" % (name, "ok" if rec["ok"] else "FAILED %s" % rec["error"]["status"]), file=sys.stderr)
         return rec
