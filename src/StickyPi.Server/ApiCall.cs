@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.IO.Pipelines;
 using System.Text.Json;
@@ -46,10 +47,10 @@ namespace StickyPi.Server
             using var e = rows.GetEnumerator();
             bool any = e.MoveNext();
             var response = Http.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "application/json";
-            PipeWriter pipe = response.BodyWriter;
-            using (var w = new Utf8JsonWriter(pipe, new JsonWriterOptions { Encoder = WireJson.Encoder, SkipValidation = true }))
+            // The first rows go to a buffer: a failure there still answers with its own status and body; after that the
+            // buffer is handed to the response and rows stream straight into it.
+            var output = new FirstChunkWriter(response.BodyWriter);
+            using (var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = WireJson.Encoder, SkipValidation = true }))
             {
                 if (wrapInList)
                 {
@@ -61,12 +62,18 @@ namespace StickyPi.Server
                 while (any)
                 {
                     write(w, e.Current);
+                    any = e.MoveNext();
                     if (++n % 64 == 0)
                     {
-                        await w.FlushAsync(Http.RequestAborted);
-                    }
+                        w.Flush();
+                        if (!output.Forwarding)
+                        {
+                            Start(response);
+                            output.Forward();
+                        }
 
-                    any = e.MoveNext();
+                        await response.BodyWriter.FlushAsync(Http.RequestAborted);
+                    }
                 }
 
                 w.WriteEndArray();
@@ -75,12 +82,26 @@ namespace StickyPi.Server
                     w.WriteEndArray();
                 }
 
-                await w.FlushAsync(Http.RequestAborted);
+                w.Flush();
             }
 
-            pipe.GetSpan(1)[0] = (byte)'\n';
-            pipe.Advance(1);
-            await pipe.FlushAsync(Http.RequestAborted);
+            var tail = output.GetSpan(1);
+            tail[0] = (byte)'\n';
+            output.Advance(1);
+            if (!output.Forwarding)
+            {
+                Start(response);
+                response.ContentLength = output.Buffered;
+                output.Forward();
+            }
+
+            await response.BodyWriter.FlushAsync(Http.RequestAborted);
+        }
+
+        private static void Start(HttpResponse response)
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json";
         }
 
         /// <summary>Writes one JSON object.</summary>
@@ -100,5 +121,46 @@ namespace StickyPi.Server
             pipe.Advance(1);
             await pipe.FlushAsync(Http.RequestAborted);
         }
+    }
+
+    /// <summary>An <see cref="IBufferWriter{T}"/> that keeps what is written until <see cref="Forward"/>, then writes through to the response pipe.</summary>
+    internal sealed class FirstChunkWriter : IBufferWriter<byte>
+    {
+        private readonly PipeWriter _pipe;
+        private ArrayBufferWriter<byte> _buffer = new ArrayBufferWriter<byte>(16 * 1024);
+
+        public FirstChunkWriter(PipeWriter pipe) => _pipe = pipe;
+
+        public bool Forwarding => _buffer == null;
+
+        public int Buffered => _buffer?.WrittenCount ?? 0;
+
+        /// <summary>Copies what was kept into the pipe; later writes go straight there.</summary>
+        public void Forward()
+        {
+            if (_buffer != null)
+            {
+                var kept = _buffer.WrittenSpan;
+                kept.CopyTo(_pipe.GetSpan(kept.Length));
+                _pipe.Advance(kept.Length);
+                _buffer = null;
+            }
+        }
+
+        public void Advance(int count)
+        {
+            if (_buffer != null)
+            {
+                _buffer.Advance(count);
+            }
+            else
+            {
+                _pipe.Advance(count);
+            }
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => _buffer != null ? _buffer.GetMemory(sizeHint) : _pipe.GetMemory(sizeHint);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => _buffer != null ? _buffer.GetSpan(sizeHint) : _pipe.GetSpan(sizeHint);
     }
 }

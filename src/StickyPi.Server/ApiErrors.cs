@@ -34,6 +34,13 @@ namespace StickyPi.Server
     {
         public const string Realm = "Basic realm=\"Authentication Required\"";
 
+        /// <summary>
+        /// Errors of the store itself (its disk, its catalog): the server's fault, not the request's. They go to the
+        /// exception handler: logged with the request's correlation id, answered 500 without internals.
+        /// </summary>
+        public static bool IsServerFault(StickyPiException e) =>
+            e.ErrorId == StickyErrorIds.StoreIo || e.ErrorId == StickyErrorIds.StoreCorrupt;
+
         /// <summary>The status a core error kind answers with.</summary>
         public static int StatusOf(StickyPiException e)
         {

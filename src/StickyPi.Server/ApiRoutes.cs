@@ -109,7 +109,7 @@ namespace StickyPi.Server
                 : settings.MaxJsonBytes;
             try
             {
-                if (!LimitBody(http, limit))
+                if (!await LimitBody(http, limit))
                 {
                     return;
                 }
@@ -161,7 +161,7 @@ namespace StickyPi.Server
             {
                 await ApiErrors.Write(http, e);
             }
-            catch (StickyPiException e)
+            catch (StickyPiException e) when (!ApiErrors.IsServerFault(e))
             {
                 await ApiErrors.Write(http, e, targetIsFile: route.Body == RouteBody.Multipart);
             }
@@ -181,15 +181,15 @@ namespace StickyPi.Server
         }
 
         /// <summary>Refuses a body larger than the route's limit from its Content-Length, before reading it (413); caps chunked bodies too.</summary>
-        internal static bool LimitBody(HttpContext http, long limit)
+        internal static async Task<bool> LimitBody(HttpContext http, long limit)
         {
             if (http.Request.ContentLength > limit)
             {
                 // Close rather than drain the body the client may still be sending.
                 http.Response.Headers.Connection = "close";
-                ApiErrors.Write(http, StatusCodes.Status413PayloadTooLarge,
+                await ApiErrors.Write(http, StatusCodes.Status413PayloadTooLarge,
                     "The request body (" + http.Request.ContentLength + " bytes) is larger than the limit for this route (" + limit + " bytes).",
-                    errorId: "RequestTooLarge").GetAwaiter().GetResult();
+                    errorId: "RequestTooLarge");
                 return false;
             }
 

@@ -22,6 +22,9 @@ namespace StickyPi.Server
         private readonly ApiToken _tokens;
         private readonly ConcurrentDictionary<string, (long Id, DateTime Until)> _verified = new ConcurrentDictionary<string, (long, DateTime)>();
 
+        // User names by id, so a user's token and password requests share one rate-limit bucket (names never change).
+        private readonly ConcurrentDictionary<long, string> _names = new ConcurrentDictionary<long, string>();
+
         public Credentials(IStickyBackend backend, ApiToken tokens)
         {
             _backend = backend;
@@ -44,6 +47,7 @@ namespace StickyPi.Server
                 var byToken = _backend.FindCallerIdentity(id);
                 if (byToken != null)
                 {
+                    _names[id] = byToken.UserName;
                     return byToken;
                 }
             }
@@ -95,7 +99,12 @@ namespace StickyPi.Server
         {
             if (TryReadBasic(http.Request, out var user, out _) && user.Length > 0)
             {
-                return _tokens.TryValidate(user, DateTime.UtcNow, out long id, out _) ? "id:" + id : "user:" + user;
+                if (_tokens.TryValidate(user, DateTime.UtcNow, out long id, out _))
+                {
+                    return _names.TryGetValue(id, out var name) ? "user:" + name : "id:" + id;
+                }
+
+                return "user:" + user;
             }
 
             return "ip:" + http.Connection.RemoteIpAddress;

@@ -58,7 +58,7 @@ namespace StickyPi.Server
             var settings = http.RequestServices.GetRequiredService<ServerSettings>();
             var urls = http.RequestServices.GetRequiredService<FileUrls>();
             var backend = http.RequestServices.GetRequiredService<IStickyBackend>();
-            if (!ApiRoutes.LimitBody(http, settings.MaxBundleFileBytes + 64 * 1024))
+            if (!await ApiRoutes.LimitBody(http, settings.MaxBundleFileBytes + 64 * 1024))
             {
                 return;
             }
@@ -120,7 +120,7 @@ namespace StickyPi.Server
                 backend.StoreMlBundleFile(CallerIdentity.LocalAdministrator, bundle, bundleKey, temp, DateTime.UtcNow, cancellationToken: http.RequestAborted);
                 http.Response.StatusCode = StatusCodes.Status204NoContent;
             }
-            catch (StickyPiException e)
+            catch (StickyPiException e) when (!ApiErrors.IsServerFault(e))
             {
                 await ApiErrors.Write(http, e, targetIsFile: true);
             }

@@ -120,6 +120,41 @@ namespace StickyPi.Server.Tests
             }
         }
 
+        [Fact]
+        public async Task An_error_after_some_rows_were_read_still_answers_with_its_status_and_a_whole_json_body()
+        {
+            using var api = _server.Admin();
+            var p = (await api.Post("put_projects", "[{\"name\": \"partial\"}]")).AssertOk()[0].GetProperty("id").GetInt64();
+            (await api.Post("put_project_series", "[{\"project_id\": " + p + ", \"device\": \"0123abcd\", \"start_datetime\": \"2021-01-01T00:00:00Z\", \"end_datetime\": \"2021-01-02T00:00:00Z\"}]")).AssertOk();
+            var r = await api.Post("get_project_series", "[{\"project_id\": " + p + "}, {\"project_id\": 987654}]");
+            Assert.InRange(r.Status, 400, 499);
+            r.AssertError(r.Status);
+            Assert.DoesNotContain("0123abcd", r.Body);
+        }
+
+        [Fact]
+        public async Task A_real_server_fault_is_500_with_a_correlation_id_that_the_log_repeats()
+        {
+            using var server = new StickyServer();
+            using var api = server.Admin();
+            (await api.Post("get_projects", "[{}]")).AssertOk();
+            // Break the catalog behind the server's back: a fault of the server, not of the request.
+            using (var conn = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + System.IO.Path.Combine(server.DataDirectory, "database.db") + ";Pooling=False"))
+            {
+                conn.Open();
+                using var cmd = conn.CreateCommand();
+                cmd.CommandText = "PRAGMA foreign_keys=OFF; DROP TABLE project_permissions; DROP TABLE projects;";
+                cmd.ExecuteNonQuery();
+            }
+
+            var r = (await api.Post("get_projects", "[{}]")).AssertError(500);
+            Assert.Equal("ServerFault", r.ErrorId);
+            var id = r.Json.GetProperty("correlation_id").GetString();
+            Assert.False(string.IsNullOrEmpty(id));
+            Assert.DoesNotContain("projects", r.Error); // no internals in the body
+            Assert.Contains(server.Logs, l => l.StartsWith("Error ") && l.Contains("Server fault " + id));
+        }
+
         public sealed class Server : System.IDisposable
         {
             public StickyServer Instance { get; } = new StickyServer();

@@ -80,10 +80,46 @@ namespace StickyPi.Server.Tests
             }
         }
 
+        [Fact]
+        public async Task It_serves_https_when_a_certificate_is_configured()
+        {
+            var data = TestPaths.NewTempDir("stickypi-proc");
+            int port = FreePort();
+            using var rsa = System.Security.Cryptography.RSA.Create(2048);
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", rsa,
+                System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            var certPath = Path.Combine(data, "server.crt");
+            var keyPath = Path.Combine(data, "server.key");
+            File.WriteAllText(certPath, cert.ExportCertificatePem());
+            File.WriteAllText(keyPath, rsa.ExportPkcs8PrivateKeyPem());
+            using var p = Start(Path.Combine(data, "store"), port, withSecret: true, https: true,
+                extra: new[] { "--StickyPi:TlsCertificate", certPath, "--StickyPi:TlsCertificateKey", keyPath });
+            try
+            {
+                using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, c, _, _) => c.Thumbprint == cert.Thumbprint };
+                using var http = new HttpClient(handler) { BaseAddress = new Uri("https://127.0.0.1:" + port) };
+                await WaitHealthy(http, p);
+                using var api = new ApiClient(http, StickyServer.AdminName, StickyServer.AdminPassword);
+                var token = await api.UseToken();
+                Assert.False(string.IsNullOrEmpty(token));
+            }
+            finally
+            {
+                if (!p.HasExited)
+                {
+                    p.Kill(true);
+                    p.WaitForExit(10000);
+                }
+
+                TestPaths.DeleteDir(data);
+            }
+        }
+
         [DllImport("libc", SetLastError = true)]
         private static extern int kill(int pid, int sig);
 
-        private static Process Start(string data, int port, bool withSecret)
+        private static Process Start(string data, int port, bool withSecret, bool https = false, string[] extra = null)
         {
             var dll = Path.Combine(AppContext.BaseDirectory, "StickyPi.Server.dll");
             var info = new ProcessStartInfo("dotnet")
@@ -92,7 +128,12 @@ namespace StickyPi.Server.Tests
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
             };
-            foreach (var a in new[] { dll, "--urls", "http://127.0.0.1:" + port, "--data", data })
+            foreach (var a in new[] { dll, "--urls", (https ? "https" : "http") + "://127.0.0.1:" + port, "--data", data })
+            {
+                info.ArgumentList.Add(a);
+            }
+
+            foreach (var a in extra ?? new string[0])
             {
                 info.ArgumentList.Add(a);
             }

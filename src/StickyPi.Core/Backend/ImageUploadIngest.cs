@@ -14,7 +14,7 @@ namespace StickyPi.Core.Backend
     /// staging and commit. Many uploads run in parallel (parsing is bounded by <see cref="MaxParallelParses"/>);
     /// uploads of one key are serialised, so two clients sending the same image store it once and the other is told
     /// it exists (<c>DuplicateImage</c>, Conflict), and a different image with a stored key never touches the stored
-    /// files (spec §8 #6). Commits go through one writer at a time, as the store requires.
+    /// files (spec §8 #6). Commits go through one writer at a time, as the store requires, grouped across requests.
     /// </summary>
     public sealed class ImageUploadIngest
     {
@@ -22,7 +22,8 @@ namespace StickyPi.Core.Backend
         private readonly IStickyBackend _backend;
         private readonly StickyImageParser _parser;
         private readonly SemaphoreSlim _parses;
-        private readonly SemaphoreSlim _writer = new SemaphoreSlim(1, 1);
+        private readonly List<PendingCommit> _queue = new List<PendingCommit>();
+        private bool _committing;
         private readonly SemaphoreSlim[] _keys = new SemaphoreSlim[KeyStripes];
 
         public ImageUploadIngest(IStickyBackend backend, int maxParallelParses = 0, StickyImageParser parser = null)
@@ -86,21 +87,115 @@ namespace StickyPi.Core.Backend
                     _parses.Release();
                 }
 
-                await _writer.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-                try
-                {
-                    var rows = _backend.CommitStagedImages(caller, new[] { staged }, replaceExisting: false);
-                    return new StoredUpload(rows[0], deviceVersion);
-                }
-                finally
-                {
-                    _writer.Release();
-                }
+                var row = await CommitAsync(caller, staged).ConfigureAwait(false);
+                return new StoredUpload(row, deviceVersion);
             }
             finally
             {
                 stripe.Release();
             }
+        }
+
+        /// <summary>
+        /// Group commit: uploads that finish staging while a commit runs are committed together in the next
+        /// transaction (one writer, as the store requires), so many parallel uploads cost few transactions. A batch
+        /// that fails is retried image by image, so one bad row never fails the others.
+        /// </summary>
+        private Task<StickyImage> CommitAsync(CallerIdentity caller, StagedImage staged)
+        {
+            var pending = new PendingCommit(caller, staged);
+            lock (_queue)
+            {
+                _queue.Add(pending);
+                if (!_committing)
+                {
+                    _committing = true;
+                    Task.Run(CommitLoop);
+                }
+            }
+
+            return pending.Done.Task;
+        }
+
+        private void CommitLoop()
+        {
+            while (true)
+            {
+                List<PendingCommit> batch;
+                lock (_queue)
+                {
+                    if (_queue.Count == 0)
+                    {
+                        _committing = false;
+                        return;
+                    }
+
+                    batch = new List<PendingCommit>(_queue);
+                    _queue.Clear();
+                }
+
+                foreach (var group in GroupByCaller(batch))
+                {
+                    try
+                    {
+                        var rows = _backend.CommitStagedImages(group[0].Caller, group.ConvertAll(p => p.Staged), replaceExisting: false);
+                        for (int i = 0; i < group.Count; i++)
+                        {
+                            group[i].Done.TrySetResult(rows[i]);
+                        }
+                    }
+                    catch (Exception) when (group.Count > 1)
+                    {
+                        foreach (var one in group)
+                        {
+                            try
+                            {
+                                one.Done.TrySetResult(_backend.CommitStagedImages(one.Caller, new[] { one.Staged }, replaceExisting: false)[0]);
+                            }
+                            catch (Exception e)
+                            {
+                                one.Done.TrySetException(e);
+                            }
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        group[0].Done.TrySetException(e);
+                    }
+                }
+            }
+        }
+
+        private static IEnumerable<List<PendingCommit>> GroupByCaller(List<PendingCommit> batch)
+        {
+            var groups = new List<List<PendingCommit>>();
+            foreach (var p in batch)
+            {
+                var g = groups.Find(x => x[0].Caller.Id == p.Caller.Id && x[0].Caller.UserName == p.Caller.UserName);
+                if (g == null)
+                {
+                    groups.Add(g = new List<PendingCommit>());
+                }
+
+                g.Add(p);
+            }
+
+            return groups;
+        }
+
+        private sealed class PendingCommit
+        {
+            public PendingCommit(CallerIdentity caller, StagedImage staged)
+            {
+                Caller = caller;
+                Staged = staged;
+            }
+
+            public CallerIdentity Caller { get; }
+
+            public StagedImage Staged { get; }
+
+            public TaskCompletionSource<StickyImage> Done { get; } = new TaskCompletionSource<StickyImage>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         private static StickyPiException Exists(ImageKey key) =>
