@@ -106,7 +106,7 @@ namespace StickyPi.Core.Backend
 
         public ProjectColumn RemoveProjectColumn(CallerIdentity caller, long projectId, string name) => Store.RemoveProjectColumn(caller, projectId, name);
 
-        public long ResolveSeriesProjectId(CallerIdentity caller, string projectName) => Store.ResolveSeriesProjectId(caller, projectName);
+        public long ResolveProjectId(CallerIdentity caller, string project) => Store.ResolveProjectId(caller, project);
 
         // ------------------------------------------------------------ images and annotations
 
@@ -184,6 +184,26 @@ namespace StickyPi.Core.Backend
         public Stream OpenMlBundleFile(CallerIdentity caller, string bundleName, string key) => Store.OpenMlBundleFile(caller, bundleName, key);
 
         public IMlBundleRemote AsMlBundleRemote(CallerIdentity caller) => new MlBundleStoreRemote(Store, caller);
+
+        // ------------------------------------------------------------ completion
+
+        public IReadOnlyList<string> CompleteImageDevices(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) =>
+            Store.CompleteImageDevices(caller, typed, limit);
+
+        public IReadOnlyList<string> CompleteTuboidDevices(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) =>
+            Store.CompleteTuboidDevices(caller, typed, limit);
+
+        public IReadOnlyList<string> CompleteProjectNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) =>
+            Store.CompleteProjectNames(caller, typed, limit);
+
+        public IReadOnlyList<string> CompleteUserNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) =>
+            Store.CompleteUserNames(caller, typed, limit);
+
+        public IReadOnlyList<string> CompleteAlgoNames(CallerIdentity caller, AlgoNameSource source, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) =>
+            Store.CompleteAlgoNames(caller, source, typed, limit);
+
+        public IReadOnlyList<string> CompleteMlBundleNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) =>
+            Store.CompleteMlBundleNames(caller, typed, limit);
 
         public void Dispose()
         {

@@ -73,6 +73,9 @@ namespace StickyPi.Core.Backend
 
         Stream OpenMlBundleFile(CallerIdentity caller, string bundleName, string key);
 
+        /// <summary>Names of stored ML bundles starting with what was typed (completion).</summary>
+        IReadOnlyList<string> CompleteMlBundleNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit);
+
         /// <summary>This back-end as the far side of <see cref="MlBundleSync"/>, acting as <paramref name="caller"/>.</summary>
         IMlBundleRemote AsMlBundleRemote(CallerIdentity caller);
     }

@@ -77,7 +77,8 @@ namespace StickyPi.Core.Backend
 
         ProjectColumn RemoveProjectColumn(CallerIdentity caller, long projectId, string name);
 
-        long ResolveSeriesProjectId(CallerIdentity caller, string projectName);
+        /// <summary>The id of the project a user names, among those the caller may see (exact name, then a unique case-insensitive one, then a numeric id).</summary>
+        long ResolveProjectId(CallerIdentity caller, string project);
 
         // ------------------------------------------------------------ image rows, intents, annotations
 
@@ -117,5 +118,17 @@ namespace StickyPi.Core.Backend
         IReadOnlyList<ItcLabelResult> PutItcLabels(CallerIdentity caller, IEnumerable<ItcLabelSubmission> labels);
 
         IEnumerable<ItcLabel> GetItcLabels(CallerIdentity caller, IEnumerable<string> tuboidIds);
+
+        // ------------------------------------------------------------ completion (values the caller may see that start with what was typed)
+
+        IReadOnlyList<string> CompleteImageDevices(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit);
+
+        IReadOnlyList<string> CompleteTuboidDevices(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit);
+
+        IReadOnlyList<string> CompleteProjectNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit);
+
+        IReadOnlyList<string> CompleteUserNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit);
+
+        IReadOnlyList<string> CompleteAlgoNames(CallerIdentity caller, AlgoNameSource source, string typed, int limit = LocalStickyStore.DefaultCompletionLimit);
     }
 }
