@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json.Nodes;
+using StickyPi.SampleData;
+
+namespace StickyPi.Server.Interop.Tests.Support
+{
+    /// <summary>
+    /// Runs the whole client scenario (python/scenario.py) once against upstream's server (when its pieces are
+    /// installed) and once against ours, started with the same SECRET_API_KEY and bootstrap users, then the token
+    /// cross-checks; the tests read the recorded results. Both servers are stopped and their folders removed before
+    /// the tests run.
+    /// </summary>
+    public sealed class InteropFixture : IDisposable
+    {
+        public const int SampleCount = 12;
+
+        public InteropFixture()
+        {
+            try
+            {
+                Prepare();
+            }
+            catch (Exception ex)
+            {
+                FixtureError = ex.ToString();
+            }
+        }
+
+        /// <summary>Why the suite cannot run here (a piece is missing); null when it ran.</summary>
+        public string MissingReason { get; private set; }
+
+        /// <summary>Why there is no reference run of upstream's server; null when there is one.</summary>
+        public string UpstreamMissingReason { get; private set; }
+
+        /// <summary>An unexpected failure while preparing (always a test failure).</summary>
+        public string FixtureError { get; private set; }
+
+        public JsonNode Ours { get; private set; }
+
+        public JsonNode Upstream { get; private set; }
+
+        public JsonNode Tokens { get; private set; }
+
+        public ProcessResult OursRun { get; private set; }
+
+        public ProcessResult UpstreamRun { get; private set; }
+
+        public ProcessResult TokensRun { get; private set; }
+
+        public JsonNode LargeBundle { get; private set; }
+
+        public ProcessResult LargeBundleRun { get; private set; }
+
+        public string OurServerLog { get; private set; }
+
+        /// <summary>Our server's data folder (gone by the time tests run; its path must never reach a client).</summary>
+        public string OurDataDir { get; private set; }
+
+        private void Prepare()
+        {
+            if (!Directory.Exists(InteropPaths.Shared))
+            {
+                MissingReason = "../shared is not beside the checkout (" + InteropPaths.Shared + "): upstream's client and the fixtures live there";
+                return;
+            }
+
+            MissingReason = Python.Unavailable();
+            if (MissingReason != null)
+            {
+                return;
+            }
+
+            if (!File.Exists(InteropPaths.ServerDll))
+            {
+                MissingReason = "StickyPi.Server is not built: " + InteropPaths.ServerDll;
+                return;
+            }
+
+            var samples = InteropPaths.NewTempDir("interop-samples");
+            UpstreamServer upstream = null;
+            try
+            {
+                SampleImages.WriteSeason(samples, SampleCount, seed: 20261204);
+                UpstreamMissingReason = UpstreamServer.Unavailable();
+                if (UpstreamMissingReason == null)
+                {
+                    upstream = UpstreamServer.Start();
+                }
+
+                var identity = upstream?.Identity ?? ServerIdentity.NewRandom();
+                using var ours = new OurServer(identity);
+                OurDataDir = ours.DataDir;
+                if (upstream != null)
+                {
+                    (Upstream, UpstreamRun) = RunScenario(upstream.Port, identity, samples, new Dictionary<string, string> { ["REQUESTS_CA_BUNDLE"] = upstream.CaBundle });
+                    if (Upstream == null)
+                    {
+                        UpstreamMissingReason = "the scenario did not finish against upstream's server: " + UpstreamRun;
+                    }
+                }
+
+                (Ours, OursRun) = RunScenario(ours.Port, identity, samples, null);
+                var tokenArgs = new List<string>
+                {
+                    "--secret", identity.SecretApiKey, "--user", identity.AdminName, "--password", identity.AdminPassword,
+                    "--ours", ours.Port.ToString(),
+                };
+                if (upstream != null)
+                {
+                    tokenArgs.AddRange(new[] { "--upstream", upstream.Port.ToString() });
+                }
+
+                (Tokens, TokensRun) = Python.RunScript("tokens.py", tokenArgs, null, TimeSpan.FromMinutes(2));
+                (LargeBundle, LargeBundleRun) = Python.RunScript("bundle_large.py", new[]
+                {
+                    "--port", ours.Port.ToString(), "--user", identity.AdminName, "--password", identity.AdminPassword,
+                }, null, TimeSpan.FromMinutes(3));
+                OurServerLog = ours.Log;
+                SaveResults();
+            }
+            finally
+            {
+                upstream?.Dispose();
+                InteropPaths.DeleteDir(samples);
+            }
+        }
+
+        /// <summary>With STICKYPI_INTEROP_RESULTS=DIR, keeps both runs' results there for reading by hand.</summary>
+        private void SaveResults()
+        {
+            var dir = Environment.GetEnvironmentVariable("STICKYPI_INTEROP_RESULTS");
+            if (string.IsNullOrEmpty(dir))
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(dir);
+            foreach (var (name, json) in new[] { ("ours", Ours), ("upstream", Upstream), ("tokens", Tokens), ("large-bundle", LargeBundle) })
+            {
+                if (json != null)
+                {
+                    File.WriteAllText(Path.Combine(dir, name + ".json"), json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                }
+            }
+
+            File.WriteAllText(Path.Combine(dir, "our-server.log"), OurServerLog ?? "");
+        }
+
+        private static (JsonNode, ProcessResult) RunScenario(int port, ServerIdentity identity, string samples, IDictionary<string, string> env) =>
+            Python.RunScript("scenario.py", new[]
+            {
+                "--port", port.ToString(), "--admin-user", identity.AdminName, "--admin-password", identity.AdminPassword,
+                "--fixtures", InteropPaths.Fixtures, "--samples", samples,
+            }, env, TimeSpan.FromMinutes(8));
+
+        /// <summary>Skips (outside CI) or fails (under CI) when the suite could not run; fails on a preparation error.</summary>
+        public void RequireOurs()
+        {
+            Assert.True(FixtureError == null, "Preparing the interop run failed: " + FixtureError);
+            if (MissingReason != null)
+            {
+                Assert.False(InteropPaths.UnderCi, "Under CI the interop tests must run, but " + MissingReason);
+                Skip.If(true, MissingReason);
+            }
+
+            Assert.True(Ours != null, "The scenario did not finish against our server: " + OursRun + "\n--- server log\n" + Tail(OurServerLog));
+        }
+
+        /// <summary>As <see cref="RequireOurs"/>, and also the reference run of upstream's server.</summary>
+        public void RequireUpstream()
+        {
+            RequireOurs();
+            if (UpstreamMissingReason != null)
+            {
+                Assert.False(InteropPaths.UnderCi, "Under CI upstream's server must run for the comparison, but " + UpstreamMissingReason);
+                Skip.If(true, UpstreamMissingReason);
+            }
+        }
+
+        public static IEnumerable<JsonObject> Steps(JsonNode run, string method) =>
+            run["steps"].AsArray().Select(s => s.AsObject()).Where(s => (string)s["method"] == method);
+
+        public static string Tail(string s) => s == null || s.Length <= 4000 ? s : "…" + s.Substring(s.Length - 4000);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [CollectionDefinition(Name)]
+    public sealed class InteropCollection : ICollectionFixture<InteropFixture>
+    {
+        public const string Name = "interop";
+    }
+}

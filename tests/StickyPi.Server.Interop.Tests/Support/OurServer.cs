@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+
+namespace StickyPi.Server.Interop.Tests.Support
+{
+    /// <summary>
+    /// Our StickyPi.Server as its own process, exactly as the README starts it (<c>--urls … --data …</c>, upstream's
+    /// environment variables), on a free loopback port with a temporary data folder; stopped and removed on dispose.
+    /// </summary>
+    public sealed class OurServer : IDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _log = new StringBuilder();
+        private readonly bool _ownsData;
+
+        public OurServer(ServerIdentity identity, string dataDir = null)
+        {
+            Identity = identity;
+            _ownsData = dataDir == null;
+            DataDir = dataDir ?? InteropPaths.NewTempDir("interop-server");
+            Port = ProcessRunner.FreePort();
+            var psi = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = Path.GetDirectoryName(InteropPaths.ServerDll),
+            };
+            foreach (var a in new[] { InteropPaths.ServerDll, "--urls", BaseUrl, "--data", DataDir })
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
+            foreach (var kv in identity.Environment())
+            {
+                psi.Environment[kv.Key] = kv.Value;
+            }
+
+            _process = new Process { StartInfo = psi };
+            _process.OutputDataReceived += (_, e) => Append(e.Data);
+            _process.ErrorDataReceived += (_, e) => Append(e.Data);
+            _process.Start();
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+            WaitUntilAnswering(TimeSpan.FromSeconds(60));
+        }
+
+        public ServerIdentity Identity { get; }
+
+        public string DataDir { get; }
+
+        public int Port { get; }
+
+        public string BaseUrl => "http://127.0.0.1:" + Port;
+
+        public int ProcessId => _process.Id;
+
+        public string Log
+        {
+            get
+            {
+                lock (_log)
+                {
+                    return _log.ToString();
+                }
+            }
+        }
+
+        /// <summary>Peak resident set size so far (Linux VmHWM), in bytes; 0 where /proc is missing.</summary>
+        public long PeakRssBytes => ReadPeakRss(_process.Id);
+
+        public static long ReadPeakRss(int pid)
+        {
+            try
+            {
+                foreach (var line in File.ReadLines("/proc/" + pid + "/status"))
+                {
+                    if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    {
+                        return long.Parse(line.Substring(6).Trim().Split(' ')[0]) * 1024;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+            }
+
+            return 0;
+        }
+
+        private void Append(string line)
+        {
+            if (line == null)
+            {
+                return;
+            }
+
+            lock (_log)
+            {
+                if (_log.Length < 2_000_000)
+                {
+                    _log.AppendLine(line);
+                }
+            }
+        }
+
+        private void WaitUntilAnswering(TimeSpan limit)
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            var sw = Stopwatch.StartNew();
+            while (sw.Elapsed < limit)
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException("StickyPi.Server exited with " + _process.ExitCode + " before answering:\n" + Log);
+                }
+
+                try
+                {
+                    // Upstream's start script checks the same: an unauthenticated get_token is refused with 401.
+                    using var response = http.PostAsync(BaseUrl + "/get_token", new ByteArrayContent(Array.Empty<byte>())).GetAwaiter().GetResult();
+                    if ((int)response.StatusCode == 401)
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+                catch (System.Threading.Tasks.TaskCanceledException)
+                {
+                }
+
+                Thread.Sleep(200);
+            }
+
+            throw new TimeoutException("StickyPi.Server did not answer on " + BaseUrl + " within " + limit.TotalSeconds + " s:\n" + Log);
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                if (!_process.HasExited)
+                {
+                    // SIGTERM first: the server's graceful shutdown; then the hard way.
+                    ProcessRunner.Run("kill", new[] { "-TERM", _process.Id.ToString() }, timeout: TimeSpan.FromSeconds(5));
+                    if (!_process.WaitForExit(15000))
+                    {
+                        _process.Kill(entireProcessTree: true);
+                        _process.WaitForExit(5000);
+                    }
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            finally
+            {
+                _process.Dispose();
+                if (_ownsData)
+                {
+                    InteropPaths.DeleteDir(DataDir);
+                }
+            }
+        }
+    }
+}

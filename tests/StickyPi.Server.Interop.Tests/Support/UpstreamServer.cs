@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace StickyPi.Server.Interop.Tests.Support
+{
+    /// <summary>
+    /// Upstream's own server (app.py under uWSGI + MariaDB + s3rver) started by ../shared/upstream/start-server.sh
+    /// with a private state folder and free ports, so it never meets another run's; stopped (by pid, through
+    /// stop-server.sh) and removed on dispose.
+    /// </summary>
+    public sealed class UpstreamServer : IDisposable
+    {
+        private readonly Dictionary<string, string> _env;
+
+        private UpstreamServer(Dictionary<string, string> env, ServerIdentity identity, int port)
+        {
+            _env = env;
+            Identity = identity;
+            Port = port;
+        }
+
+        public ServerIdentity Identity { get; }
+
+        public int Port { get; }
+
+        public string RunDir => _env["RUN_DIR"];
+
+        /// <summary>Its S3 URLs are https with a CA made by the start script.</summary>
+        public string CaBundle => Path.Combine(RunDir, "tls", "ca.crt");
+
+        /// <summary>Where setup.sh --server installed s3rver (env.sh's default, unless S3RVER_DIR says otherwise).</summary>
+        private static string S3rverDir => Environment.GetEnvironmentVariable("S3RVER_DIR") ?? "/tmp/sticky-pi-upstream/.node";
+
+        /// <summary>Null when every piece start-server.sh needs is installed; otherwise what is missing.</summary>
+        public static string Unavailable()
+        {
+            if (!File.Exists(InteropPaths.StartUpstream))
+            {
+                return "upstream's server scripts are missing: " + InteropPaths.StartUpstream;
+            }
+
+            var missing = new List<string>();
+            if (!File.Exists(Path.Combine(S3rverDir, "node_modules", "s3rver", "bin", "s3rver.js")))
+            {
+                missing.Add("s3rver in " + S3rverDir);
+            }
+
+            if (!File.Exists("/usr/sbin/mariadbd"))
+            {
+                missing.Add("MariaDB (/usr/sbin/mariadbd)");
+            }
+
+            if (ProcessRunner.Run("sh", new[] { "-c", "command -v uwsgi" }).ExitCode != 0)
+            {
+                missing.Add("uwsgi");
+            }
+
+            return missing.Count == 0 ? null : "upstream's server needs " + string.Join(", ", missing) + " (run ../shared/upstream/setup.sh --server)";
+        }
+
+        public static UpstreamServer Start()
+        {
+            var runDir = InteropPaths.NewTempDir("interop-upstream");
+            var port = ProcessRunner.FreePort();
+            var env = new Dictionary<string, string>
+            {
+                ["RUN_DIR"] = runDir,
+                ["S3RVER_DIR"] = S3rverDir,
+                ["API_PORT"] = port.ToString(),
+                ["S3_PORT"] = ProcessRunner.FreePort().ToString(),
+                ["MYSQL_PORT"] = ProcessRunner.FreePort().ToString(),
+                ["FRESH"] = "1",
+            };
+            var run = ProcessRunner.Run(InteropPaths.StartUpstream, Array.Empty<string>(), env, TimeSpan.FromMinutes(3));
+            var server = new UpstreamServer(env, null, port);
+            if (run.ExitCode != 0)
+            {
+                server.Dispose();
+                throw new InvalidOperationException("upstream's start-server.sh failed: " + run + Logs(runDir));
+            }
+
+            return new UpstreamServer(env, ServerIdentity.FromEnvFile(Path.Combine(runDir, "server.env")), port);
+        }
+
+        private static string Logs(string runDir)
+        {
+            var log = Path.Combine(runDir, "logs", "uwsgi.log");
+            return File.Exists(log) ? "\n--- uwsgi.log\n" + File.ReadAllText(log) : "";
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                ProcessRunner.Run(InteropPaths.StopUpstream, Array.Empty<string>(), _env, TimeSpan.FromMinutes(1));
+            }
+            finally
+            {
+                InteropPaths.DeleteDir(RunDir);
+            }
+        }
+    }
+}
