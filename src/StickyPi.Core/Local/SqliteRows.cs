@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -101,34 +102,40 @@ namespace StickyPi.Core.Local
             return list;
         }
 
-        public static StickyImage ReadImage(RowReader r, StickyImage into = null)
+        /// <summary>
+        /// Builds an image from a row selected with <see cref="ImageColumns"/>. <paramref name="device"/>, when given, is
+        /// the value the query matched <c>device</c> with (equal to the stored text), so the column is not decoded again.
+        /// </summary>
+        public static StickyImage ReadImage(RowReader r, StickyImage into = null, string device = null)
         {
+            var o = r.ImageOrdinals;
             var img = into ?? new StickyImage();
-            img.Id = Int64OrNull(r, "id");
-            img.Device = StringOrNull(r, "device");
-            img.DateTime = StickyTime.Normalize(DateTimeValue(r, "datetime"));
-            img.Md5 = StringOrNull(r, "md5");
-            img.DeviceVersion = StringOrNull(r, "device_version");
-            img.Width = (int)(Int64OrNull(r, "width") ?? 0);
-            img.Height = (int)(Int64OrNull(r, "height") ?? 0);
-            img.Lat = DoubleOrNull(r, "lat");
-            img.Lng = DoubleOrNull(r, "lng");
-            img.Alt = DoubleOrNull(r, "alt");
-            img.Temp = DoubleOrNull(r, "temp");
-            img.Hum = DoubleOrNull(r, "hum");
-            img.Lum = DoubleOrNull(r, "lum");
-            img.Bat = DoubleOrNull(r, "bat");
-            img.But = BoolOrNull(r, "but");
-            img.DateTimeCreated = DateTimeValue(r, "datetime_created");
-            img.ApiVersion = StringOrNull(r, "api_version");
-            img.ApiUserId = Int64OrNull(r, "api_user_id");
+            img.Id = r.Int64OrNull(o.Id);
+            img.Device = device ?? r.StringOrNull(o.Device);
+            img.DateTime = StickyTime.Normalize(r.DateTimeValue(o.DateTime));
+            img.Md5 = r.StringOrNull(o.Md5);
+            img.DeviceVersion = r.StringOrNull(o.DeviceVersion);
+            img.Width = (int)(r.Int64OrNull(o.Width) ?? 0);
+            img.Height = (int)(r.Int64OrNull(o.Height) ?? 0);
+            img.Lat = r.DoubleOrNull(o.Lat);
+            img.Lng = r.DoubleOrNull(o.Lng);
+            img.Alt = r.DoubleOrNull(o.Alt);
+            img.Temp = r.DoubleOrNull(o.Temp);
+            img.Hum = r.DoubleOrNull(o.Hum);
+            img.Lum = r.DoubleOrNull(o.Lum);
+            img.Bat = r.DoubleOrNull(o.Bat);
+            img.But = r.BoolOrNull(o.But);
+            img.DateTimeCreated = r.DateTimeValue(o.DateTimeCreated);
+            img.ApiVersion = r.StringOrNull(o.ApiVersion);
+            img.ApiUserId = r.Int64OrNull(o.ApiUserId);
             return img;
         }
 
         /// <summary>Reads an annotation selected with <see cref="AnnotationColumns"/>; null when the LEFT JOIN found none.</summary>
         public static UidAnnotation ReadAnnotation(RowReader r, bool includeJson, string device, DateTime dateTime)
         {
-            var id = Int64OrNull(r, "a_id");
+            var o = r.AnnotationOrdinals;
+            var id = r.Int64OrNull(o.Id);
             if (id == null)
             {
                 return null;
@@ -137,101 +144,28 @@ namespace StickyPi.Core.Local
             return new UidAnnotation
             {
                 Id = id,
-                ParentImageId = Int64OrNull(r, "a_parent_image_id") ?? 0,
+                ParentImageId = r.Int64OrNull(o.ParentImageId) ?? 0,
                 Device = device,
                 DateTime = dateTime,
-                AlgoName = StringOrNull(r, "a_algo_name"),
-                AlgoVersion = StringOrNull(r, "a_algo_version"),
-                NObjects = (int)(Int64OrNull(r, "a_n_objects") ?? 0),
-                Json = includeJson ? StringOrNull(r, "a_json") : null,
-                DateTimeCreated = DateTimeValue(r, "a_datetime_created"),
-                ApiVersion = StringOrNull(r, "a_api_version"),
-                ApiUserId = Int64OrNull(r, "a_api_user_id"),
+                AlgoName = r.StringOrNull(o.AlgoName),
+                AlgoVersion = r.StringOrNull(o.AlgoVersion),
+                NObjects = (int)(r.Int64OrNull(o.NObjects) ?? 0),
+                Json = includeJson ? r.StringOrNull(o.Json) : null,
+                DateTimeCreated = r.DateTimeValue(o.DateTimeCreated),
+                ApiVersion = r.StringOrNull(o.ApiVersion),
+                ApiUserId = r.Int64OrNull(o.ApiUserId),
             };
         }
 
-        public static string StringOrNull(RowReader r, string column)
-        {
-            var v = r.Value(column);
-            return v is DBNull ? null : Convert.ToString(v, CultureInfo.InvariantCulture);
-        }
+        public static string StringOrNull(RowReader r, string column) => r.StringOrNull(r.Ordinal(column));
 
-        public static long? Int64OrNull(RowReader r, string column)
-        {
-            var v = r.Value(column);
-            switch (v)
-            {
-                case DBNull _:
-                    return null;
-                case long l:
-                    return l;
-                case double d:
-                    return (long)d;
-                case string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
-                    return parsed;
-                case string _:
-                    return null;
-                default:
-                    return Convert.ToInt64(v, CultureInfo.InvariantCulture);
-            }
-        }
+        public static long? Int64OrNull(RowReader r, string column) => r.Int64OrNull(r.Ordinal(column));
 
-        public static double? DoubleOrNull(RowReader r, string column)
-        {
-            var v = r.Value(column);
-            switch (v)
-            {
-                case DBNull _:
-                    return null;
-                case double d:
-                    return d;
-                case long l:
-                    return l;
-                case string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed):
-                    return parsed;
-                case string _:
-                    return null;
-                default:
-                    return Convert.ToDouble(v, CultureInfo.InvariantCulture);
-            }
-        }
+        public static double? DoubleOrNull(RowReader r, string column) => r.DoubleOrNull(r.Ordinal(column));
 
-        public static bool? BoolOrNull(RowReader r, string column)
-        {
-            var v = r.Value(column);
-            switch (v)
-            {
-                case DBNull _:
-                    return null;
-                case long l:
-                    return l != 0;
-                case double d:
-                    return d != 0;
-                case string s:
-                    return s == "1" || string.Equals(s, "true", StringComparison.OrdinalIgnoreCase);
-                default:
-                    return Convert.ToBoolean(v, CultureInfo.InvariantCulture);
-            }
-        }
+        public static bool? BoolOrNull(RowReader r, string column) => r.BoolOrNull(r.Ordinal(column));
 
-        public static DateTime DateTimeValue(RowReader r, string column)
-        {
-            var text = StringOrNull(r, column);
-            if (text == null)
-            {
-                return default;
-            }
-
-            try
-            {
-                return StickyTime.FromDatabase(text);
-            }
-            catch (FormatException e)
-            {
-                throw new StickyPiException(StickyErrorIds.StoreCorrupt, StickyErrorKind.InvalidData,
-                    "Unreadable datetime '" + text + "' in column " + column + ".", column, e);
-            }
-        }
+        public static DateTime DateTimeValue(RowReader r, string column) => r.DateTimeValue(r.Ordinal(column));
 
         /// <summary>Null stays NULL (SQLite then keeps the column empty, as SQLAlchemy does for None).</summary>
         public static object DbValue(object value) => value ?? DBNull.Value;
@@ -257,12 +191,18 @@ namespace StickyPi.Core.Local
         }
     }
 
-    /// <summary>A data reader with its column ordinals looked up once (SqliteDataReader.GetOrdinal scans the names).</summary>
+    /// <summary>
+    /// The one row mapping of the catalog: a data reader (any ADO.NET provider, so SQLite now and MariaDB later) with
+    /// its column ordinals looked up once per query, and typed readers that accept SQLite's loose typing (an INTEGER
+    /// column may hold REAL or TEXT) without boxing: the storage class is asked for, then the matching typed getter.
+    /// </summary>
     internal sealed class RowReader
     {
         private readonly Dictionary<string, int> _ordinals;
+        private ImageOrdinalSet _image;
+        private AnnotationOrdinalSet _annotation;
 
-        public RowReader(SqliteDataReader reader)
+        public RowReader(DbDataReader reader)
         {
             Reader = reader;
             _ordinals = new Dictionary<string, int>(reader.FieldCount, StringComparer.OrdinalIgnoreCase);
@@ -276,10 +216,189 @@ namespace StickyPi.Core.Local
             }
         }
 
-        public SqliteDataReader Reader { get; }
+        public DbDataReader Reader { get; }
+
+        /// <summary>Ordinals of <see cref="SqliteRows.ImageColumns"/>, resolved on first use.</summary>
+        public ImageOrdinalSet ImageOrdinals => _image ?? (_image = new ImageOrdinalSet(this));
+
+        /// <summary>Ordinals of <see cref="SqliteRows.AnnotationColumns"/> (<c>a_</c> names), resolved on first use.</summary>
+        public AnnotationOrdinalSet AnnotationOrdinals => _annotation ?? (_annotation = new AnnotationOrdinalSet(this));
 
         public bool Read() => Reader.Read();
 
-        public object Value(string column) => Reader.GetValue(_ordinals[column]);
+        public int Ordinal(string column) => _ordinals[column];
+
+        /// <summary>The ordinal, or -1 when the result has no such column.</summary>
+        public int TryOrdinal(string column) => _ordinals.TryGetValue(column, out var o) ? o : -1;
+
+        public string StringOrNull(int ordinal)
+        {
+            if (Reader.IsDBNull(ordinal))
+            {
+                return null;
+            }
+
+            var type = Reader.GetFieldType(ordinal);
+            if (type == typeof(string))
+            {
+                return Reader.GetString(ordinal);
+            }
+
+            if (type == typeof(long))
+            {
+                return Reader.GetInt64(ordinal).ToString(CultureInfo.InvariantCulture);
+            }
+
+            return type == typeof(double)
+                ? Reader.GetDouble(ordinal).ToString(CultureInfo.InvariantCulture)
+                : Convert.ToString(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+        }
+
+        public long? Int64OrNull(int ordinal)
+        {
+            if (Reader.IsDBNull(ordinal))
+            {
+                return null;
+            }
+
+            var type = Reader.GetFieldType(ordinal);
+            if (type == typeof(long))
+            {
+                return Reader.GetInt64(ordinal);
+            }
+
+            if (type == typeof(double))
+            {
+                return (long)Reader.GetDouble(ordinal);
+            }
+
+            if (type == typeof(string))
+            {
+                return long.TryParse(Reader.GetString(ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : (long?)null;
+            }
+
+            return Convert.ToInt64(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+        }
+
+        public double? DoubleOrNull(int ordinal)
+        {
+            if (Reader.IsDBNull(ordinal))
+            {
+                return null;
+            }
+
+            var type = Reader.GetFieldType(ordinal);
+            if (type == typeof(double))
+            {
+                return Reader.GetDouble(ordinal);
+            }
+
+            if (type == typeof(long))
+            {
+                return Reader.GetInt64(ordinal);
+            }
+
+            if (type == typeof(string))
+            {
+                return double.TryParse(Reader.GetString(ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : (double?)null;
+            }
+
+            return Convert.ToDouble(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+        }
+
+        public bool? BoolOrNull(int ordinal)
+        {
+            if (Reader.IsDBNull(ordinal))
+            {
+                return null;
+            }
+
+            var type = Reader.GetFieldType(ordinal);
+            if (type == typeof(long))
+            {
+                return Reader.GetInt64(ordinal) != 0;
+            }
+
+            if (type == typeof(double))
+            {
+                return Reader.GetDouble(ordinal) != 0;
+            }
+
+            if (type == typeof(string))
+            {
+                string s = Reader.GetString(ordinal);
+                return s == "1" || string.Equals(s, "true", StringComparison.OrdinalIgnoreCase);
+            }
+
+            return Convert.ToBoolean(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+        }
+
+        public DateTime DateTimeValue(int ordinal)
+        {
+            var text = StringOrNull(ordinal);
+            if (text == null)
+            {
+                return default;
+            }
+
+            try
+            {
+                return StickyTime.FromDatabase(text);
+            }
+            catch (FormatException e)
+            {
+                string column = Reader.GetName(ordinal);
+                throw new StickyPiException(StickyErrorIds.StoreCorrupt, StickyErrorKind.InvalidData,
+                    "Unreadable datetime '" + text + "' in column " + column + ".", column, e);
+            }
+        }
+    }
+
+    /// <summary>Ordinals of the image columns in one result (see <see cref="SqliteRows.ImageColumns"/>).</summary>
+    internal sealed class ImageOrdinalSet
+    {
+        public readonly int Id, Device, DateTime, Md5, DeviceVersion, Width, Height, Lat, Lng, Alt, Temp, Hum, Lum, Bat, But,
+            DateTimeCreated, ApiVersion, ApiUserId;
+
+        public ImageOrdinalSet(RowReader r)
+        {
+            Id = r.Ordinal("id");
+            Device = r.Ordinal("device");
+            DateTime = r.Ordinal("datetime");
+            Md5 = r.Ordinal("md5");
+            DeviceVersion = r.Ordinal("device_version");
+            Width = r.Ordinal("width");
+            Height = r.Ordinal("height");
+            Lat = r.Ordinal("lat");
+            Lng = r.Ordinal("lng");
+            Alt = r.Ordinal("alt");
+            Temp = r.Ordinal("temp");
+            Hum = r.Ordinal("hum");
+            Lum = r.Ordinal("lum");
+            Bat = r.Ordinal("bat");
+            But = r.Ordinal("but");
+            DateTimeCreated = r.Ordinal("datetime_created");
+            ApiVersion = r.Ordinal("api_version");
+            ApiUserId = r.Ordinal("api_user_id");
+        }
+    }
+
+    /// <summary>Ordinals of the <c>a_</c>-prefixed annotation columns in one result (see <see cref="SqliteRows.AnnotationColumns"/>).</summary>
+    internal sealed class AnnotationOrdinalSet
+    {
+        public readonly int Id, ParentImageId, AlgoName, AlgoVersion, NObjects, Json, DateTimeCreated, ApiVersion, ApiUserId;
+
+        public AnnotationOrdinalSet(RowReader r)
+        {
+            Id = r.Ordinal("a_id");
+            ParentImageId = r.Ordinal("a_parent_image_id");
+            AlgoName = r.Ordinal("a_algo_name");
+            AlgoVersion = r.Ordinal("a_algo_version");
+            NObjects = r.Ordinal("a_n_objects");
+            Json = r.TryOrdinal("a_json");
+            DateTimeCreated = r.Ordinal("a_datetime_created");
+            ApiVersion = r.Ordinal("a_api_version");
+            ApiUserId = r.Ordinal("a_api_user_id");
+        }
     }
 }

@@ -22,15 +22,18 @@ namespace StickyPi.PowerShell.Cmdlets
         protected override void ProcessRecord()
         {
             var key = new ImageKey(Device, DateTime);
-            var found = ActiveConnection.Store.GetImages(Caller, new[] { key }, What);
-            if (found.Count == 0)
+            bool found = false;
+            foreach (var image in ActiveConnection.Store.EnumerateImages(Caller, new[] { key }, What))
+            {
+                found = true;
+                WriteObject(image);
+            }
+
+            if (!found)
             {
                 WriteError(new ErrorRecord(new ItemNotFoundException($"No image of device {Device} at {StickyTime.ToWire(DateTime)} is stored."),
                     "ImageNotFound", ErrorCategory.ObjectNotFound, key.ToString()));
-                return;
             }
-
-            WriteObject(found, enumerateCollection: true);
         }
     }
 }

@@ -33,13 +33,22 @@ namespace StickyPi.PowerShell.Cmdlets
         {
             var query = new ImageSeriesQuery(DevicePattern.FromWildcard(Device), StartTime, EndTime);
             WriteDebug($"Series query: {query}");
+            // Each object is written as its row is read; Select-Object -First or Ctrl+C ends the foreach, which
+            // disposes the enumerator and so closes the reader and its connection.
+            var store = ActiveConnection.Store;
             if (WithAnnotation)
             {
-                WriteObject(ActiveConnection.Store.GetImagesWithUidAnnotationSeries(Caller, query, What, includeJson: false), enumerateCollection: true);
+                foreach (var row in store.EnumerateImagesWithUidAnnotationSeries(Caller, query, What, includeJson: false))
+                {
+                    WriteObject(row);
+                }
             }
             else
             {
-                WriteObject(ActiveConnection.Store.GetImageSeries(Caller, query, What), enumerateCollection: true);
+                foreach (var image in store.EnumerateImageSeries(Caller, query, What))
+                {
+                    WriteObject(image);
+                }
             }
         }
     }

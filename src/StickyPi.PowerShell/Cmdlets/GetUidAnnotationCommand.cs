@@ -40,7 +40,11 @@ namespace StickyPi.PowerShell.Cmdlets
             if (ParameterSetName == SeriesSet)
             {
                 var query = new ImageSeriesQuery(DevicePattern.FromWildcard(Device), StartTime, EndTime);
-                WriteObject(ActiveConnection.Store.GetUidAnnotationSeries(Caller, query, IncludeData), enumerateCollection: true);
+                foreach (var annotation in ActiveConnection.Store.EnumerateUidAnnotationSeries(Caller, query, IncludeData))
+                {
+                    WriteObject(annotation);
+                }
+
                 return;
             }
 
@@ -63,7 +67,10 @@ namespace StickyPi.PowerShell.Cmdlets
 
             var keys = _keys.ToArray();
             _keys.Clear();
-            WriteObject(ActiveConnection.Store.GetUidAnnotations(Caller, keys, IncludeData), enumerateCollection: true);
+            foreach (var annotation in ActiveConnection.Store.EnumerateUidAnnotations(Caller, keys, IncludeData))
+            {
+                WriteObject(annotation);
+            }
         }
     }
 }
