@@ -111,10 +111,10 @@ namespace StickyPi.Core.Local
             var o = r.ImageOrdinals;
             var img = into ?? new StickyImage();
             img.Id = r.Int64OrNull(o.Id);
-            img.Device = device ?? r.StringOrNull(o.Device);
+            img.Device = device ?? r.TextOrNull(o.Device);
             img.DateTime = StickyTime.Normalize(r.DateTimeValue(o.DateTime));
-            img.Md5 = r.StringOrNull(o.Md5);
-            img.DeviceVersion = r.StringOrNull(o.DeviceVersion);
+            img.Md5 = r.TextOrNull(o.Md5);
+            img.DeviceVersion = r.TextOrNull(o.DeviceVersion);
             img.Width = (int)(r.Int64OrNull(o.Width) ?? 0);
             img.Height = (int)(r.Int64OrNull(o.Height) ?? 0);
             img.Lat = r.DoubleOrNull(o.Lat);
@@ -126,7 +126,7 @@ namespace StickyPi.Core.Local
             img.Bat = r.DoubleOrNull(o.Bat);
             img.But = r.BoolOrNull(o.But);
             img.DateTimeCreated = r.DateTimeValue(o.DateTimeCreated);
-            img.ApiVersion = r.StringOrNull(o.ApiVersion);
+            img.ApiVersion = r.TextOrNull(o.ApiVersion);
             img.ApiUserId = r.Int64OrNull(o.ApiUserId);
             return img;
         }
@@ -147,12 +147,12 @@ namespace StickyPi.Core.Local
                 ParentImageId = r.Int64OrNull(o.ParentImageId) ?? 0,
                 Device = device,
                 DateTime = dateTime,
-                AlgoName = r.StringOrNull(o.AlgoName),
-                AlgoVersion = r.StringOrNull(o.AlgoVersion),
+                AlgoName = r.TextOrNull(o.AlgoName),
+                AlgoVersion = r.TextOrNull(o.AlgoVersion),
                 NObjects = (int)(r.Int64OrNull(o.NObjects) ?? 0),
-                Json = includeJson ? r.StringOrNull(o.Json) : null,
+                Json = includeJson ? r.TextOrNull(o.Json) : null,
                 DateTimeCreated = r.DateTimeValue(o.DateTimeCreated),
-                ApiVersion = r.StringOrNull(o.ApiVersion),
+                ApiVersion = r.TextOrNull(o.ApiVersion),
                 ApiUserId = r.Int64OrNull(o.ApiUserId),
             };
         }
@@ -254,6 +254,16 @@ namespace StickyPi.Core.Local
                 : Convert.ToString(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
         }
 
+        /// <summary>
+        /// A column whose affinity keeps only text (VARCHAR) or whose only readable content is text (upstream's DATETIME
+        /// strings): two provider calls instead of three. A number stored there reads as SQLite's text of it.
+        /// </summary>
+        public string TextOrNull(int ordinal) => Reader.IsDBNull(ordinal) ? null : Reader.GetString(ordinal);
+
+        // Numbers: the typed getter first (SQLite converts between INTEGER and REAL itself, as the casts below do).
+        // Only a zero can hide text that SQLite could not convert, so only then is the storage class asked for,
+        // keeping the earlier rules for such text (unparsable: null; 'true' in a BOOLEAN column: true).
+
         public long? Int64OrNull(int ordinal)
         {
             if (Reader.IsDBNull(ordinal))
@@ -261,6 +271,33 @@ namespace StickyPi.Core.Local
                 return null;
             }
 
+            long value = Reader.GetInt64(ordinal);
+            return value != 0 ? value : Int64ByType(ordinal);
+        }
+
+        public double? DoubleOrNull(int ordinal)
+        {
+            if (Reader.IsDBNull(ordinal))
+            {
+                return null;
+            }
+
+            double value = Reader.GetDouble(ordinal);
+            return value != 0 ? value : DoubleByType(ordinal);
+        }
+
+        public bool? BoolOrNull(int ordinal)
+        {
+            if (Reader.IsDBNull(ordinal))
+            {
+                return null;
+            }
+
+            return Reader.GetInt64(ordinal) != 0 || (BoolByType(ordinal) ?? false);
+        }
+
+        private long? Int64ByType(int ordinal)
+        {
             var type = Reader.GetFieldType(ordinal);
             if (type == typeof(long))
             {
@@ -280,13 +317,8 @@ namespace StickyPi.Core.Local
             return Convert.ToInt64(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
         }
 
-        public double? DoubleOrNull(int ordinal)
+        private double? DoubleByType(int ordinal)
         {
-            if (Reader.IsDBNull(ordinal))
-            {
-                return null;
-            }
-
             var type = Reader.GetFieldType(ordinal);
             if (type == typeof(double))
             {
@@ -306,13 +338,8 @@ namespace StickyPi.Core.Local
             return Convert.ToDouble(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
         }
 
-        public bool? BoolOrNull(int ordinal)
+        private bool? BoolByType(int ordinal)
         {
-            if (Reader.IsDBNull(ordinal))
-            {
-                return null;
-            }
-
             var type = Reader.GetFieldType(ordinal);
             if (type == typeof(long))
             {
@@ -335,7 +362,7 @@ namespace StickyPi.Core.Local
 
         public DateTime DateTimeValue(int ordinal)
         {
-            var text = StringOrNull(ordinal);
+            var text = TextOrNull(ordinal);
             if (text == null)
             {
                 return default;
