@@ -841,7 +841,7 @@ namespace StickyPi.Core.Local
         /// disposing the enumerator early disposes the reader, rolls the read transaction back and closes the connection.
         /// <paramref name="map"/> gets the device the query matched (the stored text itself).
         /// </summary>
-        private IEnumerable<T> SeriesRows<T>(ImageSeriesQuery query, string select, string tail, Func<RowReader, string, T> map)
+        private IEnumerable<T> SeriesRows<T>(ImageSeriesQuery query, string select, string tail, Func<CatalogRow, string, T> map)
         {
             if (query.End <= query.Start)
             {
@@ -852,23 +852,20 @@ namespace StickyPi.Core.Local
             using (var tx = conn.BeginTransaction(deferred: true))
             {
                 var devices = MatchingDevices(conn, tx, new LikePattern(query.DeviceLikePattern));
-                using (var cmd = conn.CreateCommand())
+                using (var rows = SqliteStatementRow.Prepare(conn,
+                    select + " WHERE i.device = $device AND i.datetime >= $start AND i.datetime < $end " + tail))
                 {
-                    cmd.Transaction = tx;
-                    cmd.CommandText = select + " WHERE i.device = $device AND i.datetime >= $start AND i.datetime < $end " + tail;
-                    var pDevice = cmd.Parameters.Add("$device", SqliteType.Text);
-                    cmd.Parameters.AddWithValue("$start", SqliteRows.Bound(query.Start));
-                    cmd.Parameters.AddWithValue("$end", SqliteRows.Bound(query.End));
+                    string start = SqliteRows.Bound(query.Start);
+                    string end = SqliteRows.Bound(query.End);
                     foreach (var device in devices)
                     {
-                        pDevice.Value = device;
-                        using (var reader = cmd.ExecuteReader())
+                        rows.Reset();
+                        rows.Bind("$device", device);
+                        rows.Bind("$start", start);
+                        rows.Bind("$end", end);
+                        while (rows.Read())
                         {
-                            var r = new RowReader(reader);
-                            while (r.Read())
-                            {
-                                yield return map(r, device);
-                            }
+                            yield return map(rows, device);
                         }
                     }
                 }
@@ -977,7 +974,7 @@ namespace StickyPi.Core.Local
             return problems;
         }
 
-        private static UidAnnotation ReadParentedAnnotation(RowReader r, bool includeJson, string device = null)
+        private static UidAnnotation ReadParentedAnnotation(CatalogRow r, bool includeJson, string device = null)
         {
             device = device ?? SqliteRows.StringOrNull(r, "device");
             var dateTime = StickyTime.Normalize(SqliteRows.DateTimeValue(r, "datetime"));

@@ -4,6 +4,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using StickyPi.Core.Model;
 
 namespace StickyPi.Core.Local
@@ -106,7 +107,7 @@ namespace StickyPi.Core.Local
         /// Builds an image from a row selected with <see cref="ImageColumns"/>. <paramref name="device"/>, when given, is
         /// the value the query matched <c>device</c> with (equal to the stored text), so the column is not decoded again.
         /// </summary>
-        public static StickyImage ReadImage(RowReader r, StickyImage into = null, string device = null)
+        public static StickyImage ReadImage(CatalogRow r, StickyImage into = null, string device = null)
         {
             var o = r.ImageOrdinals;
             var img = into ?? new StickyImage();
@@ -132,7 +133,7 @@ namespace StickyPi.Core.Local
         }
 
         /// <summary>Reads an annotation selected with <see cref="AnnotationColumns"/>; null when the LEFT JOIN found none.</summary>
-        public static UidAnnotation ReadAnnotation(RowReader r, bool includeJson, string device, DateTime dateTime)
+        public static UidAnnotation ReadAnnotation(CatalogRow r, bool includeJson, string device, DateTime dateTime)
         {
             var o = r.AnnotationOrdinals;
             var id = r.Int64OrNull(o.Id);
@@ -157,15 +158,15 @@ namespace StickyPi.Core.Local
             };
         }
 
-        public static string StringOrNull(RowReader r, string column) => r.StringOrNull(r.Ordinal(column));
+        public static string StringOrNull(CatalogRow r, string column) => r.StringOrNull(r.Ordinal(column));
 
-        public static long? Int64OrNull(RowReader r, string column) => r.Int64OrNull(r.Ordinal(column));
+        public static long? Int64OrNull(CatalogRow r, string column) => r.Int64OrNull(r.Ordinal(column));
 
-        public static double? DoubleOrNull(RowReader r, string column) => r.DoubleOrNull(r.Ordinal(column));
+        public static double? DoubleOrNull(CatalogRow r, string column) => r.DoubleOrNull(r.Ordinal(column));
 
-        public static bool? BoolOrNull(RowReader r, string column) => r.BoolOrNull(r.Ordinal(column));
+        public static bool? BoolOrNull(CatalogRow r, string column) => r.BoolOrNull(r.Ordinal(column));
 
-        public static DateTime DateTimeValue(RowReader r, string column) => r.DateTimeValue(r.Ordinal(column));
+        public static DateTime DateTimeValue(CatalogRow r, string column) => r.DateTimeValue(r.Ordinal(column));
 
         /// <summary>Null stays NULL (SQLite then keeps the column empty, as SQLAlchemy does for None).</summary>
         public static object DbValue(object value) => value ?? DBNull.Value;
@@ -192,31 +193,32 @@ namespace StickyPi.Core.Local
     }
 
     /// <summary>
-    /// The one row mapping of the catalog: a data reader (any ADO.NET provider, so SQLite now and MariaDB later) with
-    /// its column ordinals looked up once per query, and typed readers that accept SQLite's loose typing (an INTEGER
-    /// column may hold REAL or TEXT) without boxing: the storage class is asked for, then the matching typed getter.
+    /// The one row mapping of the catalog: the current row of a query, its column ordinals looked up once per query,
+    /// and typed reads that accept SQLite's loose typing (an INTEGER column may hold REAL or TEXT) without boxing.
+    /// The mappers (<see cref="SqliteRows.ReadImage"/>, the per-table readers) are written once against this class;
+    /// <see cref="RowReader"/> serves any ADO.NET reader (SQLite today, a MariaDB catalog later) and
+    /// <see cref="SqliteStatementRow"/> a raw SQLite statement for the long image reads.
     /// </summary>
-    internal sealed class RowReader
+    internal abstract class CatalogRow
     {
         private readonly Dictionary<string, int> _ordinals;
         private ImageOrdinalSet _image;
         private AnnotationOrdinalSet _annotation;
 
-        public RowReader(DbDataReader reader)
+        protected CatalogRow(IEnumerable<string> columnNames)
         {
-            Reader = reader;
-            _ordinals = new Dictionary<string, int>(reader.FieldCount, StringComparer.OrdinalIgnoreCase);
-            for (int i = 0; i < reader.FieldCount; i++)
+            _ordinals = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            int i = 0;
+            foreach (var name in columnNames)
             {
-                string name = reader.GetName(i);
                 if (!_ordinals.ContainsKey(name))
                 {
                     _ordinals.Add(name, i);
                 }
+
+                i++;
             }
         }
-
-        public DbDataReader Reader { get; }
 
         /// <summary>Ordinals of <see cref="SqliteRows.ImageColumns"/>, resolved on first use.</summary>
         public ImageOrdinalSet ImageOrdinals => _image ?? (_image = new ImageOrdinalSet(this));
@@ -224,14 +226,81 @@ namespace StickyPi.Core.Local
         /// <summary>Ordinals of <see cref="SqliteRows.AnnotationColumns"/> (<c>a_</c> names), resolved on first use.</summary>
         public AnnotationOrdinalSet AnnotationOrdinals => _annotation ?? (_annotation = new AnnotationOrdinalSet(this));
 
-        public bool Read() => Reader.Read();
+        public abstract bool Read();
 
         public int Ordinal(string column) => _ordinals[column];
 
         /// <summary>The ordinal, or -1 when the result has no such column.</summary>
         public int TryOrdinal(string column) => _ordinals.TryGetValue(column, out var o) ? o : -1;
 
-        public string StringOrNull(int ordinal)
+        /// <summary>Any column as text: numbers formatted with the invariant culture.</summary>
+        public abstract string StringOrNull(int ordinal);
+
+        /// <summary>
+        /// A column whose affinity keeps only text (VARCHAR) or whose only readable content is text (upstream's DATETIME
+        /// strings): a number stored there reads as SQLite's text of it.
+        /// </summary>
+        public abstract string TextOrNull(int ordinal);
+
+        /// <summary>INTEGER as is, REAL truncated, text parsed (unparsable: null).</summary>
+        public abstract long? Int64OrNull(int ordinal);
+
+        /// <summary>REAL as is, INTEGER widened, text parsed (unparsable: null).</summary>
+        public abstract double? DoubleOrNull(int ordinal);
+
+        /// <summary>Non-zero numbers, and the texts '1' and 'true', are true.</summary>
+        public abstract bool? BoolOrNull(int ordinal);
+
+        public virtual DateTime DateTimeValue(int ordinal)
+        {
+            var text = TextOrNull(ordinal);
+            if (text == null)
+            {
+                return default;
+            }
+
+            try
+            {
+                return StickyTime.FromDatabase(text);
+            }
+            catch (FormatException e)
+            {
+                throw UnreadableDateTime(ordinal, text, e);
+            }
+        }
+
+        protected abstract string ColumnName(int ordinal);
+
+        protected StickyPiException UnreadableDateTime(int ordinal, string text, Exception inner)
+        {
+            string column = ColumnName(ordinal);
+            return new StickyPiException(StickyErrorIds.StoreCorrupt, StickyErrorKind.InvalidData,
+                "Unreadable datetime '" + text + "' in column " + column + ".", column, inner);
+        }
+
+        protected static long? ParseInt64(string s) =>
+            long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : (long?)null;
+
+        protected static double? ParseDouble(string s) =>
+            double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : (double?)null;
+
+        protected static bool ParseBool(string s) => s == "1" || string.Equals(s, "true", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Rows of an ADO.NET data reader (see <see cref="CatalogRow"/>).</summary>
+    internal sealed class RowReader : CatalogRow
+    {
+        public RowReader(DbDataReader reader)
+            : base(Names(reader))
+        {
+            Reader = reader;
+        }
+
+        public DbDataReader Reader { get; }
+
+        public override bool Read() => Reader.Read();
+
+        public override string StringOrNull(int ordinal)
         {
             if (Reader.IsDBNull(ordinal))
             {
@@ -254,17 +323,12 @@ namespace StickyPi.Core.Local
                 : Convert.ToString(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
         }
 
-        /// <summary>
-        /// A column whose affinity keeps only text (VARCHAR) or whose only readable content is text (upstream's DATETIME
-        /// strings): two provider calls instead of three. A number stored there reads as SQLite's text of it.
-        /// </summary>
-        public string TextOrNull(int ordinal) => Reader.IsDBNull(ordinal) ? null : Reader.GetString(ordinal);
+        public override string TextOrNull(int ordinal) => Reader.IsDBNull(ordinal) ? null : Reader.GetString(ordinal);
 
         // Numbers: the typed getter first (SQLite converts between INTEGER and REAL itself, as the casts below do).
-        // Only a zero can hide text that SQLite could not convert, so only then is the storage class asked for,
-        // keeping the earlier rules for such text (unparsable: null; 'true' in a BOOLEAN column: true).
+        // Only a zero can hide text that SQLite could not convert, so only then is the storage class asked for.
 
-        public long? Int64OrNull(int ordinal)
+        public override long? Int64OrNull(int ordinal)
         {
             if (Reader.IsDBNull(ordinal))
             {
@@ -275,7 +339,7 @@ namespace StickyPi.Core.Local
             return value != 0 ? value : Int64ByType(ordinal);
         }
 
-        public double? DoubleOrNull(int ordinal)
+        public override double? DoubleOrNull(int ordinal)
         {
             if (Reader.IsDBNull(ordinal))
             {
@@ -286,7 +350,7 @@ namespace StickyPi.Core.Local
             return value != 0 ? value : DoubleByType(ordinal);
         }
 
-        public bool? BoolOrNull(int ordinal)
+        public override bool? BoolOrNull(int ordinal)
         {
             if (Reader.IsDBNull(ordinal))
             {
@@ -294,6 +358,16 @@ namespace StickyPi.Core.Local
             }
 
             return Reader.GetInt64(ordinal) != 0 || (BoolByType(ordinal) ?? false);
+        }
+
+        protected override string ColumnName(int ordinal) => Reader.GetName(ordinal);
+
+        private static IEnumerable<string> Names(DbDataReader reader)
+        {
+            for (int i = 0; i < reader.FieldCount; i++)
+            {
+                yield return reader.GetName(i);
+            }
         }
 
         private long? Int64ByType(int ordinal)
@@ -309,12 +383,7 @@ namespace StickyPi.Core.Local
                 return (long)Reader.GetDouble(ordinal);
             }
 
-            if (type == typeof(string))
-            {
-                return long.TryParse(Reader.GetString(ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : (long?)null;
-            }
-
-            return Convert.ToInt64(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+            return type == typeof(string) ? ParseInt64(Reader.GetString(ordinal)) : Convert.ToInt64(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
         }
 
         private double? DoubleByType(int ordinal)
@@ -330,12 +399,7 @@ namespace StickyPi.Core.Local
                 return Reader.GetInt64(ordinal);
             }
 
-            if (type == typeof(string))
-            {
-                return double.TryParse(Reader.GetString(ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : (double?)null;
-            }
-
-            return Convert.ToDouble(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+            return type == typeof(string) ? ParseDouble(Reader.GetString(ordinal)) : Convert.ToDouble(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
         }
 
         private bool? BoolByType(int ordinal)
@@ -351,32 +415,164 @@ namespace StickyPi.Core.Local
                 return Reader.GetDouble(ordinal) != 0;
             }
 
-            if (type == typeof(string))
-            {
-                string s = Reader.GetString(ordinal);
-                return s == "1" || string.Equals(s, "true", StringComparison.OrdinalIgnoreCase);
-            }
+            return type == typeof(string) ? ParseBool(Reader.GetString(ordinal)) : Convert.ToBoolean(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+        }
+    }
 
-            return Convert.ToBoolean(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Rows of a statement prepared straight on the connection's SQLite handle (<see cref="SqliteConnection.Handle"/>):
+    /// each column costs one call for its storage class and one for its value, where the ADO.NET reader's typed
+    /// getters ask for the storage class again on every call (the calls, each taking the connection's mutex and the
+    /// statement's handle, are most of a long read's time: bench/RESULTS.md). Dispose finalises the statement.
+    /// </summary>
+    internal sealed class SqliteStatementRow : CatalogRow, IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly sqlite3_stmt _stmt;
+
+        private SqliteStatementRow(SqliteConnection connection, sqlite3_stmt stmt)
+            : base(Names(stmt))
+        {
+            _connection = connection;
+            _stmt = stmt;
         }
 
-        public DateTime DateTimeValue(int ordinal)
+        /// <summary>Prepares <paramref name="sql"/> on an open connection (its transaction, if any, applies).</summary>
+        public static SqliteStatementRow Prepare(SqliteConnection connection, string sql)
         {
-            var text = TextOrNull(ordinal);
-            if (text == null)
+            int rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out sqlite3_stmt stmt);
+            if (rc != raw.SQLITE_OK)
             {
-                return default;
+                stmt?.Dispose();
+                SqliteException.ThrowExceptionForRC(rc, connection.Handle);
             }
 
-            try
+            return new SqliteStatementRow(connection, stmt);
+        }
+
+        /// <summary>Binds a named parameter (<c>$name</c>); the statement must be reset to bind again.</summary>
+        public void Bind(string name, string value)
+        {
+            int index = raw.sqlite3_bind_parameter_index(_stmt, name);
+            if (index == 0)
             {
-                return StickyTime.FromDatabase(text);
+                throw new ArgumentException("No parameter " + name + " in the statement.", nameof(name));
             }
-            catch (FormatException e)
+
+            Check(value == null ? raw.sqlite3_bind_null(_stmt, index) : raw.sqlite3_bind_text(_stmt, index, value));
+        }
+
+        /// <summary>Ends the current run so the statement can be bound and run again.</summary>
+        public void Reset() => raw.sqlite3_reset(_stmt);
+
+        public override bool Read()
+        {
+            int rc = raw.sqlite3_step(_stmt);
+            if (rc == raw.SQLITE_ROW)
             {
-                string column = Reader.GetName(ordinal);
-                throw new StickyPiException(StickyErrorIds.StoreCorrupt, StickyErrorKind.InvalidData,
-                    "Unreadable datetime '" + text + "' in column " + column + ".", column, e);
+                return true;
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(rc);
+            }
+
+            return false;
+        }
+
+        public override string StringOrNull(int ordinal)
+        {
+            switch (raw.sqlite3_column_type(_stmt, ordinal))
+            {
+                case raw.SQLITE_NULL:
+                    return null;
+                case raw.SQLITE_INTEGER:
+                    return raw.sqlite3_column_int64(_stmt, ordinal).ToString(CultureInfo.InvariantCulture);
+                case raw.SQLITE_FLOAT:
+                    return raw.sqlite3_column_double(_stmt, ordinal).ToString(CultureInfo.InvariantCulture);
+                case raw.SQLITE_TEXT:
+                    return raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string();
+                default:
+                    return Convert.ToString(raw.sqlite3_column_blob(_stmt, ordinal).ToArray(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        public override string TextOrNull(int ordinal) =>
+            raw.sqlite3_column_type(_stmt, ordinal) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string();
+
+        public override long? Int64OrNull(int ordinal)
+        {
+            switch (raw.sqlite3_column_type(_stmt, ordinal))
+            {
+                case raw.SQLITE_NULL:
+                    return null;
+                case raw.SQLITE_INTEGER:
+                    return raw.sqlite3_column_int64(_stmt, ordinal);
+                case raw.SQLITE_FLOAT:
+                    return (long)raw.sqlite3_column_double(_stmt, ordinal);
+                case raw.SQLITE_TEXT:
+                    return ParseInt64(raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string());
+                default:
+                    return Convert.ToInt64(raw.sqlite3_column_blob(_stmt, ordinal).ToArray(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        public override double? DoubleOrNull(int ordinal)
+        {
+            switch (raw.sqlite3_column_type(_stmt, ordinal))
+            {
+                case raw.SQLITE_NULL:
+                    return null;
+                case raw.SQLITE_FLOAT:
+                    return raw.sqlite3_column_double(_stmt, ordinal);
+                case raw.SQLITE_INTEGER:
+                    return raw.sqlite3_column_int64(_stmt, ordinal);
+                case raw.SQLITE_TEXT:
+                    return ParseDouble(raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string());
+                default:
+                    return Convert.ToDouble(raw.sqlite3_column_blob(_stmt, ordinal).ToArray(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        public override bool? BoolOrNull(int ordinal)
+        {
+            switch (raw.sqlite3_column_type(_stmt, ordinal))
+            {
+                case raw.SQLITE_NULL:
+                    return null;
+                case raw.SQLITE_INTEGER:
+                    return raw.sqlite3_column_int64(_stmt, ordinal) != 0;
+                case raw.SQLITE_FLOAT:
+                    return raw.sqlite3_column_double(_stmt, ordinal) != 0;
+                case raw.SQLITE_TEXT:
+                    return ParseBool(raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string());
+                default:
+                    return Convert.ToBoolean(raw.sqlite3_column_blob(_stmt, ordinal).ToArray(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        public void Dispose() => _stmt.Dispose();
+
+        protected override string ColumnName(int ordinal) => raw.sqlite3_column_name(_stmt, ordinal).utf8_to_string();
+
+        private static IEnumerable<string> Names(sqlite3_stmt stmt)
+        {
+            int count = raw.sqlite3_column_count(stmt);
+            var names = new string[count];
+            for (int i = 0; i < count; i++)
+            {
+                names[i] = raw.sqlite3_column_name(stmt, i).utf8_to_string();
+            }
+
+            return names;
+        }
+
+        private void Check(int rc)
+        {
+            if (rc != raw.SQLITE_OK)
+            {
+                SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
             }
         }
     }
@@ -387,7 +583,7 @@ namespace StickyPi.Core.Local
         public readonly int Id, Device, DateTime, Md5, DeviceVersion, Width, Height, Lat, Lng, Alt, Temp, Hum, Lum, Bat, But,
             DateTimeCreated, ApiVersion, ApiUserId;
 
-        public ImageOrdinalSet(RowReader r)
+        public ImageOrdinalSet(CatalogRow r)
         {
             Id = r.Ordinal("id");
             Device = r.Ordinal("device");
@@ -415,7 +611,7 @@ namespace StickyPi.Core.Local
     {
         public readonly int Id, ParentImageId, AlgoName, AlgoVersion, NObjects, Json, DateTimeCreated, ApiVersion, ApiUserId;
 
-        public AnnotationOrdinalSet(RowReader r)
+        public AnnotationOrdinalSet(CatalogRow r)
         {
             Id = r.Ordinal("a_id");
             ParentImageId = r.Ordinal("a_parent_image_id");
