@@ -23,10 +23,19 @@ namespace StickyPi.PowerShell.Cmdlets
         {
             var key = new ImageKey(Device, DateTime);
             bool found = false;
-            foreach (var image in ActiveConnection.Store.EnumerateImages(Caller, new[] { key }, What))
+            try
             {
-                found = true;
-                WriteObject(image);
+                foreach (var image in ActiveConnection.Store.EnumerateImages(Caller, new[] { key }, What))
+                {
+                    found = true;
+                    WriteObject(image);
+                }
+            }
+            catch (StickyPiException ex)
+            {
+                // This key's row cannot be read; the other keys of the pipeline go on.
+                WriteStickyError(ex, key.ToString());
+                return;
             }
 
             if (!found)

@@ -36,19 +36,27 @@ namespace StickyPi.PowerShell.Cmdlets
             // Each object is written as its row is read; Select-Object -First or Ctrl+C ends the foreach, which
             // disposes the enumerator and so closes the reader and its connection.
             var store = ActiveConnection.Store;
-            if (WithAnnotation)
+            try
             {
-                foreach (var row in store.EnumerateImagesWithUidAnnotationSeries(Caller, query, What, includeJson: false))
+                if (WithAnnotation)
                 {
-                    WriteObject(row);
+                    foreach (var row in store.EnumerateImagesWithUidAnnotationSeries(Caller, query, What, includeJson: false))
+                    {
+                        WriteObject(row);
+                    }
+                }
+                else
+                {
+                    foreach (var image in store.EnumerateImageSeries(Caller, query, What))
+                    {
+                        WriteObject(image);
+                    }
                 }
             }
-            else
+            catch (StickyPiException ex)
             {
-                foreach (var image in store.EnumerateImageSeries(Caller, query, What))
-                {
-                    WriteObject(image);
-                }
+                // An unreadable catalog row ends the query (after the rows before it were written).
+                ThrowTerminatingError(ToErrorRecord(ex, query.ToString()));
             }
         }
     }

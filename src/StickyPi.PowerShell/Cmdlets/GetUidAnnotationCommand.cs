@@ -40,9 +40,16 @@ namespace StickyPi.PowerShell.Cmdlets
             if (ParameterSetName == SeriesSet)
             {
                 var query = new ImageSeriesQuery(DevicePattern.FromWildcard(Device), StartTime, EndTime);
-                foreach (var annotation in ActiveConnection.Store.EnumerateUidAnnotationSeries(Caller, query, IncludeData))
+                try
                 {
-                    WriteObject(annotation);
+                    foreach (var annotation in ActiveConnection.Store.EnumerateUidAnnotationSeries(Caller, query, IncludeData))
+                    {
+                        WriteObject(annotation);
+                    }
+                }
+                catch (StickyPiException ex)
+                {
+                    ThrowTerminatingError(ToErrorRecord(ex, query.ToString()));
                 }
 
                 return;
@@ -67,9 +74,17 @@ namespace StickyPi.PowerShell.Cmdlets
 
             var keys = _keys.ToArray();
             _keys.Clear();
-            foreach (var annotation in ActiveConnection.Store.EnumerateUidAnnotations(Caller, keys, IncludeData))
+            try
             {
-                WriteObject(annotation);
+                foreach (var annotation in ActiveConnection.Store.EnumerateUidAnnotations(Caller, keys, IncludeData))
+                {
+                    WriteObject(annotation);
+                }
+            }
+            catch (StickyPiException ex)
+            {
+                // This chunk of keys cannot be read; later chunks of the pipeline go on.
+                WriteStickyError(ex, keys.Length == 1 ? keys[0].ToString() : keys.Length + " images");
             }
         }
     }
