@@ -147,8 +147,9 @@ namespace StickyPi.Core.Local
 
         private IEnumerable<StickyImage> ImagesByKeys(List<ImageKey> list, ImageFileKind what)
         {
+            // One statement is its own snapshot; several chunks share one read transaction.
             using (var conn = OpenConnection())
-            using (var tx = conn.BeginTransaction(deferred: true))
+            using (var tx = list.Count > SqliteRows.ChunkSize ? conn.BeginTransaction(deferred: true) : null)
             {
                 foreach (var chunk in SqliteRows.Chunk(list, SqliteRows.ChunkSize))
                 {
@@ -159,7 +160,7 @@ namespace StickyPi.Core.Local
                     }
                 }
 
-                tx.Commit();
+                tx?.Commit();
             }
         }
 
