@@ -64,6 +64,15 @@ namespace StickyPi.QueryBench
                         return;
                     }
 
+                    if (profile == "c" || profile == "rawc")
+                    {
+                        var pc = profile == "c"
+                            ? Median(() => pairs.Sum(p => store.EnumerateImages(caller, new[] { new ImageKey(p.Device, p.DateTime) }).Count()), calls, 3)
+                            : Median(() => pairs.Sum(p => RawKey(conn, p.Device, p.DateTime)), calls, 3);
+                        Console.WriteLine($"profile {profile}: {pc.Ms:F2} ms, CPU {pc.CpuMs:F2} ms");
+                        return;
+                    }
+
                     var q = profile == "whole" ? new ImageSeriesQuery("%", DateTime.MinValue, DateTime.MaxValue) : new ImageSeriesQuery("%", Catalog.WeekStart, Catalog.WeekEnd);
                     var prof = Median(() => store.EnumerateImageSeries(caller, q).LongCount(), calls, 1);
                     Console.WriteLine($"profile {profile}: {prof.Ms:F1} ms, CPU {prof.CpuMs:F1} ms");
