@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.Data.Sqlite;
 using StickyPi.PowerShell.Tests.Support;
+using static StickyPi.PowerShell.Tests.Support.HostResultExtensions;
 
 namespace StickyPi.PowerShell.Tests
 {
@@ -42,6 +43,30 @@ $first | Remove-StickyImage -Confirm:$false
             Assert.True(r.Texts[0] == "first 2", r.ToString());
             Assert.StartsWith("whole query: StoreCorrupt", r.Texts[1]);
             Assert.Equal("left 4 0", r.Texts[2]);
+        }
+        [Fact]
+        public void Piped_keys_give_images_and_ImageNotFound_errors_in_input_order()
+        {
+            using var ws = new Workspace(images: 3, seed: 14);
+            var r = HostRunner.Run("$null = Connect-StickyApi -LocalDir " + HostRunner.Quote(ws.Store) + "\n" +
+                "$null = Send-StickyImage -Path " + HostRunner.Quote(ws.Images) + @"
+$all = @(Get-StickySeries)
+$keys = @(
+    [pscustomobject]@{ Device = $all[2].Device; DateTime = $all[2].DateTime }
+    [pscustomobject]@{ Device = 'deadbeef'; DateTime = [datetime]'2021-01-01' }
+    [pscustomobject]@{ Device = $all[0].Device; DateTime = $all[0].DateTime.AddMilliseconds(400) }
+    [pscustomobject]@{ Device = $all[2].Device; DateTime = $all[2].DateTime }
+)
+$keys | Get-StickyImage -What Image | ForEach-Object { 'got ' + $_.FileName }
+'expected ' + $all[2].FileName + ' ' + $all[0].FileName
+");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            var kinds = r.Records.Select(x => x.GetProperty("kind").GetString()).Where(k => k == "output" || k == "error").ToList();
+            Assert.Equal(new[] { "output", "error", "output", "output", "output" }, kinds);
+            var expected = r.Texts.Last().Split(' ');
+            Assert.Equal(new[] { "got " + expected[1], "got " + expected[2], "got " + expected[1] }, r.Texts.Take(3));
+            Assert.Equal("ImageNotFound", r.Errors.Single().ErrorId());
+            Assert.Contains("deadbeef", r.Errors.Single().GetProperty("message").GetString());
         }
     }
 }

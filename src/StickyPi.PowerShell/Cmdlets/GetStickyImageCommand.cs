@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using StickyPi.Core.Model;
 
@@ -9,6 +10,9 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(StickyImage))]
     public sealed class GetStickyImageCommand : StickyCmdlet
     {
+        private const int Batch = 256;
+        private readonly List<ImageKey> _pending = new List<ImageKey>();
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string Device { get; set; }
@@ -21,27 +25,57 @@ namespace StickyPi.PowerShell.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var key = new ImageKey(Device, DateTime);
-            bool found = false;
+            // Piped keys are looked up in batches, one store query each, rather than one query per key.
+            _pending.Add(new ImageKey(Device, DateTime));
+            if (_pending.Count >= Batch)
+            {
+                Flush();
+            }
+        }
+
+        protected override void EndProcessing() => Flush();
+
+        /// <summary>Looks up the pending keys and writes, in input order, each key's image(s) or an ImageNotFound error.</summary>
+        private void Flush()
+        {
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+
+            var keys = _pending.ToArray();
+            _pending.Clear();
+            var found = new Dictionary<ImageKey, List<StickyImage>>();
             try
             {
-                foreach (var image in ActiveConnection.Store.EnumerateImages(Caller, new[] { key }, What))
+                foreach (var image in ActiveConnection.Store.EnumerateImages(Caller, keys, What))
                 {
-                    found = true;
-                    WriteObject(image);
+                    if (!found.TryGetValue(image.Key, out var list))
+                    {
+                        found.Add(image.Key, list = new List<StickyImage>(1));
+                    }
+
+                    list.Add(image);
                 }
             }
             catch (StickyPiException ex)
             {
-                // This key's row cannot be read; the other keys of the pipeline go on.
-                WriteStickyError(ex, key.ToString());
+                // These keys' rows cannot be read; later batches of the pipeline go on.
+                WriteStickyError(ex, keys.Length == 1 ? keys[0].ToString() : keys.Length + " images from " + keys[0]);
                 return;
             }
 
-            if (!found)
+            foreach (var key in keys)
             {
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No image of device {Device} at {StickyTime.ToWire(DateTime)} is stored."),
-                    "ImageNotFound", ErrorCategory.ObjectNotFound, key.ToString()));
+                if (found.TryGetValue(key, out var images))
+                {
+                    WriteObject(images, enumerateCollection: true);
+                }
+                else
+                {
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"No image of device {key.Device} at {StickyTime.ToWire(key.DateTime)} is stored."),
+                        "ImageNotFound", ErrorCategory.ObjectNotFound, key.ToString()));
+                }
             }
         }
     }

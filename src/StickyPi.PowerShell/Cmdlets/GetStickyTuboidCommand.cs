@@ -38,13 +38,20 @@ namespace StickyPi.PowerShell.Cmdlets
             WriteDebug($"Tuboid series query: {query}");
             try
             {
+                // Written as rows are read; a stopped pipeline disposes the enumerator and so closes the reader.
                 if (WithLabel)
                 {
-                    WriteObject(ActiveConnection.Store.GetTiledTuboidSeriesWithItcLabels(Caller, query, IncludeFile), enumerateCollection: true);
+                    foreach (var tuboid in ActiveConnection.Store.EnumerateTiledTuboidSeriesWithItcLabels(Caller, query, IncludeFile))
+                    {
+                        WriteObject(tuboid);
+                    }
                 }
                 else
                 {
-                    WriteObject(ActiveConnection.Store.GetTiledTuboidSeries(Caller, query, IncludeFile), enumerateCollection: true);
+                    foreach (var tuboid in ActiveConnection.Store.EnumerateTiledTuboidSeries(Caller, query, IncludeFile))
+                    {
+                        WriteObject(tuboid);
+                    }
                 }
             }
             catch (StickyPiException ex)
