@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -15,6 +16,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeviceCompleter))]
         public string Device { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -23,7 +25,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public ImageFileKind What { get; set; } = ImageFileKind.Metadata;
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             // Piped keys are looked up in batches, one store query each, rather than one query per key.
             _pending.Add(new ImageKey(Device, DateTime));

@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -15,6 +17,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(UidAnnotation))]
     public sealed class SetUidAnnotationCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.PutUidAnnotations;
+
         private const string ImageSet = "Image";
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
@@ -22,6 +26,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ImageSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeviceCompleter))]
         public string Device { get; set; }
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ImageSet)]
@@ -33,6 +38,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, ParameterSetName = ImageSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AlgoNameCompleter))]
         public string AlgoName { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = ImageSet)]
@@ -54,7 +60,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             if (ParameterSetName == ImageSet)
             {
@@ -95,7 +101,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing()
+        protected override void EndStickyProcessing()
         {
             if (_items.Count == 0)
             {
