@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 using StickyPi.PowerShell.Completion;
 
@@ -35,7 +36,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing() => Flush();
+        protected override void EndStickyProcessing() => Flush();
 
         /// <summary>Looks up the pending keys and writes, in input order, each key's image(s) or an ImageNotFound error.</summary>
         private void Flush()
@@ -60,7 +61,7 @@ namespace StickyPi.PowerShell.Cmdlets
                     list.Add(image);
                 }
             }
-            catch (StickyPiException ex)
+            catch (StickyPiException ex) when (!(ex is AccessDeniedException))
             {
                 // These keys' rows cannot be read; later batches of the pipeline go on.
                 WriteStickyError(ex, keys.Length == 1 ? keys[0].ToString() : keys.Length + " images from " + keys[0]);

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 using StickyPi.PowerShell.Completion;
 
@@ -55,7 +56,7 @@ namespace StickyPi.PowerShell.Cmdlets
                     }
                 }
             }
-            catch (StickyPiException ex)
+            catch (StickyPiException ex) when (!(ex is AccessDeniedException))
             {
                 // An unreadable catalog row ends the query (after the rows before it were written).
                 ThrowTerminatingError(ToErrorRecord(ex, query.ToString()));

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 using StickyPi.PowerShell.Completion;
 
@@ -49,7 +50,7 @@ namespace StickyPi.PowerShell.Cmdlets
                         WriteObject(annotation);
                     }
                 }
-                catch (StickyPiException ex)
+                catch (StickyPiException ex) when (!(ex is AccessDeniedException))
                 {
                     ThrowTerminatingError(ToErrorRecord(ex, query.ToString()));
                 }
@@ -83,7 +84,7 @@ namespace StickyPi.PowerShell.Cmdlets
                     WriteObject(annotation);
                 }
             }
-            catch (StickyPiException ex)
+            catch (StickyPiException ex) when (!(ex is AccessDeniedException))
             {
                 // This chunk of keys cannot be read; later chunks of the pipeline go on.
                 WriteStickyError(ex, keys.Length == 1 ? keys[0].ToString() : keys.Length + " images");
