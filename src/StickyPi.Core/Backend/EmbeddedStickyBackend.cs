@@ -111,10 +111,10 @@ namespace StickyPi.Core.Backend
         // ------------------------------------------------------------ images and annotations
 
         public IEnumerable<StickyImage> GetImages(CallerIdentity caller, IEnumerable<ImageKey> keys, ImageFileKind what = ImageFileKind.Metadata) =>
-            Store.GetImages(caller, keys, what);
+            Store.EnumerateImages(caller, keys, what);
 
         public IEnumerable<StickyImage> GetImageSeries(CallerIdentity caller, ImageSeriesQuery query, ImageFileKind what = ImageFileKind.Metadata) =>
-            Store.GetImageSeries(caller, query, what);
+            Store.EnumerateImageSeries(caller, query, what);
 
         public string GetStoredMd5(ImageKey key) => Store.GetStoredMd5(key);
 
@@ -124,7 +124,7 @@ namespace StickyPi.Core.Backend
             ImageFileKind what = ImageFileKind.Metadata) => Store.GetImagesToAnnotate(caller, algoName, algoVersion, query, what);
 
         public IEnumerable<StickyAnnotatedImage> GetImagesWithUidAnnotationSeries(CallerIdentity caller, ImageSeriesQuery query, ImageFileKind what, bool includeJson) =>
-            Store.GetImagesWithUidAnnotationSeries(caller, query, what, includeJson);
+            Store.EnumerateImagesWithUidAnnotationSeries(caller, query, what, includeJson);
 
         public IReadOnlyList<UidAnnotation> PutUidAnnotations(CallerIdentity caller, IEnumerable<UidAnnotationSubmission> items) => Store.PutUidAnnotations(caller, items);
 
@@ -132,10 +132,10 @@ namespace StickyPi.Core.Backend
             Store.ValidateUidAnnotations(caller, items);
 
         public IEnumerable<UidAnnotation> GetUidAnnotations(CallerIdentity caller, IEnumerable<ImageKey> keys, bool includeJson) =>
-            Store.GetUidAnnotations(caller, keys, includeJson);
+            Store.EnumerateUidAnnotations(caller, keys, includeJson);
 
         public IEnumerable<UidAnnotation> GetUidAnnotationSeries(CallerIdentity caller, ImageSeriesQuery query, bool includeJson) =>
-            Store.GetUidAnnotationSeries(caller, query, includeJson);
+            Store.EnumerateUidAnnotationSeries(caller, query, includeJson);
 
         public StagedImage StageImage(ParsedImage parsed, byte[] originalBytes, int length) => Store.StageImage(parsed, originalBytes, length);
 
@@ -152,10 +152,10 @@ namespace StickyPi.Core.Backend
         // ------------------------------------------------------------ tuboids and labels
 
         public IEnumerable<TiledTuboid> GetTiledTuboidSeries(CallerIdentity caller, TuboidQuery query, bool includeFiles = false) =>
-            Store.GetTiledTuboidSeries(caller, query, includeFiles);
+            Store.EnumerateTiledTuboidSeries(caller, query, includeFiles);
 
         public IEnumerable<LabelledTiledTuboid> GetTiledTuboidSeriesWithItcLabels(CallerIdentity caller, TuboidQuery query, bool includeFiles = false) =>
-            Store.GetTiledTuboidSeriesWithItcLabels(caller, query, includeFiles);
+            Store.EnumerateTiledTuboidSeriesWithItcLabels(caller, query, includeFiles);
 
         public IReadOnlyList<ItcLabelResult> PutItcLabels(CallerIdentity caller, IEnumerable<ItcLabelSubmission> labels) => Store.PutItcLabels(caller, labels);
 

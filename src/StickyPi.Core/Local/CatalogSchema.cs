@@ -165,13 +165,40 @@ namespace StickyPi.Core.Local
             },
         };
 
-        /// <summary>Every connection: cascades need foreign keys (off by default in SQLite), and waits instead of failing on locks.</summary>
+        /// <summary>
+        /// Page cache per connection, in KiB (SQLite's default is 2 MiB). A week of all devices touches ~4 MiB of table
+        /// pages once per device; with the default cache every device re-reads them from the OS (query b: −20% CPU
+        /// measured, bench/RESULTS.md). Memory is taken only as pages are used, and stays private to the process, unlike
+        /// mmap, whose mapped pages would count against the process's resident size on a whole-catalog read.
+        /// </summary>
+        public const int CacheSizeKiB = 16384;
+
+        /// <summary>SQLite handles already configured: a pooled connection keeps its handle, and with it these settings.</summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object>();
+
+        /// <summary>
+        /// Every connection: cascades need foreign keys (off by default in SQLite), and waits instead of failing on
+        /// locks. Run once per SQLite handle, not on every take from the pool (three statements saved per operation:
+        /// a third of a single-key lookup's time, bench/RESULTS.md).
+        /// </summary>
         internal static void ConfigureConnection(SqliteConnection connection)
         {
+            var handle = connection.Handle;
+            if (handle != null && Configured.TryGetValue(handle, out _))
+            {
+                return;
+            }
+
             using (var cmd = connection.CreateCommand())
             {
-                cmd.CommandText = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=" + BusyTimeoutMilliseconds + ";";
+                cmd.CommandText = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=" + BusyTimeoutMilliseconds + "; PRAGMA cache_size=-" + CacheSizeKiB + ";";
                 cmd.ExecuteNonQuery();
+            }
+
+            if (handle != null)
+            {
+                Configured.GetValue(handle, _ => new object());
             }
         }
 

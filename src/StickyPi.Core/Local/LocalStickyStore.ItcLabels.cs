@@ -119,7 +119,11 @@ namespace StickyPi.Core.Local
         /// <c>get_tiled_tuboid_series_itc_labels</c>): one row per tuboid and label, a tuboid without label once with a
         /// null <see cref="LabelledTiledTuboid.ItcLabel"/>. Unlike upstream the tuboid's own id is kept (spec §8 #22).
         /// </summary>
-        public IReadOnlyList<LabelledTiledTuboid> GetTiledTuboidSeriesWithItcLabels(CallerIdentity caller, TuboidQuery query, bool includeFiles = false)
+        public IReadOnlyList<LabelledTiledTuboid> GetTiledTuboidSeriesWithItcLabels(CallerIdentity caller, TuboidQuery query, bool includeFiles = false) =>
+            EnumerateTiledTuboidSeriesWithItcLabels(caller, query, includeFiles).ToList();
+
+        /// <summary>As <see cref="GetTiledTuboidSeriesWithItcLabels"/>, streamed as rows are read (see <see cref="EnumerateTiledTuboidSeries"/>).</summary>
+        public IEnumerable<LabelledTiledTuboid> EnumerateTiledTuboidSeriesWithItcLabels(CallerIdentity caller, TuboidQuery query, bool includeFiles = false)
         {
             AccessPolicy.Require(caller, ApiOperation.GetTiledTuboids);
             AccessPolicy.Require(caller, ApiOperation.GetItcLabels);
@@ -128,32 +132,21 @@ namespace StickyPi.Core.Local
                 throw new ArgumentNullException(nameof(query));
             }
 
-            return Guard(() =>
-            {
-                var result = new List<LabelledTiledTuboid>();
-                using (var conn = OpenConnection())
-                using (var tx = conn.BeginTransaction(deferred: true))
+            return Streamed(() => MatchingSeriesRows(query,
+                "SELECT " + SeriesColumns + ", " + TuboidColumns + ", " + LabelColumns +
+                " FROM tuboid_series AS s CROSS JOIN tiled_tuboids AS t LEFT JOIN itc_labels AS l ON l.parent_tuboid_id = t.id",
+                "AND t.parent_series_id = s.id",
+                "ORDER BY s.start_datetime, s.id, t.id_in_series, t.id, l.id",
+                r =>
                 {
-                    ForEachMatchingSeries(conn, tx, query,
-                        "SELECT " + SeriesColumns + ", " + TuboidColumns + ", " + LabelColumns +
-                        " FROM tuboid_series AS s CROSS JOIN tiled_tuboids AS t LEFT JOIN itc_labels AS l ON l.parent_tuboid_id = t.id",
-                        "AND t.parent_series_id = s.id",
-                        "ORDER BY s.start_datetime, s.id, t.id_in_series, t.id, l.id",
-                        r =>
-                        {
-                            var t = ReadTuboid(r, new LabelledTiledTuboid(), includeFiles);
-                            if (SqliteRows.Int64OrNull(r, "l_id") != null)
-                            {
-                                t.ItcLabel = ReadLabel(r);
-                            }
+                    var t = ReadTuboid(r, new LabelledTiledTuboid(), includeFiles);
+                    if (SqliteRows.Int64OrNull(r, "l_id") != null)
+                    {
+                        t.ItcLabel = ReadLabel(r);
+                    }
 
-                            result.Add(t);
-                        });
-                    tx.Commit();
-                }
-
-                return (IReadOnlyList<LabelledTiledTuboid>)result;
-            });
+                    return t;
+                }));
         }
 
         private ItcLabel PutOneLabel(CallerIdentity caller, ItcLabelSubmission item)

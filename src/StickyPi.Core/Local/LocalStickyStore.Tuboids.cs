@@ -75,7 +75,14 @@ namespace StickyPi.Core.Local
         /// bounds on the series), each with the six series fields, and with <paramref name="includeFiles"/> the paths of
         /// tuboid.jpg, metadata.txt and context.jpg. Sorted by device, series start, series id, id_in_series.
         /// </summary>
-        public IReadOnlyList<TiledTuboid> GetTiledTuboidSeries(CallerIdentity caller, TuboidQuery query, bool includeFiles = false)
+        public IReadOnlyList<TiledTuboid> GetTiledTuboidSeries(CallerIdentity caller, TuboidQuery query, bool includeFiles = false) =>
+            EnumerateTiledTuboidSeries(caller, query, includeFiles).ToList();
+
+        /// <summary>
+        /// As <see cref="GetTiledTuboidSeries"/>, streamed: each tuboid is handed out as its row is read, in one read
+        /// transaction; disposing the enumerator closes the reader. Access and arguments are checked now.
+        /// </summary>
+        public IEnumerable<TiledTuboid> EnumerateTiledTuboidSeries(CallerIdentity caller, TuboidQuery query, bool includeFiles = false)
         {
             AccessPolicy.Require(caller, ApiOperation.GetTiledTuboids);
             if (query == null)
@@ -83,22 +90,26 @@ namespace StickyPi.Core.Local
                 throw new ArgumentNullException(nameof(query));
             }
 
-            return Guard(() =>
+            return Streamed(() => MatchingSeriesRows(query,
+                "SELECT " + SeriesColumns + ", " + TuboidColumns + " FROM tuboid_series AS s CROSS JOIN tiled_tuboids AS t",
+                "AND t.parent_series_id = s.id",
+                "ORDER BY s.start_datetime, s.id, t.id_in_series, t.id",
+                r => ReadTuboid(r, new TiledTuboid(), includeFiles)));
+        }
+
+        /// <summary>Opens a connection and a read transaction and maps the rows of <see cref="ForEachMatchingSeries"/> as they are read.</summary>
+        private IEnumerable<T> MatchingSeriesRows<T>(TuboidQuery query, string select, string join, string tail, Func<RowReader, T> map)
+        {
+            using (var conn = OpenConnection())
+            using (var tx = conn.BeginTransaction(deferred: true))
             {
-                var result = new List<TiledTuboid>();
-                using (var conn = OpenConnection())
-                using (var tx = conn.BeginTransaction(deferred: true))
+                foreach (var r in MatchingSeriesRows(conn, tx, query, select, join, tail))
                 {
-                    ForEachMatchingSeries(conn, tx, query,
-                        "SELECT " + SeriesColumns + ", " + TuboidColumns + " FROM tuboid_series AS s CROSS JOIN tiled_tuboids AS t",
-                        "AND t.parent_series_id = s.id",
-                        "ORDER BY s.start_datetime, s.id, t.id_in_series, t.id",
-                        r => result.Add(ReadTuboid(r, new TiledTuboid(), includeFiles)));
-                    tx.Commit();
+                    yield return map(r);
                 }
 
-                return (IReadOnlyList<TiledTuboid>)result;
-            });
+                tx.Commit();
+            }
         }
 
         /// <summary>
@@ -472,6 +483,15 @@ namespace StickyPi.Core.Local
         private static void ForEachMatchingSeries(SqliteConnection conn, SqliteTransaction tx, TuboidQuery query, string select, string join, string tail,
             Action<RowReader> onRow)
         {
+            foreach (var r in MatchingSeriesRows(conn, tx, query, select, join, tail))
+            {
+                onRow(r);
+            }
+        }
+
+        /// <summary>The rows of <see cref="ForEachMatchingSeries"/>, one reader open at a time (the same RowReader per device, advanced).</summary>
+        private static IEnumerable<RowReader> MatchingSeriesRows(SqliteConnection conn, SqliteTransaction tx, TuboidQuery query, string select, string join, string tail)
+        {
             var devices = MatchingSeriesDevices(conn, tx, new LikePattern(query.DeviceLikePattern));
             using (var cmd = conn.CreateCommand())
             {
@@ -501,7 +521,18 @@ namespace StickyPi.Core.Local
 
                 cmd.CommandText = sql + " " + join + " " + tail;
                 var pDevice = cmd.Parameters.Add("$device", SqliteType.Text);
-                SqliteRows.ForEachRowPerValue(cmd, pDevice, devices, onRow);
+                foreach (var device in devices)
+                {
+                    pDevice.Value = device;
+                    using (var reader = cmd.ExecuteReader())
+                    {
+                        var r = new RowReader(reader);
+                        while (r.Read())
+                        {
+                            yield return r;
+                        }
+                    }
+                }
             }
         }
 

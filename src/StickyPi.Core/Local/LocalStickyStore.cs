@@ -117,7 +117,16 @@ namespace StickyPi.Core.Local
         /// Images with exactly these (device, datetime to the second) keys (spec §3.1 <c>get_images</c>); unknown keys
         /// are absent, an empty input gives an empty list. Sorted by device, datetime.
         /// </summary>
-        public IReadOnlyList<StickyImage> GetImages(CallerIdentity caller, IEnumerable<ImageKey> keys, ImageFileKind what = ImageFileKind.Metadata)
+        public IReadOnlyList<StickyImage> GetImages(CallerIdentity caller, IEnumerable<ImageKey> keys, ImageFileKind what = ImageFileKind.Metadata) =>
+            EnumerateImages(caller, keys, what).ToList();
+
+        /// <summary>
+        /// As <see cref="GetImages"/>, streamed: the rows of each chunk of 500 keys are sorted and handed out before the
+        /// next chunk is read (a single chunk, so the whole result, is in key order; over several chunks, each chunk
+        /// is). Access and arguments are checked now; the catalog is read while the sequence is enumerated, and
+        /// disposing the enumerator closes the reader and its connection.
+        /// </summary>
+        public IEnumerable<StickyImage> EnumerateImages(CallerIdentity caller, IEnumerable<ImageKey> keys, ImageFileKind what = ImageFileKind.Metadata)
         {
             AccessPolicy.Require(caller, ApiOperation.GetImages);
             CheckKind(what);
@@ -127,30 +136,47 @@ namespace StickyPi.Core.Local
                 return new StickyImage[0];
             }
 
-            return Guard(() =>
+            if (list.Count > SqliteRows.ChunkSize)
             {
-                var result = new List<StickyImage>();
-                using (var conn = OpenConnection())
-                using (var tx = conn.BeginTransaction(deferred: true))
-                {
-                    foreach (var chunk in SqliteRows.Chunk(list, SqliteRows.ChunkSize))
-                    {
-                        result.AddRange(QueryImagesByKeys(conn, tx, chunk));
-                    }
+                // Sorted as a whole, as before: keys are in memory already, so their rows are too.
+                return Streamed(() => SortImages(ImagesByKeys(list, what).ToList()));
+            }
 
-                    tx.Commit();
+            return Streamed(() => ImagesByKeys(list, what));
+        }
+
+        private IEnumerable<StickyImage> ImagesByKeys(List<ImageKey> list, ImageFileKind what)
+        {
+            // One statement is its own snapshot; several chunks share one read transaction.
+            using (var conn = OpenConnection())
+            using (var tx = list.Count > SqliteRows.ChunkSize ? conn.BeginTransaction(deferred: true) : null)
+            {
+                foreach (var chunk in SqliteRows.Chunk(list, SqliteRows.ChunkSize))
+                {
+                    foreach (var img in SortImages(QueryImagesByKeys(conn, tx, chunk)))
+                    {
+                        img.Url = _files.UrlFor(img, what);
+                        yield return img;
+                    }
                 }
 
-                SetUrls(result, what);
-                return SortImages(result);
-            });
+                tx?.Commit();
+            }
         }
 
         /// <summary>
         /// Images whose device matches the LIKE pattern (ASCII case-insensitive, escape <c>\</c>) and whose datetime is
         /// in the half-open window <c>[Start, End)</c> (spec §3.1 <c>get_image_series</c>), sorted by device, datetime.
         /// </summary>
-        public IReadOnlyList<StickyImage> GetImageSeries(CallerIdentity caller, ImageSeriesQuery query, ImageFileKind what = ImageFileKind.Metadata)
+        public IReadOnlyList<StickyImage> GetImageSeries(CallerIdentity caller, ImageSeriesQuery query, ImageFileKind what = ImageFileKind.Metadata) =>
+            EnumerateImageSeries(caller, query, what).ToList();
+
+        /// <summary>
+        /// As <see cref="GetImageSeries"/>, streamed: each row becomes an image as it is read (one open reader, nothing
+        /// collected), so memory stays flat whatever the window. Access and arguments are checked now; disposing the
+        /// enumerator early (Select-Object -First, Ctrl+C) closes the reader and the connection's read transaction.
+        /// </summary>
+        public IEnumerable<StickyImage> EnumerateImageSeries(CallerIdentity caller, ImageSeriesQuery query, ImageFileKind what = ImageFileKind.Metadata)
         {
             AccessPolicy.Require(caller, ApiOperation.GetImages);
             CheckKind(what);
@@ -159,14 +185,13 @@ namespace StickyPi.Core.Local
                 throw new ArgumentNullException(nameof(query));
             }
 
-            return Guard(() =>
-            {
-                var result = new List<StickyImage>();
-                ForEachSeriesRow(query, "SELECT " + SqliteRows.ImageColumns + " FROM images AS i", "ORDER BY i.datetime",
-                    r => result.Add(SqliteRows.ReadImage(r)));
-                SetUrls(result, what);
-                return (IReadOnlyList<StickyImage>)result;
-            });
+            return Streamed(() => SeriesRows(query, "SELECT " + SqliteRows.ImageColumns + " FROM images AS i", "ORDER BY i.datetime",
+                (r, device) =>
+                {
+                    var img = SqliteRows.ReadImage(r, null, device);
+                    img.Url = _files.UrlFor(img, what);
+                    return img;
+                }));
         }
 
         /// <summary>MD5 of the stored image with this key, or null.</summary>
@@ -634,7 +659,14 @@ namespace StickyPi.Core.Local
         /// All annotations (every algorithm and version) of the images with these keys (spec §3.2). <see cref="UidAnnotation.Json"/>
         /// is null unless <paramref name="includeJson"/>; Device/DateTime are the parent's. Sorted by device, datetime, id.
         /// </summary>
-        public IReadOnlyList<UidAnnotation> GetUidAnnotations(CallerIdentity caller, IEnumerable<ImageKey> keys, bool includeJson)
+        public IReadOnlyList<UidAnnotation> GetUidAnnotations(CallerIdentity caller, IEnumerable<ImageKey> keys, bool includeJson) =>
+            EnumerateUidAnnotations(caller, keys, includeJson).ToList();
+
+        /// <summary>
+        /// As <see cref="GetUidAnnotations"/>, streamed per chunk of 500 keys (sorted within it; a longer key list is
+        /// read and sorted as a whole, as before). Access is checked now; disposing the enumerator closes the reader.
+        /// </summary>
+        public IEnumerable<UidAnnotation> EnumerateUidAnnotations(CallerIdentity caller, IEnumerable<ImageKey> keys, bool includeJson)
         {
             AccessPolicy.Require(caller, ApiOperation.GetUidAnnotations);
             var list = SqliteRows.DistinctKeys(keys);
@@ -643,45 +675,61 @@ namespace StickyPi.Core.Local
                 return new UidAnnotation[0];
             }
 
-            return Guard(() =>
+            if (list.Count > SqliteRows.ChunkSize)
             {
-                var result = new List<UidAnnotation>();
-                using (var conn = OpenConnection())
-                using (var tx = conn.BeginTransaction(deferred: true))
+                return Streamed(() => SortAnnotations(AnnotationsByKeys(list, includeJson).ToList()));
+            }
+
+            return Streamed(() => AnnotationsByKeys(list, includeJson));
+        }
+
+        private IEnumerable<UidAnnotation> AnnotationsByKeys(List<ImageKey> list, bool includeJson)
+        {
+            using (var conn = OpenConnection())
+            using (var tx = conn.BeginTransaction(deferred: true))
+            {
+                foreach (var chunk in SqliteRows.Chunk(list, SqliteRows.ChunkSize))
                 {
-                    foreach (var chunk in SqliteRows.Chunk(list, SqliteRows.ChunkSize))
+                    var rows = new List<UidAnnotation>();
+                    using (var cmd = conn.CreateCommand())
                     {
-                        using (var cmd = conn.CreateCommand())
+                        cmd.Transaction = tx;
+                        cmd.CommandText = SqliteRows.KeysCte(cmd, chunk) +
+                            "SELECT i.device AS device, i.datetime AS datetime, " + SqliteRows.AnnotationColumns(includeJson) +
+                            " FROM k CROSS JOIN images AS i CROSS JOIN uid_annotations AS a" +
+                            " WHERE i.device = k.d AND i.datetime >= k.a AND i.datetime < k.b AND a.parent_image_id = i.id";
+                        using (var reader = cmd.ExecuteReader())
                         {
-                            cmd.Transaction = tx;
-                            cmd.CommandText = SqliteRows.KeysCte(cmd, chunk) +
-                                "SELECT i.device AS device, i.datetime AS datetime, " + SqliteRows.AnnotationColumns(includeJson) +
-                                " FROM k CROSS JOIN images AS i CROSS JOIN uid_annotations AS a" +
-                                " WHERE i.device = k.d AND i.datetime >= k.a AND i.datetime < k.b AND a.parent_image_id = i.id";
-                            using (var reader = cmd.ExecuteReader())
+                            var r = new RowReader(reader);
+                            while (r.Read())
                             {
-                                var r = new RowReader(reader);
-                                while (r.Read())
-                                {
-                                    result.Add(ReadParentedAnnotation(r, includeJson));
-                                }
+                                rows.Add(ReadParentedAnnotation(r, includeJson));
                             }
                         }
                     }
 
-                    tx.Commit();
+                    foreach (var a in SortAnnotations(rows))
+                    {
+                        yield return a;
+                    }
                 }
 
-                return (IReadOnlyList<UidAnnotation>)result
-                    .OrderBy(a => a.Device, StringComparer.Ordinal).ThenBy(a => a.DateTime).ThenBy(a => a.Id).ToList();
-            });
+                tx.Commit();
+            }
         }
+
+        private static List<UidAnnotation> SortAnnotations(List<UidAnnotation> rows) =>
+            rows.OrderBy(a => a.Device, StringComparer.Ordinal).ThenBy(a => a.DateTime).ThenBy(a => a.Id).ToList();
 
         /// <summary>
         /// Annotations of the images matching the device pattern in <c>[Start, End)</c> (spec §3.2
         /// <c>get_uid_annotations_series</c>). Json null unless <paramref name="includeJson"/>. Sorted by device, datetime, id.
         /// </summary>
-        public IReadOnlyList<UidAnnotation> GetUidAnnotationSeries(CallerIdentity caller, ImageSeriesQuery query, bool includeJson)
+        public IReadOnlyList<UidAnnotation> GetUidAnnotationSeries(CallerIdentity caller, ImageSeriesQuery query, bool includeJson) =>
+            EnumerateUidAnnotationSeries(caller, query, includeJson).ToList();
+
+        /// <summary>As <see cref="GetUidAnnotationSeries"/>, streamed as rows are read (see <see cref="EnumerateImageSeries"/>).</summary>
+        public IEnumerable<UidAnnotation> EnumerateUidAnnotationSeries(CallerIdentity caller, ImageSeriesQuery query, bool includeJson)
         {
             AccessPolicy.Require(caller, ApiOperation.GetUidAnnotations);
             if (query == null)
@@ -689,16 +737,11 @@ namespace StickyPi.Core.Local
                 throw new ArgumentNullException(nameof(query));
             }
 
-            return Guard(() =>
-            {
-                var result = new List<UidAnnotation>();
-                ForEachSeriesRow(query,
-                    "SELECT i.device AS device, i.datetime AS datetime, " + SqliteRows.AnnotationColumns(includeJson) +
-                    " FROM images AS i CROSS JOIN uid_annotations AS a",
-                    "AND a.parent_image_id = i.id ORDER BY i.datetime, a.id",
-                    r => result.Add(ReadParentedAnnotation(r, includeJson)));
-                return (IReadOnlyList<UidAnnotation>)result;
-            });
+            return Streamed(() => SeriesRows(query,
+                "SELECT i.device AS device, i.datetime AS datetime, " + SqliteRows.AnnotationColumns(includeJson) +
+                " FROM images AS i CROSS JOIN uid_annotations AS a",
+                "AND a.parent_image_id = i.id ORDER BY i.datetime, a.id",
+                (r, device) => ReadParentedAnnotation(r, includeJson, device)));
         }
 
         /// <summary>
@@ -708,6 +751,11 @@ namespace StickyPi.Core.Local
         /// Deviation: when nothing matches the result is an empty list, not upstream's <c>[{}]</c> (spec §8 #22).
         /// </summary>
         public IReadOnlyList<StickyAnnotatedImage> GetImagesWithUidAnnotationSeries(CallerIdentity caller, ImageSeriesQuery query,
+            ImageFileKind what, bool includeJson) =>
+            EnumerateImagesWithUidAnnotationSeries(caller, query, what, includeJson).ToList();
+
+        /// <summary>As <see cref="GetImagesWithUidAnnotationSeries"/>, streamed as rows are read (see <see cref="EnumerateImageSeries"/>).</summary>
+        public IEnumerable<StickyAnnotatedImage> EnumerateImagesWithUidAnnotationSeries(CallerIdentity caller, ImageSeriesQuery query,
             ImageFileKind what, bool includeJson)
         {
             AccessPolicy.Require(caller, ApiOperation.GetImages);
@@ -717,22 +765,17 @@ namespace StickyPi.Core.Local
                 throw new ArgumentNullException(nameof(query));
             }
 
-            return Guard(() =>
-            {
-                var result = new List<StickyAnnotatedImage>();
-                ForEachSeriesRow(query,
-                    "SELECT " + SqliteRows.ImageColumns + ", " + SqliteRows.AnnotationColumns(includeJson) +
-                    " FROM images AS i LEFT JOIN uid_annotations AS a ON a.parent_image_id = i.id",
-                    "ORDER BY i.datetime, a.id",
-                    r =>
-                    {
-                        var img = (StickyAnnotatedImage)SqliteRows.ReadImage(r, new StickyAnnotatedImage());
-                        img.Url = _files.UrlFor(img, what);
-                        img.Annotation = SqliteRows.ReadAnnotation(r, includeJson, img.Device, img.DateTime);
-                        result.Add(img);
-                    });
-                return (IReadOnlyList<StickyAnnotatedImage>)result;
-            });
+            return Streamed(() => SeriesRows(query,
+                "SELECT " + SqliteRows.ImageColumns + ", " + SqliteRows.AnnotationColumns(includeJson) +
+                " FROM images AS i LEFT JOIN uid_annotations AS a ON a.parent_image_id = i.id",
+                "ORDER BY i.datetime, a.id",
+                (r, device) =>
+                {
+                    var img = (StickyAnnotatedImage)SqliteRows.ReadImage(r, new StickyAnnotatedImage(), device);
+                    img.Url = _files.UrlFor(img, what);
+                    img.Annotation = SqliteRows.ReadAnnotation(r, includeJson, img.Device, img.DateTime);
+                    return img;
+                }));
         }
 
         public void Dispose()
@@ -794,27 +837,38 @@ namespace StickyPi.Core.Local
         /// <summary>
         /// Runs <paramref name="select"/> once per stored device matching the pattern, with
         /// <c>WHERE i.device = $device AND i.datetime &gt;= $start AND i.datetime &lt; $end</c> and then
-        /// <paramref name="tail"/>, so every query is an index seek (spec Appendix B). Devices in ordinal order.
+        /// <paramref name="tail"/>, so every query is an index seek (spec Appendix B). Devices in ordinal order. Rows
+        /// are mapped and handed out as they are read, inside one read transaction (one snapshot for all devices);
+        /// disposing the enumerator early disposes the reader, rolls the read transaction back and closes the connection.
+        /// <paramref name="map"/> gets the device the query matched (the stored text itself).
         /// </summary>
-        private void ForEachSeriesRow(ImageSeriesQuery query, string select, string tail, Action<RowReader> onRow)
+        private IEnumerable<T> SeriesRows<T>(ImageSeriesQuery query, string select, string tail, Func<CatalogRow, string, T> map)
         {
             if (query.End <= query.Start)
             {
-                return;
+                yield break;
             }
 
             using (var conn = OpenConnection())
             using (var tx = conn.BeginTransaction(deferred: true))
             {
                 var devices = MatchingDevices(conn, tx, new LikePattern(query.DeviceLikePattern));
-                using (var cmd = conn.CreateCommand())
+                using (var rows = SqliteStatementRow.Prepare(conn,
+                    select + " WHERE i.device = $device AND i.datetime >= $start AND i.datetime < $end " + tail))
                 {
-                    cmd.Transaction = tx;
-                    cmd.CommandText = select + " WHERE i.device = $device AND i.datetime >= $start AND i.datetime < $end " + tail;
-                    var pDevice = cmd.Parameters.Add("$device", SqliteType.Text);
-                    cmd.Parameters.AddWithValue("$start", SqliteRows.Bound(query.Start));
-                    cmd.Parameters.AddWithValue("$end", SqliteRows.Bound(query.End));
-                    SqliteRows.ForEachRowPerValue(cmd, pDevice, devices, onRow);
+                    string start = SqliteRows.Bound(query.Start);
+                    string end = SqliteRows.Bound(query.End);
+                    foreach (var device in devices)
+                    {
+                        rows.Reset();
+                        rows.Bind("$device", device);
+                        rows.Bind("$start", start);
+                        rows.Bind("$end", end);
+                        while (rows.Read())
+                        {
+                            yield return map(rows, device);
+                        }
+                    }
                 }
 
                 tx.Commit();
@@ -921,9 +975,9 @@ namespace StickyPi.Core.Local
             return problems;
         }
 
-        private static UidAnnotation ReadParentedAnnotation(RowReader r, bool includeJson)
+        private static UidAnnotation ReadParentedAnnotation(CatalogRow r, bool includeJson, string device = null)
         {
-            string device = SqliteRows.StringOrNull(r, "device");
+            device = device ?? SqliteRows.StringOrNull(r, "device");
             var dateTime = StickyTime.Normalize(SqliteRows.DateTimeValue(r, "datetime"));
             return SqliteRows.ReadAnnotation(r, includeJson, device, dateTime);
         }
@@ -1091,39 +1145,115 @@ namespace StickyPi.Core.Local
         /// <summary>Runs an operation, turning SQLite and file-system failures into <see cref="StickyPiException"/>s.</summary>
         private T Guard<T>(Func<T> body)
         {
-            if (_disposed)
-            {
-                throw new ObjectDisposedException(nameof(LocalStickyStore));
-            }
-
+            ThrowIfDisposed();
             try
             {
                 return body();
             }
-            catch (SqliteException e) when (e.SqliteErrorCode == 11 || e.SqliteErrorCode == 26)
+            catch (Exception e) when (IsStoreFailure(e))
             {
-                throw new StickyPiException(StickyErrorIds.StoreCorrupt, StickyErrorKind.InvalidData,
-                    "The catalog " + DatabasePath + " is damaged or not a SQLite database (" + e.Message + ").", DatabasePath, e);
+                throw Translate(e);
             }
-            catch (SqliteException e) when (e.SqliteErrorCode == 5 || e.SqliteErrorCode == 6)
+        }
+
+        /// <summary>
+        /// A lazily read sequence whose enumeration turns store failures into <see cref="StickyPiException"/>s as
+        /// <see cref="Guard{T}"/> does. <paramref name="rows"/> is called on each GetEnumerator (an iterator: nothing
+        /// is read before the first MoveNext).
+        /// </summary>
+        private IEnumerable<T> Streamed<T>(Func<IEnumerable<T>> rows) => new GuardedSequence<T>(this, rows);
+
+        private void ThrowIfDisposed()
+        {
+            if (_disposed)
             {
-                throw new StickyPiException(StickyErrorIds.StoreIo, StickyErrorKind.ResourceUnavailable,
-                    "The catalog " + DatabasePath + " stayed locked by another process (" + e.Message + ").", DatabasePath, e);
+                throw new ObjectDisposedException(nameof(LocalStickyStore));
             }
-            catch (SqliteException e)
+        }
+
+        private static bool IsStoreFailure(Exception e) => e is SqliteException || e is IOException || e is UnauthorizedAccessException;
+
+        private StickyPiException Translate(Exception failure)
+        {
+            switch (failure)
             {
-                throw new StickyPiException(StickyErrorIds.StoreIo, StickyErrorKind.ResourceUnavailable,
-                    "Catalog error in " + DatabasePath + ": " + e.Message, DatabasePath, e);
+                case SqliteException e when e.SqliteErrorCode == 11 || e.SqliteErrorCode == 26:
+                    return new StickyPiException(StickyErrorIds.StoreCorrupt, StickyErrorKind.InvalidData,
+                        "The catalog " + DatabasePath + " is damaged or not a SQLite database (" + e.Message + ").", DatabasePath, e);
+                case SqliteException e when e.SqliteErrorCode == 5 || e.SqliteErrorCode == 6:
+                    return new StickyPiException(StickyErrorIds.StoreIo, StickyErrorKind.ResourceUnavailable,
+                        "The catalog " + DatabasePath + " stayed locked by another process (" + e.Message + ").", DatabasePath, e);
+                case SqliteException e:
+                    return new StickyPiException(StickyErrorIds.StoreIo, StickyErrorKind.ResourceUnavailable,
+                        "Catalog error in " + DatabasePath + ": " + e.Message, DatabasePath, e);
+                case IOException e:
+                    return new StickyPiException(StickyErrorIds.StoreIo, StickyErrorKind.ResourceUnavailable,
+                        "File error in store " + RootDirectory + ": " + e.Message, RootDirectory, e);
+                default:
+                    return new StickyPiException(StickyErrorIds.StoreIo, StickyErrorKind.PermissionDenied,
+                        "Access denied in store " + RootDirectory + ": " + failure.Message, RootDirectory, failure);
             }
-            catch (IOException e)
+        }
+
+        private sealed class GuardedSequence<T> : IEnumerable<T>
+        {
+            private readonly LocalStickyStore _store;
+            private readonly Func<IEnumerable<T>> _rows;
+
+            public GuardedSequence(LocalStickyStore store, Func<IEnumerable<T>> rows)
             {
-                throw new StickyPiException(StickyErrorIds.StoreIo, StickyErrorKind.ResourceUnavailable,
-                    "File error in store " + RootDirectory + ": " + e.Message, RootDirectory, e);
+                _store = store;
+                _rows = rows;
             }
-            catch (UnauthorizedAccessException e)
+
+            public IEnumerator<T> GetEnumerator()
             {
-                throw new StickyPiException(StickyErrorIds.StoreIo, StickyErrorKind.PermissionDenied,
-                    "Access denied in store " + RootDirectory + ": " + e.Message, RootDirectory, e);
+                _store.ThrowIfDisposed();
+                return new Enumerator(_store, _rows().GetEnumerator());
+            }
+
+            System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+            private sealed class Enumerator : IEnumerator<T>
+            {
+                private readonly LocalStickyStore _store;
+                private readonly IEnumerator<T> _inner;
+
+                public Enumerator(LocalStickyStore store, IEnumerator<T> inner)
+                {
+                    _store = store;
+                    _inner = inner;
+                }
+
+                public T Current => _inner.Current;
+
+                object System.Collections.IEnumerator.Current => Current;
+
+                public bool MoveNext()
+                {
+                    try
+                    {
+                        return _inner.MoveNext();
+                    }
+                    catch (Exception e) when (IsStoreFailure(e))
+                    {
+                        throw _store.Translate(e);
+                    }
+                }
+
+                public void Dispose()
+                {
+                    try
+                    {
+                        _inner.Dispose();
+                    }
+                    catch (Exception e) when (IsStoreFailure(e))
+                    {
+                        throw _store.Translate(e);
+                    }
+                }
+
+                public void Reset() => throw new NotSupportedException();
             }
         }
     }

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using StickyPi.Core.Model;
 
 namespace StickyPi.Core.Local
@@ -101,34 +103,40 @@ namespace StickyPi.Core.Local
             return list;
         }
 
-        public static StickyImage ReadImage(RowReader r, StickyImage into = null)
+        /// <summary>
+        /// Builds an image from a row selected with <see cref="ImageColumns"/>. <paramref name="device"/>, when given, is
+        /// the value the query matched <c>device</c> with (equal to the stored text), so the column is not decoded again.
+        /// </summary>
+        public static StickyImage ReadImage(CatalogRow r, StickyImage into = null, string device = null)
         {
+            var o = r.ImageOrdinals;
             var img = into ?? new StickyImage();
-            img.Id = Int64OrNull(r, "id");
-            img.Device = StringOrNull(r, "device");
-            img.DateTime = StickyTime.Normalize(DateTimeValue(r, "datetime"));
-            img.Md5 = StringOrNull(r, "md5");
-            img.DeviceVersion = StringOrNull(r, "device_version");
-            img.Width = (int)(Int64OrNull(r, "width") ?? 0);
-            img.Height = (int)(Int64OrNull(r, "height") ?? 0);
-            img.Lat = DoubleOrNull(r, "lat");
-            img.Lng = DoubleOrNull(r, "lng");
-            img.Alt = DoubleOrNull(r, "alt");
-            img.Temp = DoubleOrNull(r, "temp");
-            img.Hum = DoubleOrNull(r, "hum");
-            img.Lum = DoubleOrNull(r, "lum");
-            img.Bat = DoubleOrNull(r, "bat");
-            img.But = BoolOrNull(r, "but");
-            img.DateTimeCreated = DateTimeValue(r, "datetime_created");
-            img.ApiVersion = StringOrNull(r, "api_version");
-            img.ApiUserId = Int64OrNull(r, "api_user_id");
+            img.Id = r.Int64OrNull(o.Id);
+            img.Device = device ?? r.TextOrNull(o.Device);
+            img.DateTime = StickyTime.Normalize(r.DateTimeValue(o.DateTime));
+            img.Md5 = r.TextOrNull(o.Md5);
+            img.DeviceVersion = r.TextOrNull(o.DeviceVersion);
+            img.Width = (int)(r.Int64OrNull(o.Width) ?? 0);
+            img.Height = (int)(r.Int64OrNull(o.Height) ?? 0);
+            img.Lat = r.DoubleOrNull(o.Lat);
+            img.Lng = r.DoubleOrNull(o.Lng);
+            img.Alt = r.DoubleOrNull(o.Alt);
+            img.Temp = r.DoubleOrNull(o.Temp);
+            img.Hum = r.DoubleOrNull(o.Hum);
+            img.Lum = r.DoubleOrNull(o.Lum);
+            img.Bat = r.DoubleOrNull(o.Bat);
+            img.But = r.BoolOrNull(o.But);
+            img.DateTimeCreated = r.DateTimeValue(o.DateTimeCreated);
+            img.ApiVersion = r.TextOrNull(o.ApiVersion);
+            img.ApiUserId = r.Int64OrNull(o.ApiUserId);
             return img;
         }
 
         /// <summary>Reads an annotation selected with <see cref="AnnotationColumns"/>; null when the LEFT JOIN found none.</summary>
-        public static UidAnnotation ReadAnnotation(RowReader r, bool includeJson, string device, DateTime dateTime)
+        public static UidAnnotation ReadAnnotation(CatalogRow r, bool includeJson, string device, DateTime dateTime)
         {
-            var id = Int64OrNull(r, "a_id");
+            var o = r.AnnotationOrdinals;
+            var id = r.Int64OrNull(o.Id);
             if (id == null)
             {
                 return null;
@@ -137,101 +145,28 @@ namespace StickyPi.Core.Local
             return new UidAnnotation
             {
                 Id = id,
-                ParentImageId = Int64OrNull(r, "a_parent_image_id") ?? 0,
+                ParentImageId = r.Int64OrNull(o.ParentImageId) ?? 0,
                 Device = device,
                 DateTime = dateTime,
-                AlgoName = StringOrNull(r, "a_algo_name"),
-                AlgoVersion = StringOrNull(r, "a_algo_version"),
-                NObjects = (int)(Int64OrNull(r, "a_n_objects") ?? 0),
-                Json = includeJson ? StringOrNull(r, "a_json") : null,
-                DateTimeCreated = DateTimeValue(r, "a_datetime_created"),
-                ApiVersion = StringOrNull(r, "a_api_version"),
-                ApiUserId = Int64OrNull(r, "a_api_user_id"),
+                AlgoName = r.TextOrNull(o.AlgoName),
+                AlgoVersion = r.TextOrNull(o.AlgoVersion),
+                NObjects = (int)(r.Int64OrNull(o.NObjects) ?? 0),
+                Json = includeJson ? r.TextOrNull(o.Json) : null,
+                DateTimeCreated = r.DateTimeValue(o.DateTimeCreated),
+                ApiVersion = r.TextOrNull(o.ApiVersion),
+                ApiUserId = r.Int64OrNull(o.ApiUserId),
             };
         }
 
-        public static string StringOrNull(RowReader r, string column)
-        {
-            var v = r.Value(column);
-            return v is DBNull ? null : Convert.ToString(v, CultureInfo.InvariantCulture);
-        }
+        public static string StringOrNull(CatalogRow r, string column) => r.StringOrNull(r.Ordinal(column));
 
-        public static long? Int64OrNull(RowReader r, string column)
-        {
-            var v = r.Value(column);
-            switch (v)
-            {
-                case DBNull _:
-                    return null;
-                case long l:
-                    return l;
-                case double d:
-                    return (long)d;
-                case string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
-                    return parsed;
-                case string _:
-                    return null;
-                default:
-                    return Convert.ToInt64(v, CultureInfo.InvariantCulture);
-            }
-        }
+        public static long? Int64OrNull(CatalogRow r, string column) => r.Int64OrNull(r.Ordinal(column));
 
-        public static double? DoubleOrNull(RowReader r, string column)
-        {
-            var v = r.Value(column);
-            switch (v)
-            {
-                case DBNull _:
-                    return null;
-                case double d:
-                    return d;
-                case long l:
-                    return l;
-                case string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed):
-                    return parsed;
-                case string _:
-                    return null;
-                default:
-                    return Convert.ToDouble(v, CultureInfo.InvariantCulture);
-            }
-        }
+        public static double? DoubleOrNull(CatalogRow r, string column) => r.DoubleOrNull(r.Ordinal(column));
 
-        public static bool? BoolOrNull(RowReader r, string column)
-        {
-            var v = r.Value(column);
-            switch (v)
-            {
-                case DBNull _:
-                    return null;
-                case long l:
-                    return l != 0;
-                case double d:
-                    return d != 0;
-                case string s:
-                    return s == "1" || string.Equals(s, "true", StringComparison.OrdinalIgnoreCase);
-                default:
-                    return Convert.ToBoolean(v, CultureInfo.InvariantCulture);
-            }
-        }
+        public static bool? BoolOrNull(CatalogRow r, string column) => r.BoolOrNull(r.Ordinal(column));
 
-        public static DateTime DateTimeValue(RowReader r, string column)
-        {
-            var text = StringOrNull(r, column);
-            if (text == null)
-            {
-                return default;
-            }
-
-            try
-            {
-                return StickyTime.FromDatabase(text);
-            }
-            catch (FormatException e)
-            {
-                throw new StickyPiException(StickyErrorIds.StoreCorrupt, StickyErrorKind.InvalidData,
-                    "Unreadable datetime '" + text + "' in column " + column + ".", column, e);
-            }
-        }
+        public static DateTime DateTimeValue(CatalogRow r, string column) => r.DateTimeValue(r.Ordinal(column));
 
         /// <summary>Null stays NULL (SQLite then keeps the column empty, as SQLAlchemy does for None).</summary>
         public static object DbValue(object value) => value ?? DBNull.Value;
@@ -257,29 +192,436 @@ namespace StickyPi.Core.Local
         }
     }
 
-    /// <summary>A data reader with its column ordinals looked up once (SqliteDataReader.GetOrdinal scans the names).</summary>
-    internal sealed class RowReader
+    /// <summary>
+    /// The one row mapping of the catalog: the current row of a query, its column ordinals looked up once per query,
+    /// and typed reads that accept SQLite's loose typing (an INTEGER column may hold REAL or TEXT) without boxing.
+    /// The mappers (<see cref="SqliteRows.ReadImage"/>, the per-table readers) are written once against this class;
+    /// <see cref="RowReader"/> serves any ADO.NET reader (SQLite today, a MariaDB catalog later) and
+    /// <see cref="SqliteStatementRow"/> a raw SQLite statement for the long image reads.
+    /// </summary>
+    internal abstract class CatalogRow
     {
         private readonly Dictionary<string, int> _ordinals;
+        private ImageOrdinalSet _image;
+        private AnnotationOrdinalSet _annotation;
 
-        public RowReader(SqliteDataReader reader)
+        protected CatalogRow(IEnumerable<string> columnNames)
         {
-            Reader = reader;
-            _ordinals = new Dictionary<string, int>(reader.FieldCount, StringComparer.OrdinalIgnoreCase);
-            for (int i = 0; i < reader.FieldCount; i++)
+            _ordinals = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            int i = 0;
+            foreach (var name in columnNames)
             {
-                string name = reader.GetName(i);
                 if (!_ordinals.ContainsKey(name))
                 {
                     _ordinals.Add(name, i);
                 }
+
+                i++;
             }
         }
 
-        public SqliteDataReader Reader { get; }
+        /// <summary>Ordinals of <see cref="SqliteRows.ImageColumns"/>, resolved on first use.</summary>
+        public ImageOrdinalSet ImageOrdinals => _image ?? (_image = new ImageOrdinalSet(this));
 
-        public bool Read() => Reader.Read();
+        /// <summary>Ordinals of <see cref="SqliteRows.AnnotationColumns"/> (<c>a_</c> names), resolved on first use.</summary>
+        public AnnotationOrdinalSet AnnotationOrdinals => _annotation ?? (_annotation = new AnnotationOrdinalSet(this));
 
-        public object Value(string column) => Reader.GetValue(_ordinals[column]);
+        public abstract bool Read();
+
+        public int Ordinal(string column) => _ordinals[column];
+
+        /// <summary>The ordinal, or -1 when the result has no such column.</summary>
+        public int TryOrdinal(string column) => _ordinals.TryGetValue(column, out var o) ? o : -1;
+
+        /// <summary>Any column as text: numbers formatted with the invariant culture.</summary>
+        public abstract string StringOrNull(int ordinal);
+
+        /// <summary>
+        /// A column whose affinity keeps only text (VARCHAR) or whose only readable content is text (upstream's DATETIME
+        /// strings): a number stored there reads as SQLite's text of it.
+        /// </summary>
+        public abstract string TextOrNull(int ordinal);
+
+        /// <summary>INTEGER as is, REAL truncated, text parsed (unparsable: null).</summary>
+        public abstract long? Int64OrNull(int ordinal);
+
+        /// <summary>REAL as is, INTEGER widened, text parsed (unparsable: null).</summary>
+        public abstract double? DoubleOrNull(int ordinal);
+
+        /// <summary>Non-zero numbers, and the texts '1' and 'true', are true.</summary>
+        public abstract bool? BoolOrNull(int ordinal);
+
+        public virtual DateTime DateTimeValue(int ordinal)
+        {
+            var text = TextOrNull(ordinal);
+            if (text == null)
+            {
+                return default;
+            }
+
+            try
+            {
+                return StickyTime.FromDatabase(text);
+            }
+            catch (FormatException e)
+            {
+                throw UnreadableDateTime(ordinal, text, e);
+            }
+        }
+
+        protected abstract string ColumnName(int ordinal);
+
+        protected StickyPiException UnreadableDateTime(int ordinal, string text, Exception inner)
+        {
+            string column = ColumnName(ordinal);
+            return new StickyPiException(StickyErrorIds.StoreCorrupt, StickyErrorKind.InvalidData,
+                "Unreadable datetime '" + text + "' in column " + column + ".", column, inner);
+        }
+
+        protected static long? ParseInt64(string s) =>
+            long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : (long?)null;
+
+        protected static double? ParseDouble(string s) =>
+            double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : (double?)null;
+
+        protected static bool ParseBool(string s) => s == "1" || string.Equals(s, "true", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Rows of an ADO.NET data reader (see <see cref="CatalogRow"/>).</summary>
+    internal sealed class RowReader : CatalogRow
+    {
+        public RowReader(DbDataReader reader)
+            : base(Names(reader))
+        {
+            Reader = reader;
+        }
+
+        public DbDataReader Reader { get; }
+
+        public override bool Read() => Reader.Read();
+
+        public override string StringOrNull(int ordinal)
+        {
+            if (Reader.IsDBNull(ordinal))
+            {
+                return null;
+            }
+
+            var type = Reader.GetFieldType(ordinal);
+            if (type == typeof(string))
+            {
+                return Reader.GetString(ordinal);
+            }
+
+            if (type == typeof(long))
+            {
+                return Reader.GetInt64(ordinal).ToString(CultureInfo.InvariantCulture);
+            }
+
+            return type == typeof(double)
+                ? Reader.GetDouble(ordinal).ToString(CultureInfo.InvariantCulture)
+                : Convert.ToString(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+        }
+
+        public override string TextOrNull(int ordinal) => Reader.IsDBNull(ordinal) ? null : Reader.GetString(ordinal);
+
+        // Numbers: the typed getter first (SQLite converts between INTEGER and REAL itself, as the casts below do).
+        // Only a zero can hide text that SQLite could not convert, so only then is the storage class asked for.
+
+        public override long? Int64OrNull(int ordinal)
+        {
+            if (Reader.IsDBNull(ordinal))
+            {
+                return null;
+            }
+
+            long value = Reader.GetInt64(ordinal);
+            return value != 0 ? value : Int64ByType(ordinal);
+        }
+
+        public override double? DoubleOrNull(int ordinal)
+        {
+            if (Reader.IsDBNull(ordinal))
+            {
+                return null;
+            }
+
+            double value = Reader.GetDouble(ordinal);
+            return value != 0 ? value : DoubleByType(ordinal);
+        }
+
+        public override bool? BoolOrNull(int ordinal)
+        {
+            if (Reader.IsDBNull(ordinal))
+            {
+                return null;
+            }
+
+            return Reader.GetInt64(ordinal) != 0 || (BoolByType(ordinal) ?? false);
+        }
+
+        protected override string ColumnName(int ordinal) => Reader.GetName(ordinal);
+
+        private static IEnumerable<string> Names(DbDataReader reader)
+        {
+            for (int i = 0; i < reader.FieldCount; i++)
+            {
+                yield return reader.GetName(i);
+            }
+        }
+
+        private long? Int64ByType(int ordinal)
+        {
+            var type = Reader.GetFieldType(ordinal);
+            if (type == typeof(long))
+            {
+                return Reader.GetInt64(ordinal);
+            }
+
+            if (type == typeof(double))
+            {
+                return (long)Reader.GetDouble(ordinal);
+            }
+
+            return type == typeof(string) ? ParseInt64(Reader.GetString(ordinal)) : Convert.ToInt64(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+        }
+
+        private double? DoubleByType(int ordinal)
+        {
+            var type = Reader.GetFieldType(ordinal);
+            if (type == typeof(double))
+            {
+                return Reader.GetDouble(ordinal);
+            }
+
+            if (type == typeof(long))
+            {
+                return Reader.GetInt64(ordinal);
+            }
+
+            return type == typeof(string) ? ParseDouble(Reader.GetString(ordinal)) : Convert.ToDouble(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+        }
+
+        private bool? BoolByType(int ordinal)
+        {
+            var type = Reader.GetFieldType(ordinal);
+            if (type == typeof(long))
+            {
+                return Reader.GetInt64(ordinal) != 0;
+            }
+
+            if (type == typeof(double))
+            {
+                return Reader.GetDouble(ordinal) != 0;
+            }
+
+            return type == typeof(string) ? ParseBool(Reader.GetString(ordinal)) : Convert.ToBoolean(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>
+    /// Rows of a statement prepared straight on the connection's SQLite handle (<see cref="SqliteConnection.Handle"/>):
+    /// each column costs one call for its storage class and one for its value, where the ADO.NET reader's typed
+    /// getters ask for the storage class again on every call (the calls, each taking the connection's mutex and the
+    /// statement's handle, are most of a long read's time: bench/RESULTS.md). Dispose finalises the statement.
+    /// </summary>
+    internal sealed class SqliteStatementRow : CatalogRow, IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly sqlite3_stmt _stmt;
+
+        private SqliteStatementRow(SqliteConnection connection, sqlite3_stmt stmt)
+            : base(Names(stmt))
+        {
+            _connection = connection;
+            _stmt = stmt;
+        }
+
+        /// <summary>Prepares <paramref name="sql"/> on an open connection (its transaction, if any, applies).</summary>
+        public static SqliteStatementRow Prepare(SqliteConnection connection, string sql)
+        {
+            int rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out sqlite3_stmt stmt);
+            if (rc != raw.SQLITE_OK)
+            {
+                stmt?.Dispose();
+                SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+            }
+
+            return new SqliteStatementRow(connection, stmt);
+        }
+
+        /// <summary>Binds a named parameter (<c>$name</c>); the statement must be reset to bind again.</summary>
+        public void Bind(string name, string value)
+        {
+            int index = raw.sqlite3_bind_parameter_index(_stmt, name);
+            if (index == 0)
+            {
+                throw new ArgumentException("No parameter " + name + " in the statement.", nameof(name));
+            }
+
+            Check(value == null ? raw.sqlite3_bind_null(_stmt, index) : raw.sqlite3_bind_text(_stmt, index, value));
+        }
+
+        /// <summary>Ends the current run so the statement can be bound and run again.</summary>
+        public void Reset() => raw.sqlite3_reset(_stmt);
+
+        public override bool Read()
+        {
+            int rc = raw.sqlite3_step(_stmt);
+            if (rc == raw.SQLITE_ROW)
+            {
+                return true;
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(rc);
+            }
+
+            return false;
+        }
+
+        public override string StringOrNull(int ordinal)
+        {
+            switch (raw.sqlite3_column_type(_stmt, ordinal))
+            {
+                case raw.SQLITE_NULL:
+                    return null;
+                case raw.SQLITE_INTEGER:
+                    return raw.sqlite3_column_int64(_stmt, ordinal).ToString(CultureInfo.InvariantCulture);
+                case raw.SQLITE_FLOAT:
+                    return raw.sqlite3_column_double(_stmt, ordinal).ToString(CultureInfo.InvariantCulture);
+                case raw.SQLITE_TEXT:
+                    return raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string();
+                default:
+                    return Convert.ToString(raw.sqlite3_column_blob(_stmt, ordinal).ToArray(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        public override string TextOrNull(int ordinal) =>
+            raw.sqlite3_column_type(_stmt, ordinal) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string();
+
+        public override long? Int64OrNull(int ordinal)
+        {
+            switch (raw.sqlite3_column_type(_stmt, ordinal))
+            {
+                case raw.SQLITE_NULL:
+                    return null;
+                case raw.SQLITE_INTEGER:
+                    return raw.sqlite3_column_int64(_stmt, ordinal);
+                case raw.SQLITE_FLOAT:
+                    return (long)raw.sqlite3_column_double(_stmt, ordinal);
+                case raw.SQLITE_TEXT:
+                    return ParseInt64(raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string());
+                default:
+                    return Convert.ToInt64(raw.sqlite3_column_blob(_stmt, ordinal).ToArray(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        public override double? DoubleOrNull(int ordinal)
+        {
+            switch (raw.sqlite3_column_type(_stmt, ordinal))
+            {
+                case raw.SQLITE_NULL:
+                    return null;
+                case raw.SQLITE_FLOAT:
+                    return raw.sqlite3_column_double(_stmt, ordinal);
+                case raw.SQLITE_INTEGER:
+                    return raw.sqlite3_column_int64(_stmt, ordinal);
+                case raw.SQLITE_TEXT:
+                    return ParseDouble(raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string());
+                default:
+                    return Convert.ToDouble(raw.sqlite3_column_blob(_stmt, ordinal).ToArray(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        public override bool? BoolOrNull(int ordinal)
+        {
+            switch (raw.sqlite3_column_type(_stmt, ordinal))
+            {
+                case raw.SQLITE_NULL:
+                    return null;
+                case raw.SQLITE_INTEGER:
+                    return raw.sqlite3_column_int64(_stmt, ordinal) != 0;
+                case raw.SQLITE_FLOAT:
+                    return raw.sqlite3_column_double(_stmt, ordinal) != 0;
+                case raw.SQLITE_TEXT:
+                    return ParseBool(raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string());
+                default:
+                    return Convert.ToBoolean(raw.sqlite3_column_blob(_stmt, ordinal).ToArray(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        public void Dispose() => _stmt.Dispose();
+
+        protected override string ColumnName(int ordinal) => raw.sqlite3_column_name(_stmt, ordinal).utf8_to_string();
+
+        private static IEnumerable<string> Names(sqlite3_stmt stmt)
+        {
+            int count = raw.sqlite3_column_count(stmt);
+            var names = new string[count];
+            for (int i = 0; i < count; i++)
+            {
+                names[i] = raw.sqlite3_column_name(stmt, i).utf8_to_string();
+            }
+
+            return names;
+        }
+
+        private void Check(int rc)
+        {
+            if (rc != raw.SQLITE_OK)
+            {
+                SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+            }
+        }
+    }
+
+    /// <summary>Ordinals of the image columns in one result (see <see cref="SqliteRows.ImageColumns"/>).</summary>
+    internal sealed class ImageOrdinalSet
+    {
+        public readonly int Id, Device, DateTime, Md5, DeviceVersion, Width, Height, Lat, Lng, Alt, Temp, Hum, Lum, Bat, But,
+            DateTimeCreated, ApiVersion, ApiUserId;
+
+        public ImageOrdinalSet(CatalogRow r)
+        {
+            Id = r.Ordinal("id");
+            Device = r.Ordinal("device");
+            DateTime = r.Ordinal("datetime");
+            Md5 = r.Ordinal("md5");
+            DeviceVersion = r.Ordinal("device_version");
+            Width = r.Ordinal("width");
+            Height = r.Ordinal("height");
+            Lat = r.Ordinal("lat");
+            Lng = r.Ordinal("lng");
+            Alt = r.Ordinal("alt");
+            Temp = r.Ordinal("temp");
+            Hum = r.Ordinal("hum");
+            Lum = r.Ordinal("lum");
+            Bat = r.Ordinal("bat");
+            But = r.Ordinal("but");
+            DateTimeCreated = r.Ordinal("datetime_created");
+            ApiVersion = r.Ordinal("api_version");
+            ApiUserId = r.Ordinal("api_user_id");
+        }
+    }
+
+    /// <summary>Ordinals of the <c>a_</c>-prefixed annotation columns in one result (see <see cref="SqliteRows.AnnotationColumns"/>).</summary>
+    internal sealed class AnnotationOrdinalSet
+    {
+        public readonly int Id, ParentImageId, AlgoName, AlgoVersion, NObjects, Json, DateTimeCreated, ApiVersion, ApiUserId;
+
+        public AnnotationOrdinalSet(CatalogRow r)
+        {
+            Id = r.Ordinal("a_id");
+            ParentImageId = r.Ordinal("a_parent_image_id");
+            AlgoName = r.Ordinal("a_algo_name");
+            AlgoVersion = r.Ordinal("a_algo_version");
+            NObjects = r.Ordinal("a_n_objects");
+            Json = r.TryOrdinal("a_json");
+            DateTimeCreated = r.Ordinal("a_datetime_created");
+            ApiVersion = r.Ordinal("a_api_version");
+            ApiUserId = r.Ordinal("a_api_user_id");
+        }
     }
 }

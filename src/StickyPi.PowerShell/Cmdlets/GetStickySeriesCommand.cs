@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 using StickyPi.PowerShell.Completion;
 
@@ -35,13 +36,30 @@ namespace StickyPi.PowerShell.Cmdlets
         {
             var query = new ImageSeriesQuery(DevicePattern.FromWildcard(Device), StartTime, EndTime);
             WriteDebug($"Series query: {query}");
-            if (WithAnnotation)
+            // Each object is written as its row is read; Select-Object -First or Ctrl+C ends the foreach, which
+            // disposes the enumerator and so closes the reader and its connection.
+            var store = ActiveConnection.Store;
+            try
             {
-                WriteObject(ActiveConnection.Store.GetImagesWithUidAnnotationSeries(Caller, query, What, includeJson: false), enumerateCollection: true);
+                if (WithAnnotation)
+                {
+                    foreach (var row in store.GetImagesWithUidAnnotationSeries(Caller, query, What, includeJson: false))
+                    {
+                        WriteObject(row);
+                    }
+                }
+                else
+                {
+                    foreach (var image in store.GetImageSeries(Caller, query, What))
+                    {
+                        WriteObject(image);
+                    }
+                }
             }
-            else
+            catch (StickyPiException ex) when (!(ex is AccessDeniedException))
             {
-                WriteObject(ActiveConnection.Store.GetImageSeries(Caller, query, What), enumerateCollection: true);
+                // An unreadable catalog row ends the query (after the rows before it were written).
+                ThrowTerminatingError(ToErrorRecord(ex, query.ToString()));
             }
         }
     }

@@ -40,13 +40,20 @@ namespace StickyPi.PowerShell.Cmdlets
             WriteDebug($"Tuboid series query: {query}");
             try
             {
+                // Written as rows are read; a stopped pipeline disposes the enumerator and so closes the reader.
                 if (WithLabel)
                 {
-                    WriteObject(ActiveConnection.Store.GetTiledTuboidSeriesWithItcLabels(Caller, query, IncludeFile), enumerateCollection: true);
+                    foreach (var tuboid in ActiveConnection.Store.GetTiledTuboidSeriesWithItcLabels(Caller, query, IncludeFile))
+                    {
+                        WriteObject(tuboid);
+                    }
                 }
                 else
                 {
-                    WriteObject(ActiveConnection.Store.GetTiledTuboidSeries(Caller, query, IncludeFile), enumerateCollection: true);
+                    foreach (var tuboid in ActiveConnection.Store.GetTiledTuboidSeries(Caller, query, IncludeFile))
+                    {
+                        WriteObject(tuboid);
+                    }
                 }
             }
             catch (StickyPiException ex)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 using StickyPi.PowerShell.Completion;
 
@@ -42,7 +43,18 @@ namespace StickyPi.PowerShell.Cmdlets
             if (ParameterSetName == SeriesSet)
             {
                 var query = new ImageSeriesQuery(DevicePattern.FromWildcard(Device), StartTime, EndTime);
-                WriteObject(ActiveConnection.Store.GetUidAnnotationSeries(Caller, query, IncludeData), enumerateCollection: true);
+                try
+                {
+                    foreach (var annotation in ActiveConnection.Store.GetUidAnnotationSeries(Caller, query, IncludeData))
+                    {
+                        WriteObject(annotation);
+                    }
+                }
+                catch (StickyPiException ex) when (!(ex is AccessDeniedException))
+                {
+                    ThrowTerminatingError(ToErrorRecord(ex, query.ToString()));
+                }
+
                 return;
             }
 
@@ -65,7 +77,18 @@ namespace StickyPi.PowerShell.Cmdlets
 
             var keys = _keys.ToArray();
             _keys.Clear();
-            WriteObject(ActiveConnection.Store.GetUidAnnotations(Caller, keys, IncludeData), enumerateCollection: true);
+            try
+            {
+                foreach (var annotation in ActiveConnection.Store.GetUidAnnotations(Caller, keys, IncludeData))
+                {
+                    WriteObject(annotation);
+                }
+            }
+            catch (StickyPiException ex) when (!(ex is AccessDeniedException))
+            {
+                // This chunk of keys cannot be read; later chunks of the pipeline go on.
+                WriteStickyError(ex, keys.Length == 1 ? keys[0].ToString() : keys.Length + " images");
+            }
         }
     }
 }
