@@ -229,9 +229,9 @@ namespace StickyPi.Core.Local
                     var end = StickyTime.Normalize(info.EndDateTime);
                     cmd.Parameters.AddWithValue("$d", info.Device);
                     cmd.Parameters.AddWithValue("$s0", SqliteRows.Bound(start));
-                    cmd.Parameters.AddWithValue("$s1", SqliteRows.Bound(start.AddSeconds(1)));
+                    cmd.Parameters.AddWithValue("$s1", SqliteRows.NextSecondBound(start));
                     cmd.Parameters.AddWithValue("$e0", SqliteRows.Bound(end));
-                    cmd.Parameters.AddWithValue("$e1", SqliteRows.Bound(end.AddSeconds(1)));
+                    cmd.Parameters.AddWithValue("$e1", SqliteRows.NextSecondBound(end));
                     cmd.Parameters.AddWithValue("$n", info.AlgoName);
                     cmd.Parameters.AddWithValue("$v", info.AlgoVersion);
                     var existing = cmd.ExecuteScalar();
