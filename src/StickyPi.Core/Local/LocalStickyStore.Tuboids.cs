@@ -195,7 +195,7 @@ namespace StickyPi.Core.Local
             {
                 name = Parsing.TuboidDirectory.ParseName(dir);
                 Parsing.TuboidDirectory.CheckFiles(dir);
-                var meta = Parsing.TuboidDirectory.ReadMetadata(Path.Combine(dir, Parsing.TuboidDirectory.MetadataFileName));
+                var meta = Parsing.TuboidDirectory.ReadMetadata(Path.Combine(dir, Parsing.TuboidDirectory.MetadataFileName), Limits.MaxMetadataFileBytes);
                 if (seriesId == null)
                 {
                     seriesId = FindOrCreateSeries(caller, info);
@@ -390,9 +390,11 @@ namespace StickyPi.Core.Local
                     byte[] bytes;
                     try
                     {
-                        bytes = File.ReadAllBytes(Path.Combine(sourceDir, f));
+                        // Capped: a tuboid's files are read whole, so their size must not be the input's to choose.
+                        bytes = Parsing.BoundedFile.ReadAllBytes(Path.Combine(sourceDir, f),
+                            f == Parsing.TuboidDirectory.MetadataFileName ? Limits.MaxMetadataFileBytes : Limits.MaxImageFileBytes, "tuboid file");
                     }
-                    catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
+                    catch (StickyPiException e) when (e.ErrorId == StickyErrorIds.FileNotFound)
                     {
                         throw new StickyPiException(TuboidErrorIds.MissingTuboidFile, StickyErrorKind.NotFound,
                             Path.Combine(sourceDir, f) + ": missing (" + e.Message + ").", sourceDir, e);

@@ -44,6 +44,15 @@ namespace StickyPi.Core.Model
         public const string InvalidFileName = "InvalidFileName";
         public const string ImageTooOld = "ImageTooOld";
         public const string EmptyFile = "EmptyFile";
+
+        /// <summary>An image whose frame header declares more pixels than the configured limit (a decompression bomb).</summary>
+        public const string ImageTooLarge = "ImageTooLarge";
+
+        /// <summary>A file larger than the configured limit for its kind; refused before it is read.</summary>
+        public const string FileTooLarge = "FileTooLarge";
+
+        /// <summary>An unexpected exception while processing one item; the rest of the batch goes on.</summary>
+        public const string UnexpectedError = "UnexpectedError";
         public const string NotAJpeg = "NotAJpeg";
         public const string TruncatedJpeg = "TruncatedJpeg";
         public const string MissingExif = "MissingExif";

@@ -61,7 +61,7 @@ namespace StickyPi.Core.Sync
             _caller = caller ?? throw new ArgumentNullException(nameof(caller));
             _options = options ?? new ImageImportOptions();
             CheckOptions(_options);
-            _parser = parser ?? new StickyImageParser();
+            _parser = parser ?? new StickyImageParser(limits: _options.Limits);
             _cache = StatCache.Open(store.RootDirectory);
             int workers = Math.Max(1, _options.MaxDegreeOfParallelism);
             int lookupBatch = Math.Max(1, _options.LookupBatchSize);
@@ -342,6 +342,7 @@ namespace StickyPi.Core.Sync
                     }
 
                     c.Size = info.Length;
+                    BoundedFile.CheckLength(c.Path, c.Size, _parser.Limits.MaxImageFileBytes, "image file"); // refused unopened
                     c.ModifiedTicks = info.LastWriteTimeUtc.Ticks;
                     if (_cache.TryGet(c.Path, c.Size, c.ModifiedTicks, out var entry) && entry.Key.Equals(c.Key))
                     {
@@ -456,7 +457,7 @@ namespace StickyPi.Core.Sync
                 // A pooled buffer, as the parser's own file reads use: originals are large, and a new array per image
                 // would be garbage-collected work the parse itself does not need.
                 NotifyOpening(c.Path);
-                byte[] buffer = StickyImageParser.ReadFilePooled(c.Path, out int length);
+                byte[] buffer = StickyImageParser.ReadFilePooled(c.Path, out int length, _parser.Limits.MaxImageFileBytes);
                 bool handedOver = false;
                 try
                 {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.Core.Parsing;
 using StickyPi.Core.Sync;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -53,6 +54,11 @@ namespace StickyPi.PowerShell.Cmdlets
         [ValidateRange(1, int.MaxValue)]
         public int MaxFailures { get; set; } = int.MaxValue;
 
+        /// <summary>Largest width × height accepted; bigger images (decompression bombs) fail with ImageTooLarge before any pixel is decoded.</summary>
+        [Parameter]
+        [ValidateRange(1L, long.MaxValue)]
+        public long MaxImagePixels { get; set; } = InputLimits.PillowMaxImagePixels;
+
         private bool WhatIfMode => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
 
         protected override void BeginProcessing()
@@ -62,6 +68,7 @@ namespace StickyPi.PowerShell.Cmdlets
                 MaxDegreeOfParallelism = ThrottleLimit,
                 OnConflict = OnConflict,
                 PlanOnly = WhatIfMode,
+                Limits = new InputLimits { MaxImagePixels = MaxImagePixels },
             };
             try
             {

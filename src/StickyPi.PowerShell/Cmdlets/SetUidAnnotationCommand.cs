@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.Core.Parsing;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -69,11 +70,12 @@ namespace StickyPi.PowerShell.Cmdlets
                 string json;
                 try
                 {
-                    json = File.ReadAllText(file);
+                    // Capped: a huge file is refused unread instead of filling the session's memory.
+                    json = BoundedFile.ReadAllText(file, ActiveConnection.Store.Limits.MaxAnnotationFileBytes, "annotation file");
                 }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                catch (StickyPiException ex)
                 {
-                    WriteError(new ErrorRecord(ex, "FileUnreadable", ErrorCategory.ReadError, file));
+                    WriteStickyError(ex, file);
                     continue;
                 }
 
