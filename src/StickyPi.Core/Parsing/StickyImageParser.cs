@@ -84,7 +84,7 @@ namespace StickyPi.Core.Parsing
         }
 
         /// <summary>
-        /// Parses the first <paramref name="length"/> bytes of a (typically pooled, see <see cref="ReadFilePooled"/>)
+        /// Parses the first <paramref name="length"/> bytes of a (typically pooled, see <see cref="ReadFilePooled(string, out int, long)"/>)
         /// buffer; <paramref name="path"/> supplies the name and labels errors.
         /// </summary>
         public ParsedImage Parse(byte[] buffer, int length, string path, bool makeThumbnails = true)
