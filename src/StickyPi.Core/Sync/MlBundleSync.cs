@@ -304,6 +304,24 @@ namespace StickyPi.Core.Sync
         {
             string target = MlBundlePaths.Resolve(plan.Directory, file.Key); // again: never trust the plan's path blindly
             string folder = Path.GetDirectoryName(target);
+
+            // A folder of the destination that is a link out of it would take the file (and the folders made for
+            // it) elsewhere on the disk: the deepest folder that exists must really be inside the destination.
+            Directory.CreateDirectory(plan.Directory);
+            string realDir = FileLinks.RealPath(plan.Directory);
+            string existing = folder;
+            while (existing != null && existing.Length > plan.Directory.Length && !Directory.Exists(existing) && !FileLinks.IsLink(existing))
+            {
+                existing = Path.GetDirectoryName(existing);
+            }
+
+            string realExisting = FileLinks.RealPath(existing);
+            if (!FileLinks.IsInside(realDir, realExisting))
+            {
+                throw new StickyPiException(MlBundleErrorIds.LinkOutsideBundle, StickyErrorKind.PermissionDenied,
+                    "'" + existing + "' leads to '" + (realExisting ?? "nothing") + "', outside the bundle folder '" + plan.Directory + "'; '" + file.Key + "' was not written.", target);
+            }
+
             Directory.CreateDirectory(folder);
             string temp = Path.Combine(folder, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + PartSuffix);
             try
