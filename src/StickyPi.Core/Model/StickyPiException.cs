@@ -13,6 +13,9 @@ namespace StickyPi.Core.Model
         ResourceUnavailable,
         LimitsExceeded,
         OperationStopped,
+
+        /// <summary>An unexpected internal error (a bug), reported for the one item it hit.</summary>
+        Internal,
     }
 
     /// <summary>
@@ -53,6 +56,9 @@ namespace StickyPi.Core.Model
 
         /// <summary>An unexpected exception while processing one item; the rest of the batch goes on.</summary>
         public const string UnexpectedError = "UnexpectedError";
+
+        /// <summary>A parallel pipeline broke outside any one item; reported once, as a terminating error.</summary>
+        public const string PipelineFailed = "PipelineFailed";
         public const string NotAJpeg = "NotAJpeg";
         public const string TruncatedJpeg = "TruncatedJpeg";
         public const string MissingExif = "MissingExif";

@@ -80,17 +80,42 @@ namespace StickyPi.Core.Sync
             _workersLeft = workers;
             _stagersLeft = stagers;
             // Names distinct within Linux's 15 characters, so perf and top tell the stages apart.
-            _classifiers = Enumerable.Range(0, workers).Select(i => new Thread(ClassifierLoop) { IsBackground = true, Name = "Sticky lookup " + i }).ToArray();
-            _workers = Enumerable.Range(0, workers).Select(i => new Thread(WorkerLoop) { IsBackground = true, Name = "Sticky parse " + i }).ToArray();
-            _stagers = Enumerable.Range(0, stagers).Select(i => new Thread(StagerLoop) { IsBackground = true, Name = "Sticky stage " + i }).ToArray();
-            _writer = new Thread(WriterLoop) { IsBackground = true, Name = "Sticky commit" };
-            foreach (var t in _classifiers.Concat(_workers).Concat(_stagers))
-            {
-                t.Start();
-            }
-
-            _writer.Start();
+            // Every thread runs under WorkerGuard: an exception never leaves one (it would end the process).
+            _classifiers = Enumerable.Range(0, workers).Select(i => WorkerGuard.StartThread("Sticky lookup " + i, ClassifierLoop, Broken)).ToArray();
+            _workers = Enumerable.Range(0, workers).Select(i => WorkerGuard.StartThread("Sticky parse " + i, WorkerLoop, Broken)).ToArray();
+            _stagers = Enumerable.Range(0, stagers).Select(i => WorkerGuard.StartThread("Sticky stage " + i, StagerLoop, Broken)).ToArray();
+            _writer = WorkerGuard.StartThread("Sticky commit", WriterLoop, Broken);
         }
+
+        /// <summary>
+        /// Test hook: called with a stage name (<c>lookup</c>, <c>parse</c>, <c>stage</c>, <c>commit</c>) and the file
+        /// at the start of each item's work, and with <c>commit-batch</c> and a null file by the writer's loop outside
+        /// any item. A hook that throws plays an unexpected bug in that stage.
+        /// </summary>
+        internal Action<string, string> FaultInjection { get; set; }
+
+        private Exception _brokenBy;
+
+        /// <summary>A loop broke outside any item: stop, and report it once on the caller's thread.</summary>
+        private void Broken(Exception e)
+        {
+            Interlocked.CompareExchange(ref _brokenBy, e, null);
+            Cancel();
+        }
+
+        /// <summary>Throws <c>PipelineFailed</c> (on the caller's thread) once a loop broke.</summary>
+        private void ThrowIfBroken()
+        {
+            var e = Volatile.Read(ref _brokenBy);
+            if (e != null)
+            {
+                throw new StickyPiException(StickyErrorIds.PipelineFailed, StickyErrorKind.Internal,
+                    "The import stopped: its pipeline failed (" + e.GetType().Name + ": " + e.Message + "). Files stored before the failure stay stored; run the import again to complete it.",
+                    _store.RootDirectory, e);
+            }
+        }
+
+        private void Inject(string stage, string path) => FaultInjection?.Invoke(stage, path);
 
         private static void CheckOptions(ImageImportOptions options)
         {
@@ -137,11 +162,18 @@ namespace StickyPi.Core.Sync
         }
 
         /// <summary>A result if one is ready.</summary>
-        public bool TryTake(out ImageImportResult result) => _results.TryTake(out result);
+        /// <exception cref="StickyPiException"><c>PipelineFailed</c> once the pipeline broke (not for one file's failure).</exception>
+        public bool TryTake(out ImageImportResult result)
+        {
+            ThrowIfBroken();
+            return _results.TryTake(out result);
+        }
 
         /// <summary>Waits up to <paramref name="timeout"/> for a result; false on timeout or when all results were taken.</summary>
+        /// <exception cref="StickyPiException"><c>PipelineFailed</c> once the pipeline broke (not for one file's failure).</exception>
         public bool TryTake(out ImageImportResult result, TimeSpan timeout)
         {
+            ThrowIfBroken();
             try
             {
                 return _results.TryTake(out result, timeout);
@@ -162,8 +194,11 @@ namespace StickyPi.Core.Sync
             Complete();
             foreach (var r in _results.GetConsumingEnumerable())
             {
+                ThrowIfBroken();
                 yield return r;
             }
+
+            ThrowIfBroken();
         }
 
         /// <summary>Imports a whole sequence of files (convenience for non-streaming callers).</summary>
@@ -334,6 +369,7 @@ namespace StickyPi.Core.Sync
                 var c = new Candidate { Path = SafeFullPath(raw.Path), Sequence = raw.Sequence };
                 try
                 {
+                    Inject("lookup", c.Path);
                     c.Key = ImageFileName.Parse(c.Path);
                     var info = new FileInfo(c.Path);
                     if (!info.Exists)
@@ -349,9 +385,9 @@ namespace StickyPi.Core.Sync
                         c.CachedMd5 = entry.Md5;
                     }
                 }
-                catch (StickyPiException ex)
+                catch (Exception ex) when (!(ex is OperationCanceledException))
                 {
-                    c.Failure = ex;
+                    c.Failure = WorkerGuard.Unexpected(ex, c.Path);
                 }
 
                 candidates.Add(c);
@@ -363,11 +399,11 @@ namespace StickyPi.Core.Sync
             {
                 stored = keys.Count > 0 ? _store.GetStoredMd5s(keys) : new Dictionary<ImageKey, string>();
             }
-            catch (Exception ex) when (ex is StickyPiException || ex is ObjectDisposedException)
+            catch (Exception ex) when (!(ex is OperationCanceledException))
             {
                 // The lookup runs on its own thread now: the batch's files fail with the reason rather than the
                 // thread dying (which would end the process) or the files vanishing without a result.
-                var failure = AsStoreFailure(ex);
+                var failure = ex is ObjectDisposedException ? AsStoreFailure(ex) : WorkerGuard.Unexpected(ex, _store.RootDirectory);
                 foreach (var c in candidates)
                 {
                     c.Failure = c.Failure ?? failure;
@@ -405,6 +441,7 @@ namespace StickyPi.Core.Sync
         {
             try
             {
+                Inject("parse", c.Path);
                 if (storedMd5 == null && _committed.TryGetValue(c.Key, out var committedMd5))
                 {
                     storedMd5 = committedMd5;
@@ -489,6 +526,11 @@ namespace StickyPi.Core.Sync
                 Release(c);
                 Emit(Failed(c, new StickyPiException(StickyErrorIds.FileUnreadable, StickyErrorKind.ResourceUnavailable, $"{c.Path}: {ex.Message}", c.Path, ex)));
             }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                Release(c);
+                Emit(Failed(c, WorkerGuard.Unexpected(ex, c.Path)));
+            }
         }
 
         private void Stage(PendingImage p)
@@ -500,6 +542,7 @@ namespace StickyPi.Core.Sync
                 // one transaction, so a crash never leaves the old row pointing at new files.
                 try
                 {
+                    Inject("stage", c.Path);
                     p.Staged = _store.StageImage(p.Parsed, p.Bytes, p.Length);
                 }
                 finally
@@ -524,6 +567,11 @@ namespace StickyPi.Core.Sync
             {
                 Release(c);
                 Emit(Failed(c, new StickyPiException(StickyErrorIds.FileUnreadable, StickyErrorKind.ResourceUnavailable, $"{c.Path}: {ex.Message}", c.Path, ex)));
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                Release(c);
+                Emit(Failed(c, WorkerGuard.Unexpected(ex, c.Path)));
             }
         }
 
@@ -580,6 +628,7 @@ namespace StickyPi.Core.Sync
                         break;
                     }
 
+                    Inject("commit-batch", null);
                     Commit(batch);
                 }
             }
@@ -639,7 +688,7 @@ namespace StickyPi.Core.Sync
             {
                 CommitGroup(batch);
             }
-            catch (Exception ex) when (ex is StickyPiException || ex is InvalidOperationException || ex is ObjectDisposedException || ex is IOException)
+            catch (Exception ex) when (!(ex is OperationCanceledException))
             {
                 // Something in the batch was refused (e.g. stored meanwhile): isolate it. Items already committed
                 // by an earlier group of this batch are done and never retried.
@@ -649,7 +698,7 @@ namespace StickyPi.Core.Sync
                     {
                         CommitGroup(new List<PendingImage> { one });
                     }
-                    catch (Exception oneEx) when (oneEx is StickyPiException || oneEx is InvalidOperationException || oneEx is ObjectDisposedException || oneEx is IOException)
+                    catch (Exception oneEx) when (!(oneEx is OperationCanceledException))
                     {
                         Release(one.Candidate);
                         Emit(CommitFailure(one, oneEx));
@@ -669,6 +718,11 @@ namespace StickyPi.Core.Sync
 
         private void CommitGroup(List<PendingImage> group)
         {
+            foreach (var p in group)
+            {
+                Inject("commit", p.Candidate.Path);
+            }
+
             foreach (var byReplace in group.GroupBy(p => p.Candidate.Replace))
             {
                 var items = byReplace.ToList();
@@ -734,7 +788,7 @@ namespace StickyPi.Core.Sync
             // Name the file: the store's message is about the row.
             var failure = sticky != null
                 ? new StickyPiException(sticky.ErrorId, sticky.Kind, c.Path + ": " + sticky.Message, c.Path, sticky)
-                : AsStoreFailure(ex);
+                : ex is ObjectDisposedException || ex is IOException || ex is InvalidOperationException ? AsStoreFailure(ex) : WorkerGuard.Unexpected(ex, c.Path);
             return Failed(c, failure);
         }
 

@@ -110,7 +110,7 @@ namespace StickyPi.PowerShell.Cmdlets
             _importer.Complete();
             while (!_importer.IsFinished)
             {
-                if (_importer.TryTake(out var result, TimeSpan.FromMilliseconds(100)))
+                if (TakeResult(out var result, TimeSpan.FromMilliseconds(100)))
                 {
                     WriteResult(result);
                 }
@@ -153,7 +153,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         private void WriteAvailableResults()
         {
-            while (_importer.TryTake(out var result))
+            while (TakeResult(out var result, TimeSpan.Zero))
             {
                 WriteResult(result);
             }
@@ -168,6 +168,21 @@ namespace StickyPi.PowerShell.Cmdlets
                 {
                     PercentComplete = Math.Min(100, percent),
                 });
+            }
+        }
+
+        /// <summary>The importer's next result; a broken import pipeline becomes one terminating error, here.</summary>
+        private bool TakeResult(out ImageImportResult result, TimeSpan timeout)
+        {
+            try
+            {
+                return _importer.TryTake(out result, timeout);
+            }
+            catch (StickyPiException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex, ActiveConnection.Location));
+                result = null;
+                return false;
             }
         }
 
