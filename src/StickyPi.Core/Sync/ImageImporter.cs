@@ -81,10 +81,11 @@ namespace StickyPi.Core.Sync
             _stagersLeft = stagers;
             // Names distinct within Linux's 15 characters, so perf and top tell the stages apart.
             // Every thread runs under WorkerGuard: an exception never leaves one (it would end the process).
-            _classifiers = Enumerable.Range(0, workers).Select(i => WorkerGuard.StartThread("Sticky lookup " + i, ClassifierLoop, Broken)).ToArray();
-            _workers = Enumerable.Range(0, workers).Select(i => WorkerGuard.StartThread("Sticky parse " + i, WorkerLoop, Broken)).ToArray();
-            _stagers = Enumerable.Range(0, stagers).Select(i => WorkerGuard.StartThread("Sticky stage " + i, StagerLoop, Broken)).ToArray();
-            _writer = WorkerGuard.StartThread("Sticky commit", WriterLoop, Broken);
+            // Each stage's exit completes the next stage's input, after a break is recorded.
+            _classifiers = Enumerable.Range(0, workers).Select(i => WorkerGuard.StartThread("Sticky lookup " + i, ClassifierLoop, Broken, ClassifierExit)).ToArray();
+            _workers = Enumerable.Range(0, workers).Select(i => WorkerGuard.StartThread("Sticky parse " + i, WorkerLoop, Broken, WorkerExit)).ToArray();
+            _stagers = Enumerable.Range(0, stagers).Select(i => WorkerGuard.StartThread("Sticky stage " + i, StagerLoop, Broken, StagerExit)).ToArray();
+            _writer = WorkerGuard.StartThread("Sticky commit", WriterLoop, Broken, WriterExit);
         }
 
         /// <summary>
@@ -287,12 +288,13 @@ namespace StickyPi.Core.Sync
             {
                 // Input completed while waiting.
             }
-            finally
+        }
+
+        private void ClassifierExit()
+        {
+            if (Interlocked.Decrement(ref _classifiersLeft) == 0)
             {
-                if (Interlocked.Decrement(ref _classifiersLeft) == 0)
-                {
-                    _ready.CompleteAdding();
-                }
+                _ready.CompleteAdding();
             }
         }
 
@@ -319,12 +321,13 @@ namespace StickyPi.Core.Sync
             {
                 // Work completed while waiting.
             }
-            finally
+        }
+
+        private void WorkerExit()
+        {
+            if (Interlocked.Decrement(ref _workersLeft) == 0)
             {
-                if (Interlocked.Decrement(ref _workersLeft) == 0)
-                {
-                    _toStage.CompleteAdding();
-                }
+                _toStage.CompleteAdding();
             }
         }
 
@@ -351,12 +354,13 @@ namespace StickyPi.Core.Sync
             {
                 // Work completed while waiting.
             }
-            finally
+        }
+
+        private void StagerExit()
+        {
+            if (Interlocked.Decrement(ref _stagersLeft) == 0)
             {
-                if (Interlocked.Decrement(ref _stagersLeft) == 0)
-                {
-                    _toCommit.CompleteAdding();
-                }
+                _toCommit.CompleteAdding();
             }
         }
 
@@ -618,33 +622,31 @@ namespace StickyPi.Core.Sync
         private void WriterLoop()
         {
             var batch = new List<PendingImage>(_options.CommitBatchSize);
+            while (true)
+            {
+                batch.Clear();
+                if (!TakeForCommit(batch))
+                {
+                    break;
+                }
+
+                Inject("commit-batch", null);
+                Commit(batch);
+            }
+        }
+
+        private void WriterExit()
+        {
             try
             {
-                while (true)
-                {
-                    batch.Clear();
-                    if (!TakeForCommit(batch))
-                    {
-                        break;
-                    }
-
-                    Inject("commit-batch", null);
-                    Commit(batch);
-                }
+                _cache.Flush();
             }
-            finally
+            catch (Exception)
             {
-                try
-                {
-                    _cache.Flush();
-                }
-                catch (Exception)
-                {
-                    // The cache only saves work; losing it is never an error.
-                }
-
-                _results.CompleteAdding();
+                // The cache only saves work; losing it is never an error.
             }
+
+            _results.CompleteAdding();
         }
 
         /// <summary>Waits for one staged image, then gathers more for up to the commit interval.</summary>

@@ -60,10 +60,11 @@ namespace StickyPi.Core.Sync
 
         /// <summary>
         /// Runs a worker loop to its end; an exception that escapes it (cancellation aside) goes to
-        /// <paramref name="onBroken"/> instead of up the thread. A failing <paramref name="onBroken"/> is swallowed too:
-        /// nothing leaves this method.
+        /// <paramref name="onBroken"/> instead of up the thread. Then <paramref name="onExit"/> runs — after the break
+        /// is recorded, so whoever waits for the loop's end (e.g. for its output to complete) sees the break too.
+        /// A failing <paramref name="onBroken"/> or <paramref name="onExit"/> is swallowed: nothing leaves this method.
         /// </summary>
-        public static void RunLoop(Action loop, Action<Exception> onBroken)
+        public static void RunLoop(Action loop, Action<Exception> onBroken, Action onExit = null)
         {
             try
             {
@@ -84,12 +85,19 @@ namespace StickyPi.Core.Sync
                     // The report itself failed; the thread must still end quietly.
                 }
             }
+            finally
+            {
+                if (onExit != null)
+                {
+                    RunLoop(onExit, onBroken);
+                }
+            }
         }
 
         /// <summary>Starts a background thread running <paramref name="loop"/> under <see cref="RunLoop"/>.</summary>
-        public static Thread StartThread(string name, Action loop, Action<Exception> onBroken)
+        public static Thread StartThread(string name, Action loop, Action<Exception> onBroken, Action onExit = null)
         {
-            var thread = new Thread(() => RunLoop(loop, onBroken)) { IsBackground = true, Name = name };
+            var thread = new Thread(() => RunLoop(loop, onBroken, onExit)) { IsBackground = true, Name = name };
             thread.Start();
             return thread;
         }
