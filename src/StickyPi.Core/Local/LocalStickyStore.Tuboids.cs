@@ -213,7 +213,8 @@ namespace StickyPi.Core.Local
         private static bool IsPerTuboid(StickyPiException e) =>
             e.ErrorId == TuboidErrorIds.InvalidTuboidName || e.ErrorId == TuboidErrorIds.MissingTuboidFile ||
             e.ErrorId == TuboidErrorIds.InvalidTuboidMetadata || e.ErrorId == TuboidErrorIds.SeriesFull ||
-            e.ErrorId == TuboidErrorIds.TuboidOutsideSeries || e.ErrorId == TuboidErrorIds.DuplicateTuboid;
+            e.ErrorId == TuboidErrorIds.TuboidOutsideSeries || e.ErrorId == TuboidErrorIds.DuplicateTuboid ||
+            e.ErrorId == StickyErrorIds.FileTooLarge;
 
         private long FindOrCreateSeries(CallerIdentity caller, TuboidSeriesInfo info)
         {
