@@ -119,5 +119,18 @@ namespace StickyPi.Tools.Tests
             var e = Assert.Throws<HelpFormatException>(() => AboutTopicWriter.Convert("# about_Traps\n\n## SHORT DESCRIPTION\nText.\n\n## LONG DESCRIPTION\n```\ncode\n", "docs/about_Traps.md"));
             Assert.Equal(7, e.Diagnostics.Single().Line);
         }
+
+        [Fact]
+        public void Tables_keep_a_line_per_row_and_nested_list_items_indent()
+        {
+            string page = "# about_Traps\n\n## SHORT DESCRIPTION\nText.\n\n## LONG DESCRIPTION\n| Name | **Kind** |\n|------|------|\n| a    | `b`  |\n\n- outer\n  - inner\n";
+            string[] lines = Lines(AboutTopicWriter.Convert(page, "docs/about_Traps.md"));
+            Assert.Contains("    | Name | Kind |", lines);
+            Assert.Contains("    |------|------|", lines);
+            Assert.Contains("    | a    | `b`  |", lines);
+            int outer = System.Array.IndexOf(lines, "    - outer");
+            Assert.True(outer > 0, string.Join("\n", lines));
+            Assert.Equal("      - inner", lines[outer + 1]);
+        }
     }
 }

@@ -206,5 +206,38 @@ namespace StickyPi.Tools.Tests
             Assert.Contains(errors, e => e.Code == HelpDiagnosticCodes.Synopsis);
             Assert.Contains(errors, e => e.Code == HelpDiagnosticCodes.ExampleCode);
         }
+
+        [Fact]
+        public void Unclosed_front_matter_is_an_error_at_line_one()
+        {
+            HelpDiagnostic d = Single(MinimalPage(frontMatter: "---\nexternal help file: StickyPi.dll-Help.xml\n\n"), HelpDiagnosticCodes.FrontMatter);
+            Assert.Equal(1, d.Line);
+            Assert.Contains("never closed", d.Message);
+        }
+
+        [Fact]
+        public void Front_matter_line_that_is_not_yaml_is_reported_at_that_line()
+        {
+            HelpDiagnostic d = Single(MinimalPage(frontMatter: FrontMatter.Replace("Module Name: StickyPi", "Module Name StickyPi")), HelpDiagnosticCodes.FrontMatter);
+            Assert.Equal(3, d.Line);
+        }
+
+        [Fact]
+        public void Unclosed_html_comment_is_an_error_at_its_line()
+        {
+            string page = MinimalPage() + "\n## NOTES\n<!-- unclosed\nmore\n";
+            HelpDiagnostic d = Single(page, HelpDiagnosticCodes.Markdown);
+            Assert.Equal(page.Split('\n').ToList().IndexOf("<!-- unclosed") + 1, d.Line);
+        }
+
+        [Fact]
+        public void Yaml_value_that_is_not_a_single_value_is_an_error_at_its_key()
+        {
+            string yaml = "Type: System.String\nParameter Sets: (All)\nAliases:\n  - A\nRequired: True\nPosition: 0\nDefault value: None\nAccept pipeline input: False\nAccept wildcard characters: False\n";
+            string page = MinimalPage(yaml: yaml);
+            HelpDiagnostic d = Single(page, HelpDiagnosticCodes.ParameterYaml);
+            Assert.Equal(page.Split('\n').ToList().IndexOf("Aliases:") + 1, d.Line);
+            Assert.Contains("-Path", d.Message);
+        }
     }
 }

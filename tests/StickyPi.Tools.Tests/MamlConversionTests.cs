@@ -245,5 +245,22 @@ namespace StickyPi.Tools.Tests
             Assert.Equal("2.0.0", help.Schema);
             Assert.Equal(string.Empty, help.OnlineVersion);
         }
+
+        [Fact]
+        public void Yaml_values_platyPS_writes_unquoted_are_read_as_text()
+        {
+            string yaml = "Type: System.String\nParameter Sets: (All)\nAliases:\n\nRequired: False\nPosition: 0\nDefault value: * (every device)\nAccept pipeline input: False\nAccept wildcard characters: True\n";
+            Assert.Equal("* (every device)", Parse(MinimalPage(yaml: yaml), "Get-Minimal.md").Parameters.Single().Metadata.Single().DefaultValue);
+            Assert.Equal("'quoted' @()", Parse(MinimalPage(yaml: yaml.Replace("* (every device)", "\"'quoted' @()\"")), "Get-Minimal.md").Parameters.Single().Metadata.Single().DefaultValue);
+        }
+
+        [Fact]
+        public void Related_links_are_read_one_a_line_in_lists_and_paragraphs()
+        {
+            string page = MinimalPage() + "\n## RELATED LINKS\n[A-Thing](A-Thing.md)\n[Site](https://example.org/b)\n\n- [C-Thing](C-Thing.md)\n\nPlain `text`\n";
+            var links = Parse(page, "Get-Minimal.md").RelatedLinks;
+            Assert.Equal(new[] { "A-Thing", "Site", "C-Thing", "Plain `text`" }, links.Select(l => l.Text));
+            Assert.Equal(new[] { "A-Thing.md", "https://example.org/b", "C-Thing.md", string.Empty }, links.Select(l => l.Uri));
+        }
     }
 }

@@ -179,7 +179,9 @@ namespace StickyPi.Tools.Tests
         public void About_topics_are_written_wrapped_at_80_columns()
         {
             _ = Result;
-            foreach (string topic in new[] { "about_StickyPi", "about_StickyPi_Compatibility" })
+            var topics = HelpBuild.AboutPages(Docs).Select(AboutTopicWriter.TopicName).ToList();
+            Assert.Superset(new HashSet<string> { "about_StickyPi", "about_StickyPi_Compatibility", "about_StickyPi_Design" }, topics.ToHashSet());
+            foreach (string topic in topics)
             {
                 string path = Path.Combine(Built.Value.Output, topic + ".help.txt");
                 Assert.True(File.Exists(path), path);

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace StickyPi.HelpBuilder
 {
@@ -18,8 +17,6 @@ namespace StickyPi.HelpBuilder
         public const int Width = 80;
         private const string TextIndent = "    ";
         private const string CodeIndent = "        ";
-        private static readonly Regex OrderedMarker = new Regex(@"^(\s*)(\d{1,3}[.)])\s+(.*)$", RegexOptions.CultureInvariant);
-        private static readonly Regex BulletMarker = new Regex(@"^(\s*)([-*+])\s+(.*)$", RegexOptions.CultureInvariant);
 
         /// <summary><c>about_StickyPi.md</c> → <c>about_StickyPi</c>.</summary>
         public static string TopicName(string path) => Path.GetFileNameWithoutExtension(path);
@@ -33,7 +30,7 @@ namespace StickyPi.HelpBuilder
         public static string Convert(string markdown, string path, string newLine = "\r\n")
         {
             var diagnostics = new List<HelpDiagnostic>();
-            MarkdownDocument doc = MarkdownDocument.Parse(markdown ?? string.Empty, path, diagnostics);
+            MarkdownPage doc = MarkdownPage.Parse(markdown ?? string.Empty, path, diagnostics);
             if (diagnostics.Count > 0)
             {
                 throw new HelpFormatException(diagnostics);
@@ -97,15 +94,15 @@ namespace StickyPi.HelpBuilder
                         lines.Add(string.Empty);
                         if (b.Level <= 2)
                         {
-                            lines.Add(MarkdownText.Inline(b.Text).ToUpperInvariant());
+                            lines.Add(b.Text.ToUpperInvariant());
                         }
                         else if (b.Level == 3)
                         {
-                            lines.Add("  " + MarkdownText.Inline(b.Text));
+                            lines.Add("  " + b.Text);
                         }
                         else
                         {
-                            lines.Add(TextIndent + MarkdownText.Inline(b.Text));
+                            lines.Add(TextIndent + b.Text);
                         }
 
                         break;
@@ -157,29 +154,21 @@ namespace StickyPi.HelpBuilder
 
         private static void AppendParagraph(List<string> lines, MarkdownBlock paragraph)
         {
-            foreach (string logical in MarkdownText.ParagraphLines(paragraph.Lines))
+            foreach (ParagraphLine line in paragraph.Lines)
             {
-                if (logical.StartsWith("|", StringComparison.Ordinal))
+                if (line.IsTableRow)
                 {
-                    lines.Add(TextIndent + logical); // tables are kept as written
-                    continue;
+                    lines.Add(TextIndent + line); // tables are kept as written
                 }
-
-                Match m = BulletMarker.Match(logical);
-                if (!m.Success)
+                else if (line.Marker != null)
                 {
-                    m = OrderedMarker.Match(logical);
-                }
-
-                if (m.Success)
-                {
-                    string indent = TextIndent + m.Groups[1].Value;
-                    string marker = m.Groups[2].Value + " ";
-                    Wrap(lines, m.Groups[3].Value, indent + marker, indent + new string(' ', marker.Length));
+                    string indent = TextIndent + line.Indent;
+                    string marker = line.Marker + " ";
+                    Wrap(lines, line.Text, indent + marker, indent + new string(' ', marker.Length));
                 }
                 else
                 {
-                    Wrap(lines, logical, TextIndent, TextIndent);
+                    Wrap(lines, line.Text, TextIndent, TextIndent);
                 }
             }
         }

@@ -140,7 +140,7 @@ namespace StickyPi.HelpBuilder
 
             w.WriteStartElement("command", "relatedLinks", CommandNamespace);
             var links = new List<HelpLink>();
-            if (MarkdownText.IsAbsoluteUri(c.OnlineVersion) && !c.RelatedLinks.Any(l => l.Uri == c.OnlineVersion))
+            if (MarkdownPage.IsAbsoluteUri(c.OnlineVersion) && !c.RelatedLinks.Any(l => l.Uri == c.OnlineVersion))
             {
                 // Get-Help -Online opens the first link's URI; platyPS inserts the front matter's URL there.
                 links.Add(new HelpLink { Text = "Online Version:", Uri = c.OnlineVersion });
@@ -151,7 +151,7 @@ namespace StickyPi.HelpBuilder
             {
                 w.WriteStartElement("maml", "navigationLink", MamlNamespace);
                 w.WriteElementString("maml", "linkText", MamlNamespace, link.Text);
-                w.WriteElementString("maml", "uri", MamlNamespace, MarkdownText.IsAbsoluteUri(link.Uri) ? link.Uri : string.Empty);
+                w.WriteElementString("maml", "uri", MamlNamespace, MarkdownPage.IsAbsoluteUri(link.Uri) ? link.Uri : string.Empty);
                 w.WriteEndElement();
             }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using Markdig.Syntax.Inlines;
 
 namespace StickyPi.HelpBuilder
 {
@@ -33,7 +34,6 @@ namespace StickyPi.HelpBuilder
         private static readonly Regex Placeholder = new Regex(@"\{\{\s*(Fill|Add|Update|Insert)\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
         private static readonly Regex PipelinePattern = new Regex(@"^(True|False)(?:\s*\(\s*(ByValue|ByPropertyName)\s*(?:,\s*(ByValue|ByPropertyName)\s*)?\))?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
         private static readonly Regex SyntaxParameterToken = new Regex(@"(?<![\w-])-([A-Za-z][A-Za-z0-9_]*)", RegexOptions.CultureInvariant);
-        private static readonly Regex LinkLine = new Regex(@"^(?:[-*+]\s+)?\[([^\]]+)\]\(([^)\s]*)\)\s*$", RegexOptions.CultureInvariant);
         private static readonly Regex CommonParametersHeading = new Regex(@"^<?(CommonParameters|WorkflowCommonParameters)>?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
         private readonly List<HelpDiagnostic> _diagnostics = new List<HelpDiagnostic>();
@@ -60,7 +60,7 @@ namespace StickyPi.HelpBuilder
         private CommandHelp ParseCore(string markdown)
         {
             var help = new CommandHelp { SourcePath = _path };
-            MarkdownDocument doc = MarkdownDocument.Parse(markdown, _path, _diagnostics);
+            MarkdownPage doc = MarkdownPage.Parse(markdown, _path, _diagnostics);
             if (_diagnostics.Count > 0)
             {
                 return help;
@@ -195,17 +195,17 @@ namespace StickyPi.HelpBuilder
             return help;
         }
 
-        private void ReadFrontMatter(MarkdownDocument doc, CommandHelp help)
+        private void ReadFrontMatter(MarkdownPage doc, CommandHelp help)
         {
-            if (doc.FrontMatter == null)
+            if (doc.FrontMatterLine == 0)
             {
                 Error(1, HelpDiagnosticCodes.FrontMatter, "Missing YAML front matter ('---' lines with 'external help file', 'Module Name', 'online version' and 'schema: 2.0.0').");
                 return;
             }
 
-            foreach (var pair in doc.FrontMatter)
+            foreach (YamlEntry entry in doc.FrontMatter ?? new List<YamlEntry>())
             {
-                help.Metadata[pair.Key] = pair.Value;
+                help.Metadata[entry.Key] = entry.Value;
             }
 
             if (string.IsNullOrWhiteSpace(help.ExternalHelpFile))
@@ -223,7 +223,7 @@ namespace StickyPi.HelpBuilder
                 Error(doc.FrontMatterLine, HelpDiagnosticCodes.FrontMatter, "Front matter must say 'schema: 2.0.0' (found '" + (help.Schema ?? "nothing") + "'); platyPS schema 1.0.0 is not supported.");
             }
 
-            if (!string.IsNullOrEmpty(help.OnlineVersion) && !MarkdownText.IsAbsoluteUri(help.OnlineVersion))
+            if (!string.IsNullOrEmpty(help.OnlineVersion) && !MarkdownPage.IsAbsoluteUri(help.OnlineVersion))
             {
                 Error(doc.FrontMatterLine, HelpDiagnosticCodes.FrontMatter, "'online version' must be empty or an absolute http(s) URL: '" + help.OnlineVersion + "'.");
             }
@@ -233,7 +233,7 @@ namespace StickyPi.HelpBuilder
         {
             foreach (var b in body)
             {
-                string text = b.Kind == MarkdownBlockKind.Paragraph ? string.Join("\n", b.Lines) : b.Text;
+                string text = b.Kind == MarkdownBlockKind.Paragraph ? b.ParagraphText : b.Text;
                 if (text != null && Placeholder.IsMatch(text))
                 {
                     Error(b.Line, HelpDiagnosticCodes.Placeholder, "platyPS placeholder text left in: '" + Placeholder.Match(text).Value + "…}}'.");
@@ -248,7 +248,7 @@ namespace StickyPi.HelpBuilder
                 Error(b.Line, code, "Headings are not allowed inside '## " + section + "': '" + new string('#', b.Level) + " " + b.Text + "'.");
             }
 
-            target.AddRange(MarkdownText.ToParagraphs(body).Where(p => p.Trim().Length > 0));
+            target.AddRange(Paragraphs(body).Where(p => p.Trim().Length > 0));
             if (required && target.Count == 0)
             {
                 Error(heading.Line, code, "Section '## " + section + "' is empty.");
@@ -398,8 +398,8 @@ namespace StickyPi.HelpBuilder
                     example.Code = string.Join("\n\n", code.Select(c => TrimBlankLines(c.Text)).Where(t => t.Length > 0));
                 }
 
-                example.Remarks.AddRange(MarkdownText.ToParagraphs(intro));
-                example.Remarks.AddRange(MarkdownText.ToParagraphs(after));
+                example.Remarks.AddRange(Paragraphs(intro));
+                example.Remarks.AddRange(Paragraphs(after));
                 help.Examples.Add(example);
             }
 
@@ -475,7 +475,7 @@ namespace StickyPi.HelpBuilder
                     }
                 }
 
-                parameter.Description.AddRange(MarkdownText.ToParagraphs(description).Where(p => p.Trim().Length > 0));
+                parameter.Description.AddRange(Paragraphs(description).Where(p => p.Trim().Length > 0));
                 if (!content.Any(b => b.Kind == MarkdownBlockKind.Code && b.Language == "yaml"))
                 {
                     Error(h.Line, HelpDiagnosticCodes.ParameterYaml, "Parameter -" + parameter.Name + " has no ```yaml metadata block (Type, Parameter Sets, Required, Position, …).");
@@ -494,38 +494,29 @@ namespace StickyPi.HelpBuilder
         {
             var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             var lines = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            string[] raw = block.Text.Split('\n');
             int errors = _diagnostics.Count;
-            for (int k = 0; k < raw.Length; k++)
+            List<YamlEntry> entries = YamlEntry.ReadMapping(block.Text, block.Line + 1, _path, HelpDiagnosticCodes.ParameterYaml, "The YAML block of -" + parameter.Name, _diagnostics);
+            if (entries == null)
             {
-                int lineNo = block.Line + 1 + k;
-                string l = raw[k];
-                if (l.Trim().Length == 0 || l.TrimStart().StartsWith("#", StringComparison.Ordinal))
-                {
-                    continue;
-                }
+                return null;
+            }
 
-                if (char.IsWhiteSpace(l[0]) || !YamlLine.TryParse(l, out string key, out string value))
-                {
-                    Error(lineNo, HelpDiagnosticCodes.ParameterYaml, "Malformed YAML in the block of -" + parameter.Name + ": expected 'Key: value', found '" + l.Trim() + "'.");
-                    continue;
-                }
-
-                string known = YamlKeys.FirstOrDefault(x => string.Equals(x, key, StringComparison.OrdinalIgnoreCase));
+            foreach (YamlEntry entry in entries)
+            {
+                string known = YamlKeys.FirstOrDefault(x => string.Equals(x, entry.Key, StringComparison.OrdinalIgnoreCase));
                 if (known == null)
                 {
-                    Error(lineNo, HelpDiagnosticCodes.ParameterYaml, "Unknown key '" + key + "' in the YAML block of -" + parameter.Name + "; known keys: " + string.Join(", ", YamlKeys) + ".");
-                    continue;
+                    Error(entry.Line, HelpDiagnosticCodes.ParameterYaml, "Unknown key '" + entry.Key + "' in the YAML block of -" + parameter.Name + "; known keys: " + string.Join(", ", YamlKeys) + ".");
                 }
-
-                if (values.ContainsKey(known))
+                else if (values.ContainsKey(known))
                 {
-                    Error(lineNo, HelpDiagnosticCodes.ParameterYaml, "Key '" + known + "' appears twice in the YAML block of -" + parameter.Name + ".");
-                    continue;
+                    Error(entry.Line, HelpDiagnosticCodes.ParameterYaml, "Key '" + known + "' appears twice in the YAML block of -" + parameter.Name + ".");
                 }
-
-                values[known] = value;
-                lines[known] = lineNo;
+                else
+                {
+                    values[known] = entry.Value;
+                    lines[known] = entry.Line;
+                }
             }
 
             foreach (string key in RequiredYamlKeys)
@@ -651,14 +642,14 @@ namespace StickyPi.HelpBuilder
                     Error(h.Line, HelpDiagnosticCodes.InputsOutputs, "Expected '### TypeName' in '## " + section + "'.");
                 }
 
-                var entry = new HelpTypeEntry { TypeName = MarkdownText.Inline(h.Text.Trim()) };
+                var entry = new HelpTypeEntry { TypeName = h.Text };
                 var content = new List<MarkdownBlock>();
                 while (i < body.Count && body[i].Kind != MarkdownBlockKind.Heading)
                 {
                     content.Add(body[i++]);
                 }
 
-                entry.Description.AddRange(MarkdownText.ToParagraphs(content).Where(p => p.Trim().Length > 0));
+                entry.Description.AddRange(Paragraphs(content).Where(p => p.Trim().Length > 0));
                 target.Add(entry);
             }
         }
@@ -673,18 +664,17 @@ namespace StickyPi.HelpBuilder
                     continue;
                 }
 
-                foreach (string line in b.Lines)
+                // One link a line, as platyPS writes them; a line of plain text is kept as a link without a target.
+                foreach (var line in b.Inlines.SelectMany(c => c).Where(x => !(x is LineBreakInline)).GroupBy(x => x.Line))
                 {
-                    string t = line.Trim();
-                    Match m = LinkLine.Match(t);
-                    if (m.Success)
+                    var parts = line.Where(x => !(x is LiteralInline l && l.Content.IsEmptyOrWhitespace())).ToList();
+                    if (parts.Count == 1 && parts[0] is LinkInline link && !link.IsImage)
                     {
-                        help.RelatedLinks.Add(new HelpLink { Text = m.Groups[1].Value.Trim(), Uri = m.Groups[2].Value.Trim() });
+                        help.RelatedLinks.Add(new HelpLink { Text = MarkdownPage.TextOf(link).Trim(), Uri = link.Url ?? string.Empty });
                     }
-                    else if (t.Length > 0)
+                    else if (parts.Count > 0)
                     {
-                        // platyPS keeps a plain line as a "simplified text link": text without a target.
-                        help.RelatedLinks.Add(new HelpLink { Text = MarkdownText.Inline(t.TrimStart('-', '*', '+', ' ')), Uri = string.Empty });
+                        help.RelatedLinks.Add(new HelpLink { Text = string.Concat(line.Select(MarkdownPage.Reduce)).Trim(), Uri = string.Empty });
                     }
                 }
             }
@@ -774,6 +764,10 @@ namespace StickyPi.HelpBuilder
             return string.Join("\n", lines);
         }
 
+        /// <summary>One string per paragraph (its lines joined with <c>\n</c>); a code block is a paragraph of its code.</summary>
+        private static IEnumerable<string> Paragraphs(IEnumerable<MarkdownBlock> blocks) =>
+            blocks.Where(b => b.Kind != MarkdownBlockKind.Heading).Select(b => b.Kind == MarkdownBlockKind.Code ? b.Text : b.ParagraphText);
+
         private static string Describe(MarkdownBlock b)
         {
             switch (b.Kind)
@@ -783,7 +777,7 @@ namespace StickyPi.HelpBuilder
                 case MarkdownBlockKind.Code:
                     return "a code block";
                 default:
-                    string first = b.Lines.Count > 0 ? b.Lines[0].Trim() : string.Empty;
+                    string first = b.Lines.Count > 0 ? b.Lines[0].ToString() : string.Empty;
                     return "text '" + (first.Length > 40 ? first.Substring(0, 40) + "…" : first) + "'";
             }
         }
