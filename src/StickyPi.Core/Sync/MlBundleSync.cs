@@ -206,6 +206,11 @@ namespace StickyPi.Core.Sync
                 {
                     result = Failed(plan, file, TransferError(file.Key, "Cannot transfer '" + file.Key + "': " + e.Message, e));
                 }
+                catch (Exception e) when (!(e is OperationCanceledException))
+                {
+                    // WorkerGuard's rule (this runs on a task of the cmdlet): one file's unexpected error is that file's.
+                    result = Failed(plan, file, WorkerGuard.Unexpected(e, file.Key));
+                }
 
                 filesDone++;
                 bytesDone = before + file.Size; // a file that changed size or failed still counts as its listed size
