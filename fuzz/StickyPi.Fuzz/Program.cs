@@ -25,17 +25,30 @@ namespace StickyPi.Fuzz
                 return 0;
             }
 
-            if (args.Length >= 2 && args[0] == "replay")
+            if (args.Length >= 3 && args[0] == "replay")
             {
-                // Runs one input in-process, uninstrumented: the exception (if any) and its stack are printed.
-                Run(args[1], File.ReadAllBytes(args[2]));
-                Console.WriteLine("no finding");
+                // Runs inputs in-process (use an uninstrumented build): a finding's exception and stack are printed;
+                // for a folder (e.g. an AFL queue), a tally of outcomes by error id.
+                var files = Directory.Exists(args[2]) ? Directory.GetFiles(args[2]) : new[] { args[2] };
+                var outcomes = new System.Collections.Generic.SortedDictionary<string, int>(StringComparer.Ordinal);
+                foreach (var file in files)
+                {
+                    string outcome = Run(args[1], File.ReadAllBytes(file));
+                    outcomes[outcome] = outcomes.TryGetValue(outcome, out var n) ? n + 1 : 1;
+                }
+
+                foreach (var pair in outcomes)
+                {
+                    Console.WriteLine(pair.Value + "\t" + pair.Key);
+                }
+
+                Console.WriteLine("no finding in " + files.Length + " input(s)");
                 return 0;
             }
 
             if (args.Length != 1 || (args[0] != "image" && args[0] != "literal"))
             {
-                Console.Error.WriteLine("usage: StickyPi.Fuzz image|literal   (under afl-fuzz)\n       StickyPi.Fuzz seed <folder>\n       StickyPi.Fuzz replay image|literal <file>");
+                Console.Error.WriteLine("usage: StickyPi.Fuzz image|literal   (under afl-fuzz)\n       StickyPi.Fuzz seed <folder>\n       StickyPi.Fuzz replay image|literal <file or folder>");
                 return 2;
             }
 
@@ -45,7 +58,7 @@ namespace StickyPi.Fuzz
                 using (var buffer = new MemoryStream())
                 {
                     stream.CopyTo(buffer);
-                    Run(target, buffer.ToArray());
+                    _ = Run(target, buffer.ToArray());
                 }
             });
             return 0;
@@ -53,7 +66,8 @@ namespace StickyPi.Fuzz
 
         private static readonly StickyImageParser Parser = new StickyImageParser(limits: new InputLimits { MaxImagePixels = 64L << 20 });
 
-        public static void Run(string target, byte[] input)
+        /// <summary>Parses one input; returns "parsed" or the typed refusal's error id. Anything else propagates (a finding).</summary>
+        public static string Run(string target, byte[] input)
         {
             try
             {
@@ -65,10 +79,13 @@ namespace StickyPi.Fuzz
                 {
                     PythonLiteral.Parse(Encoding.UTF8.GetString(input), "fuzz", "EXIF Make");
                 }
+
+                return "parsed";
             }
-            catch (StickyPiException)
+            catch (StickyPiException e)
             {
                 // A typed refusal (PythonLiteralException is one too): what hostile input should get.
+                return e.ErrorId;
             }
         }
 
