@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using System.Threading.Tasks;
 using StickyPi.Core.Model;
 
 namespace StickyPi.Core.Sync
@@ -7,8 +8,8 @@ namespace StickyPi.Core.Sync
     /// <summary>
     /// The core's one rule for parallel work: <b>no exception escapes a worker thread or task</b>. An unhandled
     /// exception on a thread ends the whole process — for a module, the user's PowerShell session — so every piece of
-    /// parallel code runs its items through <see cref="RunItem"/> and its loops through <see cref="StartThread"/> or
-    /// <see cref="RunLoop"/>:
+    /// parallel code runs its items through <see cref="RunItem"/> and its loops through <see cref="StartThread"/>,
+    /// <see cref="RunLoop"/> or (task-based pipelines) <see cref="RunLoopAsync"/>:
     /// <list type="bullet">
     /// <item>an item that throws becomes a failed result for that item (a <see cref="StickyPiException"/>; anything
     /// else is wrapped as <c>UnexpectedError</c> with the item as target) and the rest of the batch goes on;</item>
@@ -83,6 +84,41 @@ namespace StickyPi.Core.Sync
                 catch (Exception)
                 {
                     // The report itself failed; the thread must still end quietly.
+                }
+            }
+            finally
+            {
+                if (onExit != null)
+                {
+                    RunLoop(onExit, onBroken);
+                }
+            }
+        }
+
+        /// <summary>
+        /// <see cref="RunLoop"/> for an asynchronous loop (a task-based pipeline, e.g. over channels): the returned task
+        /// never faults — a break goes to <paramref name="onBroken"/>, then <paramref name="onExit"/> runs — so nothing
+        /// is left for an unobserved-exception handler either.
+        /// </summary>
+        public static async Task RunLoopAsync(Func<Task> loop, Action<Exception> onBroken, Action onExit = null)
+        {
+            try
+            {
+                await loop().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Cancelled: the owner asked for it.
+            }
+            catch (Exception e)
+            {
+                try
+                {
+                    onBroken?.Invoke(e);
+                }
+                catch (Exception)
+                {
+                    // The report itself failed; the task must still end quietly.
                 }
             }
             finally

@@ -121,6 +121,22 @@ namespace StickyPi.Core.Tests.Hostile
         }
 
         [Fact]
+        public async System.Threading.Tasks.Task GuardedTasksNeverFault()
+        {
+            var broken = new List<Exception>();
+            int exits = 0;
+            var task = WorkerGuard.RunLoopAsync(async () =>
+            {
+                await System.Threading.Tasks.Task.Yield();
+                throw new InjectedBug("async loop");
+            }, broken.Add, () => exits++);
+            await task;
+            Assert.True(task.IsCompletedSuccessfully);
+            Assert.IsType<InjectedBug>(Assert.Single(broken));
+            Assert.Equal(1, exits);
+        }
+
+        [Fact]
         public void GuardedItemsTurnAnyExceptionIntoATypedFailure()
         {
             Assert.Null(WorkerGuard.RunItem("a", () => { }));
