@@ -147,7 +147,7 @@ $victim | Remove-StickyImage -Confirm:$false -PassThru | ForEach-Object { 'remov
             Assert.True(r.ExitCode == 0, r.ToString());
             var lines = r.HostLines;
             Assert.Contains(lines, l => l.Contains("Kind") && l.Contains("Location"));
-            Assert.Contains(lines, l => l.StartsWith("Status") && l.Contains("DateTime (UTC)") && l.Contains("Reason"));
+            Assert.Contains(lines, l => l.StartsWith("Status") && l.Contains("File") && l.Contains("Reason"));
             Assert.Contains(lines, l => l.StartsWith("Device") && l.Contains("Md5") && l.Contains("Size"));
             Assert.Equal(3, lines.Count(l => l.StartsWith("Sent ")));
         }

@@ -212,7 +212,7 @@ Get-StickyProjectSeries 1 -Connection $editor | Remove-StickyProjectSeries -Conf
                 ("ProjectSeriesNotFound", "ObjectNotFound", "999"),
                 ("ReservedProjectColumn", "InvalidArgument", "device"),
                 ("ProjectNotFound", "ObjectNotFound", "nosuch"),
-                ("PermissionDenied", "PermissionDenied", "reader"),
+                ("PermissionDenied", "PermissionDenied", "cccccccc"), // the row the read-only user tried to add
                 ("PermissionDenied", "PermissionDenied", null),
             };
             Assert.True(errors.Count == expected.Length, r.ToString());

@@ -77,7 +77,7 @@ foreach ($k in $checked.Keys) { 'CHECKED {0} {1}' -f $k, $checked[$k] }
         public void Repository_scripts_parse_and_bind_to_the_module()
         {
             var root = HostRunner.RepoRoot;
-            var files = Directory.GetFiles(Path.Combine(root, "tests"), "*.Tests.ps1")
+            var files = Directory.GetFiles(Path.Combine(root, "tests"), "*.Tests.ps1", SearchOption.AllDirectories)
                 .Concat(Directory.GetFiles(Path.Combine(root, "examples"), "*.ps1"))
                 .Append(Path.Combine(root, "build.ps1"))
                 .ToList();

@@ -167,7 +167,7 @@ Get-StickyProjectPermission | Out-Default
             var all = string.Join("\n", r.HostLines) + "\n" + r.StdErr;
             Assert.Contains("Description is 34 characters long; at most 20", all);
             Assert.Contains("level ParameterArgumentValidationError", all);
-            Assert.Contains("2 projects are named 'bees'", all);
+            Assert.Contains("2 projects you may see are named 'bees'", all);
             Assert.Contains(r.HostLines, l => l.Contains("UserName") && l.Contains("Role") && l.Contains("Created (UTC)"));
             Assert.Contains(r.HostLines, l => l.Contains("Name") && l.Contains("Description") && !l.Contains("UserName"));
             Assert.Contains(r.HostLines, l => l.Contains("ProjectId") && l.Contains("ProjectName") && l.Contains("Level"));

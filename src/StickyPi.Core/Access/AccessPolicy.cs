@@ -81,7 +81,7 @@ namespace StickyPi.Core.Access
         {
             if (!IsAllowed(caller, operation))
             {
-                throw Denied(caller, $"'{caller}' ({caller.Role}) may not {Describe(operation)}.");
+                throw new AccessDeniedException(caller, operation);
             }
         }
 
@@ -129,14 +129,20 @@ namespace StickyPi.Core.Access
         }
 
         /// <summary>Throws <c>PermissionDenied</c> unless the caller qualifies on the project.</summary>
-        public static void RequireProject(CallerIdentity caller, ProjectLevel held, ApiOperation operation, object project)
+        public static void RequireProject(CallerIdentity caller, ProjectLevel held, ApiOperation operation, long projectId, string projectName = null)
         {
             Require(caller, operation);
             if (!QualifiesForProject(caller, held, operation))
             {
-                throw Denied(caller, $"'{caller}' needs level {RequiredLevel(operation)} on project {project} to {Describe(operation)} (holds {held}).");
+                throw new AccessDeniedException(caller, operation, projectId, projectName, held, RequiredLevel(operation));
             }
         }
+
+        /// <summary>
+        /// Whether a user with these flags and this level can administer the project: a read-only user cannot (its
+        /// effective level is capped at Read), whatever its permission row says.
+        /// </summary>
+        public static bool CanAdministerProject(bool canWrite, ProjectLevel held) => canWrite && held >= ProjectLevel.Admin;
 
         /// <summary>Permission levels are 1 (read), 2 (read-write) or 3 (admin); upstream accepts any number (§8 #11).</summary>
         public static ProjectLevel CheckLevel(int level)
@@ -150,24 +156,40 @@ namespace StickyPi.Core.Access
             return (ProjectLevel)level;
         }
 
-        public static StickyPiException Denied(CallerIdentity caller, string message) =>
-            new StickyPiException(PermissionDeniedId, StickyErrorKind.PermissionDenied, message, caller?.UserName);
+        /// <summary>What the operation does, as a verb phrase for messages ("add UID annotations"); never a route name.</summary>
+        public static string DescribeAction(ApiOperation operation) =>
+            Actions.TryGetValue(operation, out var action) ? action : operation.ToString();
 
-        private static string Describe(ApiOperation operation)
+        private static readonly Dictionary<ApiOperation, string> Actions = new Dictionary<ApiOperation, string>
         {
-            var name = operation.ToString();
-            var sb = new System.Text.StringBuilder();
-            foreach (var c in name)
-            {
-                if (char.IsUpper(c) && sb.Length > 0)
-                {
-                    sb.Append(' ');
-                }
-
-                sb.Append(char.ToLowerInvariant(c));
-            }
-
-            return sb.ToString();
-        }
+            [ApiOperation.GetToken] = "get a token",
+            [ApiOperation.GetUsers] = "list users",
+            [ApiOperation.PutUsers] = "create users",
+            [ApiOperation.DeleteUsers] = "remove users",
+            [ApiOperation.GetProjects] = "list projects",
+            [ApiOperation.PutProjects] = "create projects",
+            [ApiOperation.DeleteProjects] = "remove projects",
+            [ApiOperation.GetProjectPermissions] = "list project permissions",
+            [ApiOperation.PutProjectPermissions] = "grant project permissions",
+            [ApiOperation.DeleteProjectPermissions] = "revoke project permissions",
+            [ApiOperation.GetProjectSeries] = "read project series",
+            [ApiOperation.PutProjectSeries] = "add or change project series rows",
+            [ApiOperation.DeleteProjectSeries] = "remove project series rows",
+            [ApiOperation.PutProjectColumns] = "add or rename project columns",
+            [ApiOperation.DeleteProjectColumns] = "remove project columns",
+            [ApiOperation.GetImages] = "read images",
+            [ApiOperation.PutImages] = "send images",
+            [ApiOperation.DeleteImages] = "remove images",
+            [ApiOperation.GetImagesToAnnotate] = "reserve images to annotate",
+            [ApiOperation.PutUidAnnotations] = "add UID annotations",
+            [ApiOperation.GetUidAnnotations] = "read UID annotations",
+            [ApiOperation.PutTiledTuboids] = "send tuboids",
+            [ApiOperation.GetTiledTuboids] = "read tuboids",
+            [ApiOperation.DeleteTiledTuboids] = "remove tuboids",
+            [ApiOperation.PutItcLabels] = "set ITC labels",
+            [ApiOperation.GetItcLabels] = "read ITC labels",
+            [ApiOperation.GetMlBundleFileList] = "list ML bundle files",
+            [ApiOperation.GetMlBundleUploadLinks] = "upload ML bundle files",
+        };
     }
 }

@@ -28,6 +28,15 @@ namespace StickyPi.Core.Access
         /// <summary>What every output shows instead of the hash (spec §2.8): 11 asterisks.</summary>
         public const string Mask = "***********";
 
+        [ThreadStatic]
+        private static long _hashesComputedOnThisThread;
+
+        /// <summary>
+        /// How many new hashes this thread has computed (<see cref="Hash"/>): lets tests check that a refused request,
+        /// such as a name already taken, was refused before any expensive hashing.
+        /// </summary>
+        public static long HashesComputedOnThisThread => _hashesComputedOnThisThread;
+
         private const string Alphabet = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
         private static readonly int[] Order512 =
@@ -71,6 +80,7 @@ namespace StickyPi.Core.Access
             }
 
             var bytes = Utf8(password);
+            _hashesComputedOnThisThread++;
             try
             {
                 return Crypt(true, bytes, new string(salt), rounds, explicitRounds: true);

@@ -41,15 +41,33 @@ namespace StickyPi.Core.Local
         /// <summary>
         /// Upstream's <c>_get_ml_bundle_file_list(bundle_name, what)</c>: the stored files of the bundle for the
         /// selection, sorted by key, with md5, mtime and the stored path as <c>Url</c> (local URLs are file paths).
-        /// An unknown bundle gives an empty list. Open to every role.
+        /// An unknown bundle gives an empty list. Open to every role. A stored file whose key could not be written safely
+        /// on a client (<c>data/..\..\x.svg</c>, say, a legal file name here) is listed as it is, without a checksum, as a
+        /// server would list it: the pull refuses it by name (<c>InvalidMlBundleKey</c>) instead of losing it silently.
         /// </summary>
         public IReadOnlyList<MlBundleFile> GetMlBundleFileList(CallerIdentity caller, string bundleName, MlBundleSelection what = MlBundleSelection.All,
             CancellationToken cancellationToken = default)
         {
             AccessPolicy.Require(caller, ApiOperation.GetMlBundleFileList);
             string dir = GetMlBundleDirectory(bundleName);
-            return Guard(() => (IReadOnlyList<MlBundleFile>)MlBundleListing.List(dir, what, bundleName, cancellationToken: cancellationToken)
-                .Select(f => f.WithUrl(f.Path)).ToList());
+            return Guard(() =>
+            {
+                var unsafeKeys = new List<MlBundleFile>();
+                var listed = MlBundleListing.List(dir, what, bundleName, cancellationToken: cancellationToken,
+                    onInvalid: (path, e) => unsafeKeys.Add(UnsafeEntry(bundleName, dir, path)));
+                var all = listed.Select(f => f.WithUrl(f.Path)).Concat(unsafeKeys).ToList();
+                all.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+                return (IReadOnlyList<MlBundleFile>)all;
+            });
+        }
+
+        /// <summary>A stored file with an unsafe key, keyed by its raw path below the bundle folder ('/'-separated).</summary>
+        private static MlBundleFile UnsafeEntry(string bundleName, string bundleDir, string path)
+        {
+            string root = MlBundlePaths.TrimEnd(Path.GetFullPath(bundleDir));
+            string key = path.Substring(root.Length + 1).Replace(Path.DirectorySeparatorChar, '/');
+            var info = new FileInfo(path);
+            return new MlBundleFile(bundleName, key, path, null, info.LastWriteTimeUtc, info.Length, path);
         }
 
         /// <summary>

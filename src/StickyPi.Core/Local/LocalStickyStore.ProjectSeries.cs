@@ -311,59 +311,6 @@ namespace StickyPi.Core.Local
             });
         }
 
-        /// <summary>
-        /// The id of the project with exactly this name among those the caller may read (level ≥ 1 or global admin).
-        /// <c>ProjectNotFound</c> when there is none, <c>AmbiguousProjectName</c> when there are several (upstream allows
-        /// the same name twice).
-        /// </summary>
-        public long ResolveSeriesProjectId(CallerIdentity caller, string projectName)
-        {
-            RequireCaller(caller);
-            if (projectName == null)
-            {
-                throw new ArgumentNullException(nameof(projectName));
-            }
-
-            AccessPolicy.Require(caller, ApiOperation.GetProjectSeries);
-            return Guard(() =>
-            {
-                using (var conn = OpenConnection())
-                using (var tx = conn.BeginTransaction(deferred: true))
-                {
-                    var ids = new List<long>();
-                    using (var cmd = conn.CreateCommand())
-                    {
-                        cmd.Transaction = tx;
-                        cmd.CommandText = "SELECT id FROM projects WHERE name = $name ORDER BY id";
-                        cmd.Parameters.AddWithValue("$name", projectName);
-                        using (var reader = cmd.ExecuteReader())
-                        {
-                            while (reader.Read())
-                            {
-                                ids.Add(reader.GetInt64(0));
-                            }
-                        }
-                    }
-
-                    var visible = ids.Where(id => AccessPolicy.QualifiesForProject(caller, GetProjectLevel(conn, tx, caller, id), ApiOperation.GetProjectSeries)).ToList();
-                    tx.Commit();
-                    if (visible.Count == 0)
-                    {
-                        throw new StickyPiException(ProjectSeriesErrorIds.ProjectNotFound, StickyErrorKind.NotFound,
-                            "No project named '" + projectName + "' that " + caller + " may read.", projectName);
-                    }
-
-                    if (visible.Count > 1)
-                    {
-                        throw new StickyPiException(ProjectSeriesErrorIds.AmbiguousProjectName, StickyErrorKind.InvalidArgument,
-                            "Several projects are named '" + projectName + "' (ids " + string.Join(", ", visible) + "); use the project id.", projectName);
-                    }
-
-                    return visible[0];
-                }
-            });
-        }
-
         // ---------------------------------------------------------------- helpers (project series)
 
         /// <summary>Project exists, the caller qualifies, the table exists: returns its columns.</summary>
@@ -397,9 +344,19 @@ namespace StickyPi.Core.Local
             using (var cmd = conn.CreateCommand())
             {
                 cmd.Transaction = tx;
-                cmd.CommandText = "SELECT 1 FROM projects WHERE id = $id";
+                cmd.CommandText = "SELECT name FROM projects WHERE id = $id";
                 cmd.Parameters.AddWithValue("$id", projectId);
-                bool exists = cmd.ExecuteScalar() != null;
+                string name = null;
+                bool exists = false;
+                using (var reader = cmd.ExecuteReader())
+                {
+                    if (reader.Read())
+                    {
+                        exists = true;
+                        name = reader.IsDBNull(0) ? null : reader.GetString(0);
+                    }
+                }
+
                 var held = exists ? GetProjectLevel(conn, tx, caller, projectId) : ProjectLevel.None;
 
                 // A project the caller may not even read is reported as absent (as the projects cmdlets do), so
@@ -410,7 +367,7 @@ namespace StickyPi.Core.Local
                         "No project with id " + projectId.ToString(CultureInfo.InvariantCulture) + (exists ? " that '" + caller + "' may see." : "."), projectId);
                 }
 
-                AccessPolicy.RequireProject(caller, held, operation, projectId);
+                AccessPolicy.RequireProject(caller, held, operation, projectId, name);
             }
 
             var columns = ProjectSeriesSql.ReadColumns(conn, tx, projectId);

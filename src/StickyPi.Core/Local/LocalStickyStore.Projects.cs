@@ -184,6 +184,54 @@ namespace StickyPi.Core.Local
             });
         }
 
+        /// <summary>
+        /// The id of the project a user names, among the projects the caller may see (level Read or more, or a global
+        /// administrator): the project with exactly this name (case-sensitive); else the only one whose name differs
+        /// in case only; else the text as a numeric id. Every cmdlet that takes a project name resolves it here, so an
+        /// ambiguous name is always <c>AmbiguousProjectName</c> (listing the candidates' ids) and a missing one
+        /// <c>ProjectNotFound</c>.
+        /// </summary>
+        public long ResolveProjectId(CallerIdentity caller, string project)
+        {
+            RequireCaller(caller);
+            if (string.IsNullOrEmpty(project))
+            {
+                throw new StickyPiException(StickyUserErrorIds.ValueRequired, StickyErrorKind.InvalidArgument, "A project name is required.", "Project");
+            }
+
+            AccessPolicy.Require(caller, ApiOperation.GetProjects);
+            var visible = Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: true))
+                {
+                    var list = QualifyingProjects(conn, tx, caller, null, ApiOperation.GetProjects).Select(p => p.Project).ToList();
+                    tx.Commit();
+                    return list;
+                }
+            });
+
+            var exact = visible.Where(p => string.Equals(p.Name, project, StringComparison.Ordinal)).ToList();
+            var candidates = exact.Count > 0 ? exact : visible.Where(p => string.Equals(p.Name, project, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (candidates.Count == 1)
+            {
+                return candidates[0].Id;
+            }
+
+            if (candidates.Count > 1)
+            {
+                throw new AmbiguousProjectNameException(project, candidates.Select(p => p.Id).ToList());
+            }
+
+            if (long.TryParse(project, NumberStyles.None, CultureInfo.InvariantCulture, out long id))
+            {
+                return id;
+            }
+
+            throw new StickyPiException(StickyUserErrorIds.ProjectNotFound, StickyErrorKind.NotFound,
+                "No project named '" + project + "' that '" + caller + "' may see.", project);
+        }
+
         // ---------------------------------------------------------------- permissions
 
         /// <summary>
@@ -334,10 +382,15 @@ namespace StickyPi.Core.Local
                     "No project with id " + projectId.ToString(CultureInfo.InvariantCulture) + (project == null ? "." : " that '" + caller + "' may see."), projectId);
             }
 
-            AccessPolicy.RequireProject(caller, held, operation, project);
+            AccessPolicy.RequireProject(caller, held, operation, project.Id, project.Name);
             return project;
         }
 
+        /// <summary>
+        /// Refuses to take level Admin from the last user who can actually administer the project: other level-3 rows
+        /// of read-only users do not count, since their effective level is Read (spec §1.3, §3.7). Global
+        /// administrators may, as they can always manage the project.
+        /// </summary>
         private static void CheckKeepsProjectAdministrator(SqliteConnection conn, SqliteTransaction tx, CallerIdentity caller, StickyProject project, StickyUser user)
         {
             if (AccessPolicy.MayRemoveLastProjectAdministrator(caller))
@@ -345,19 +398,38 @@ namespace StickyPi.Core.Local
                 return;
             }
 
+            var others = new List<(string Name, bool CanWrite)>();
             using (var cmd = conn.CreateCommand())
             {
                 cmd.Transaction = tx;
-                cmd.CommandText = "SELECT COUNT(*) FROM project_permissions WHERE parent_project_id = $p AND level >= 3 AND parent_user_id != $u";
+                cmd.CommandText = "SELECT u.username, u.can_write FROM project_permissions AS pp JOIN users AS u ON u.id = pp.parent_user_id " +
+                    "WHERE pp.parent_project_id = $p AND pp.level >= 3 AND pp.parent_user_id != $u ORDER BY u.username";
                 cmd.Parameters.AddWithValue("$p", project.Id);
                 cmd.Parameters.AddWithValue("$u", user.Id);
-                if (Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+                using (var reader = cmd.ExecuteReader())
                 {
-                    throw new StickyPiException(StickyUserErrorIds.LastProjectAdministrator, StickyErrorKind.Conflict,
-                        "'" + user.UserName + "' is the last user with level Admin on project " + project +
-                        "; grant Admin to someone else first (or ask a global administrator).", user.UserName);
+                    while (reader.Read())
+                    {
+                        // Upstream reads a NULL can_write as true.
+                        others.Add((reader.GetString(0), reader.IsDBNull(1) || reader.GetInt64(1) != 0));
+                    }
                 }
             }
+
+            if (others.Any(o => AccessPolicy.CanAdministerProject(o.CanWrite, ProjectLevel.Admin)))
+            {
+                return;
+            }
+
+            var readOnly = others.Select(o => "'" + o.Name + "'").ToList();
+            string why = readOnly.Count == 0
+                ? string.Empty
+                : " (" + string.Join(", ", readOnly) + (readOnly.Count == 1 ? " also holds" : " also hold") + " Admin but " +
+                  (readOnly.Count == 1 ? "is" : "are") + " read-only, so cannot administer it)";
+            throw new StickyPiException(StickyUserErrorIds.LastProjectAdministrator, StickyErrorKind.Conflict,
+                "User '" + user.UserName + "' is the last user who can administer project '" + project.Name + "' (id " +
+                project.Id.ToString(CultureInfo.InvariantCulture) + ")" + why + "; grant level Admin to a read-write user first, " +
+                "or ask a global administrator.", user.UserName);
         }
 
         private sealed class QualifiedProject

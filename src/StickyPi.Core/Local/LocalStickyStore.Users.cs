@@ -67,7 +67,28 @@ namespace StickyPi.Core.Local
                 return new StickyUser[0];
             }
 
-            // Hash before opening the write transaction: 656000 rounds take a noticeable time.
+            // Names already taken are refused before hashing (656000 rounds take a noticeable time), so a duplicate
+            // is refused at once; the write transaction checks again for a user created meanwhile.
+            Guard(() =>
+            {
+                using (var conn = OpenConnection())
+                using (var tx = conn.BeginTransaction(deferred: true))
+                {
+                    foreach (var u in list)
+                    {
+                        if (FindUser(conn, tx, u.UserName) != null)
+                        {
+                            throw DuplicateUser(u.UserName, " already exists");
+                        }
+                    }
+
+                    tx.Commit();
+                }
+
+                return 0;
+            });
+
+            // Hash before opening the write transaction, so no writer waits behind the rounds.
             var hashes = list.Select(u => PasswordHash.Hash(u.Password, PasswordHashRounds)).ToList();
 
             return Guard(() =>

@@ -12,7 +12,7 @@ namespace StickyPi.Core.Local
     public static class ProjectSeriesErrorIds
     {
         public const string ProjectNotFound = "ProjectNotFound";
-        public const string AmbiguousProjectName = "AmbiguousProjectName";
+        public const string AmbiguousProjectName = AmbiguousProjectNameException.Id;
         public const string ProjectSeriesTableMissing = "ProjectSeriesTableMissing";
         public const string ProjectSeriesNotFound = "ProjectSeriesNotFound";
         public const string DuplicateProjectSeries = "DuplicateProjectSeries";
@@ -184,22 +184,52 @@ namespace StickyPi.Core.Local
             switch (type.Kind)
             {
                 case ProjectColumnKind.Integer:
-                    return ToInteger(column.Name, value);
+                    var whole = ToInteger(column.Name, value);
+                    if (whole < type.MinValue || whole > type.MaxValue)
+                    {
+                        throw BadValue(column.Name, value, "a whole number from " + type.MinValue.ToString(CultureInfo.InvariantCulture) + " to " +
+                            type.MaxValue.ToString(CultureInfo.InvariantCulture) + " (" + type.SqlType + ")");
+                    }
+
+                    return whole;
                 case ProjectColumnKind.Double:
                     return ToDouble(column.Name, value);
+                case ProjectColumnKind.Float:
+                    return ToFloat(column.Name, value);
                 case ProjectColumnKind.Decimal:
-                    return ToDecimal(column.Name, value);
+                    return ToDecimal(column.Name, type, value);
                 case ProjectColumnKind.Char:
+                case ProjectColumnKind.VarChar:
                 case ProjectColumnKind.Text:
                     var text = ToText(column.Name, value);
-                    if (type.Kind == ProjectColumnKind.Char && text.Length > type.Length)
+                    if (type.Kind == ProjectColumnKind.Text)
                     {
-                        throw BadValue(column.Name, value, "at most " + type.Length + " characters (" + type.SqlType + "), not " + text.Length);
+                        int bytes = System.Text.Encoding.UTF8.GetByteCount(text);
+                        if (bytes > MaxTextBytes)
+                        {
+                            throw BadValue(column.Name, value, "at most " + MaxTextBytes + " bytes of UTF-8 (TEXT), not " + bytes);
+                        }
+                    }
+                    else
+                    {
+                        // MariaDB counts characters (code points), not UTF-16 units.
+                        int characters = CountCodePoints(text);
+                        if (characters > type.Length)
+                        {
+                            throw BadValue(column.Name, value, "at most " + type.Length + " characters (" + type.SqlType + "), not " + characters);
+                        }
                     }
 
                     return text;
                 case ProjectColumnKind.DateTime:
-                    return DatabaseTime(ToTime(column.Name, value));
+                    var time = ToTime(column.Name, value);
+                    if (time.Year < 1000)
+                    {
+                        // MariaDB's DATETIME starts at 1000-01-01.
+                        throw BadValue(column.Name, value, "a date and time from 1000-01-01 to 9999-12-31 (DATETIME)");
+                    }
+
+                    return DatabaseTime(time);
                 case ProjectColumnKind.Boolean:
                     return ToBoolean(column.Name, value) ? 1L : 0L;
                 default:
@@ -297,25 +327,169 @@ namespace StickyPi.Core.Local
             return d;
         }
 
-        private static double ToDecimal(string column, object value)
+        /// <summary>MariaDB's TEXT holds up to 65,535 bytes.</summary>
+        public const int MaxTextBytes = 65535;
+
+        /// <summary>
+        /// Significant digits a DECIMAL value keeps in the embedded store: SQLite gives a DECIMAL(p,s) column NUMERIC
+        /// affinity and turns any numeric text into an 8-byte float, which keeps 15 significant digits exactly.
+        /// </summary>
+        public const int MaxEmbeddedDecimalDigits = 15;
+
+        /// <summary>MariaDB's FLOAT: 4-byte floating point, stored as the shortest decimal that reads back as that float.</summary>
+        private static double ToFloat(string column, object value)
         {
-            decimal m;
-            try
+            var d = ToDouble(column, value);
+            if (Math.Abs(d) > float.MaxValue)
             {
-                m = value is decimal dec ? dec : (decimal)ToDouble(column, value);
-            }
-            catch (OverflowException)
-            {
-                throw BadValue(column, value, "a number below 1000 in absolute value (DECIMAL(9,6))");
+                throw BadValue(column, value, "a number up to 3.402823466E+38 in absolute value (FLOAT)");
             }
 
-            m = Math.Round(m, 6, MidpointRounding.AwayFromZero);
-            if (Math.Abs(m) >= 1000m)
+            var single = (float)d;
+            return double.Parse(single.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>
+        /// A DECIMAL(p,s) value as MariaDB stores it: rounded to s decimals (half away from zero), refused when it
+        /// needs more than p − s digits before the point. Stored as an INTEGER when whole, else as the float nearest
+        /// to it (SQLite's NUMERIC affinity would convert decimal text to that float anyway); values needing more than
+        /// 15 significant digits are refused because SQLite could not give them back exactly.
+        /// </summary>
+        private static object ToDecimal(string column, ProjectColumnType type, object value)
+        {
+            decimal m = ExactDecimal(column, type, value);
+            m = Math.Round(m, Math.Min(type.Scale, MaxDecimalScale), MidpointRounding.AwayFromZero);
+            int integerDigits = type.Precision - type.Scale;
+            if (integerDigits < 29 && Math.Abs(m) >= Pow10(integerDigits))
             {
-                throw BadValue(column, value, "a number below 1000 in absolute value (DECIMAL(9,6))");
+                throw BadValue(column, value, "a number below " + Pow10Text(integerDigits) + " in absolute value (" + type.SqlType + ")");
+            }
+
+            if (m == decimal.Truncate(m) && m >= long.MinValue && m <= long.MaxValue)
+            {
+                return (long)m;
+            }
+
+            int digits = SignificantDigits(m);
+            if (digits > MaxEmbeddedDecimalDigits)
+            {
+                throw BadValue(column, value, "at most " + MaxEmbeddedDecimalDigits + " significant digits in the embedded store (" + type.SqlType +
+                    "; SQLite keeps DECIMAL values as 8-byte floats), not " + digits);
             }
 
             return (double)m;
+        }
+
+        /// <summary>The value as a decimal, without binary noise: doubles by their shortest round-trip text.</summary>
+        private static decimal ExactDecimal(string column, ProjectColumnType type, object value)
+        {
+            string outOfRange = "a number below " + Pow10Text(type.Precision - type.Scale) + " in absolute value (" + type.SqlType + ")";
+            try
+            {
+                switch (value)
+                {
+                    case decimal dec:
+                        return dec;
+                    case bool _:
+                        throw BadValue(column, value, "a number (" + type.SqlType + ")");
+                    case string text:
+                        if (decimal.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
+                        {
+                            return parsed;
+                        }
+
+                        // Not a decimal: either not a number at all, or one too large for any DECIMAL we can hold.
+                        ToDouble(column, value);
+                        throw BadValue(column, value, outOfRange);
+                    case long _:
+                    case int _:
+                    case short _:
+                    case byte _:
+                    case sbyte _:
+                    case ushort _:
+                    case uint _:
+                    case ulong _:
+                        return Convert.ToDecimal(value, CultureInfo.InvariantCulture);
+                    default:
+                        var d = ToDouble(column, value);
+                        return decimal.Parse(d.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
+                }
+            }
+            catch (OverflowException)
+            {
+                throw BadValue(column, value, outOfRange);
+            }
+        }
+
+        /// <summary>A stored DECIMAL value back as the exact decimal it was: floats by their 15 significant digits.</summary>
+        private static object FromDecimal(ProjectColumnType type, object raw)
+        {
+            try
+            {
+                switch (raw)
+                {
+                    case long l:
+                        return WithScale(l, type.Scale);
+                    case double d when !double.IsNaN(d) && !double.IsInfinity(d):
+                        var m = decimal.Parse(d.ToString("G15", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
+                        return WithScale(m, type.Scale);
+                    case string s when decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed):
+                        return WithScale(parsed, type.Scale);
+                    default:
+                        return raw;
+                }
+            }
+            catch (OverflowException)
+            {
+                return raw;
+            }
+        }
+
+        /// <summary>System.Decimal keeps at most 28 digits after the point.</summary>
+        private const int MaxDecimalScale = 28;
+
+        /// <summary>The value rounded to the column's scale and shown with it, as MariaDB shows DECIMAL(12,2) 100 as 100.00.</summary>
+        private static decimal WithScale(decimal value, int scale)
+        {
+            int s = Math.Min(scale, MaxDecimalScale);
+            var rounded = Math.Round(value, s, MidpointRounding.AwayFromZero);
+            return rounded + new decimal(0, 0, 0, false, (byte)s);
+        }
+
+        private static decimal Pow10(int exponent)
+        {
+            decimal p = 1m;
+            for (int i = 0; i < exponent; i++)
+            {
+                p *= 10m;
+            }
+
+            return p;
+        }
+
+        private static string Pow10Text(int exponent) =>
+            exponent <= 18 ? Pow10(exponent).ToString(CultureInfo.InvariantCulture) : "1E+" + exponent.ToString(CultureInfo.InvariantCulture);
+
+        private static int SignificantDigits(decimal m)
+        {
+            // Zeros at either end are not significant: 1E+20 and 0.000123 come back exactly from a float.
+            return Math.Abs(m).ToString(CultureInfo.InvariantCulture).Replace(".", string.Empty).Trim('0').Length;
+        }
+
+        private static int CountCodePoints(string text)
+        {
+            int count = 0;
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                }
+
+                count++;
+            }
+
+            return count;
         }
 
         private static string ToText(string column, object value)
@@ -434,8 +608,10 @@ namespace StickyPi.Core.Local
                             return raw;
                     }
 
-                case ProjectColumnKind.Double:
                 case ProjectColumnKind.Decimal:
+                    return FromDecimal(type, raw);
+                case ProjectColumnKind.Double:
+                case ProjectColumnKind.Float:
                     switch (raw)
                     {
                         case double _:
@@ -449,6 +625,7 @@ namespace StickyPi.Core.Local
                     }
 
                 case ProjectColumnKind.Char:
+                case ProjectColumnKind.VarChar:
                 case ProjectColumnKind.Text:
                     return raw is byte[] ? raw : Convert.ToString(raw, CultureInfo.InvariantCulture);
                 case ProjectColumnKind.DateTime:

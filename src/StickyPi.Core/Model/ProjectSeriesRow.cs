@@ -29,7 +29,8 @@ namespace StickyPi.Core.Model
 
         /// <summary>
         /// The user-defined columns in table order, by name (case-insensitive), typed by their declared SQL type:
-        /// long (INTEGER), double (DOUBLE, DECIMAL), string (CHAR, TEXT), DateTime UTC (DATETIME), bool (BOOLEAN);
+        /// long (integer types), double (DOUBLE, FLOAT), decimal (DECIMAL(p,s), exact), string (CHAR, VARCHAR, TEXT),
+        /// DateTime UTC (DATETIME), bool (BOOLEAN);
         /// null for NULL. Columns of other declared types keep SQLite's value.
         /// </summary>
         public IReadOnlyDictionary<string, object> Columns { get; set; } = NoColumns;

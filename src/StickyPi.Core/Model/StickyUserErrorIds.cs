@@ -21,6 +21,9 @@ namespace StickyPi.Core.Model
         /// <summary>No project with this id, or none the caller may see (NotFound).</summary>
         public const string ProjectNotFound = "ProjectNotFound";
 
+        /// <summary>Several projects the caller may see have the name given (InvalidArgument); the message lists their ids.</summary>
+        public const string AmbiguousProjectName = AmbiguousProjectNameException.Id;
+
         /// <summary>The user holds no permission on the project (NotFound).</summary>
         public const string PermissionNotFound = "PermissionNotFound";
 

@@ -6,6 +6,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using StickyPi.Core.Access;
 using StickyPi.Core.Local;
 using StickyPi.Core.Model;
 using StickyPi.Core.Parsing;
@@ -59,6 +60,9 @@ namespace StickyPi.Core.Sync
         {
             _store = store ?? throw new ArgumentNullException(nameof(store));
             _caller = caller ?? throw new ArgumentNullException(nameof(caller));
+
+            // A caller who may not send images at all is refused once, before any file is read (not once per file).
+            AccessPolicy.Require(_caller, ApiOperation.PutImages);
             _options = options ?? new ImageImportOptions();
             CheckOptions(_options);
             _parser = parser ?? new StickyImageParser(limits: _options.Limits);

@@ -28,6 +28,9 @@ namespace StickyPi.Core.Sync
             }
         }
 
+        /// <summary>True when the name is a valid bundle name (see <see cref="CheckBundleName"/>).</summary>
+        public static bool IsValidBundleName(string bundleName) => NameProblem(bundleName, isBundleName: true) == null;
+
         /// <summary>True when the key is a safe relative path (see <see cref="CheckKey"/>).</summary>
         public static bool IsValidKey(string key) => KeyProblem(key) == null;
 

@@ -17,13 +17,13 @@ namespace StickyPi.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string Name { get; set; }
 
-        /// <summary>INTEGER, DOUBLE, DECIMAL(9,6), CHAR(n) (1..255), DATETIME, TEXT or BOOLEAN.</summary>
+        /// <summary>A MariaDB type: TINYINT..BIGINT, BOOLEAN, FLOAT, DOUBLE, DECIMAL(p,s), CHAR(n), VARCHAR(n), DATETIME or TEXT (see ProjectColumnType).</summary>
         [Parameter(Mandatory = true, Position = 2)]
         [Alias("column_SQL_type")]
         [ValidateNotNullOrEmpty]
         public string Type { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             try
             {

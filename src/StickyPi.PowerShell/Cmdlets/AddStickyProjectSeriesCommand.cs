@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -16,6 +17,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeviceCompleter))]
         public string Device { get; set; }
 
         [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
@@ -30,7 +32,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public IDictionary Value { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var target = $"project {ProjectId}: {Device} {StartTime.ToUniversalTimeIfLocal():yyyy-MM-dd HH:mm:ss}..{EndTime.ToUniversalTimeIfLocal():yyyy-MM-dd HH:mm:ss}";
             if (!ShouldProcess(target, "Add project series"))

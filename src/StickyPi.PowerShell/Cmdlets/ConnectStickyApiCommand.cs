@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -16,6 +17,7 @@ namespace StickyPi.PowerShell.Cmdlets
         /// <summary>Act as this stored user (its role and project permissions apply); default: the local administrator.</summary>
         [Parameter(Position = 1)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(UserNameCompleter))]
         public string UserName { get; set; }
 
         protected override void EndProcessing()

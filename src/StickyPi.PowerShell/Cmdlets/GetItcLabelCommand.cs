@@ -18,7 +18,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[] TuboidId { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             foreach (var id in TuboidId)
             {
@@ -29,7 +29,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing()
+        protected override void EndStickyProcessing()
         {
             if (_ids.Count == 0)
             {
@@ -42,7 +42,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
             catch (StickyPiException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, null));
+                ThrowStickyError(ex, null);
             }
         }
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -11,6 +12,7 @@ namespace StickyPi.PowerShell.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeviceCompleter))]
         public string Device { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -19,7 +21,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public ImageFileKind What { get; set; } = ImageFileKind.Metadata;
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var key = new ImageKey(Device, DateTime);
             var found = ActiveConnection.Store.GetImages(Caller, new[] { key }, What);

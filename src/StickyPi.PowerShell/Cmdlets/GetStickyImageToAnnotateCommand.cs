@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -15,6 +16,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Mandatory = true)]
         [Alias("algo_name")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AlgoNameCompleter))]
         public string AlgoName { get; set; }
 
         [Parameter(Mandatory = true)]
@@ -25,6 +27,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeviceCompleter))]
         public string Device { get; set; } = "*";
 
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -38,7 +41,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public ImageFileKind What { get; set; } = ImageFileKind.Metadata;
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var query = new ImageSeriesQuery(DevicePattern.FromWildcard(Device), StartTime, EndTime);
             WriteDebug($"Images to annotate for {AlgoName} {AlgoVersion}: {query}");
@@ -50,7 +53,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
             catch (StickyPiException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, query.ToString()));
+                ThrowStickyError(ex, query.ToString());
             }
         }
     }

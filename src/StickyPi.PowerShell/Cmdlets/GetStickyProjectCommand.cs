@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -16,17 +17,20 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Position = 0, ParameterSetName = NameSet)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(ProjectNameCompleter))]
         public string[] Name { get; set; } = { "*" };
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
-        [Alias("ProjectId")]
-        public long[] Id { get; set; }
+        // Named ProjectId (alias Id) so that rows carrying both an Id of their own and a ProjectId (permissions,
+        // project series) bind their ProjectId by property name: PowerShell tries a parameter's name before its aliases.
+        [Alias("Id")]
+        public long[] ProjectId { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             if (ParameterSetName == IdSet)
             {
-                foreach (var id in Id)
+                foreach (var id in ProjectId)
                 {
                     Query(StickyProjectFilter.ById(id), id, "No project with id " + id + " (or none you may see).");
                 }

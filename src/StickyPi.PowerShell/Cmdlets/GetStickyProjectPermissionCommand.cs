@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -18,6 +19,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Position = 0, ParameterSetName = ProjectSet)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(ProjectNameCompleter))]
         public string[] Project { get; set; } = { "*" };
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ProjectIdSet)]
@@ -28,9 +30,10 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(UserNameCompleter))]
         public string[] UserName { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var filters = ParameterSetName == ProjectIdSet
                 ? ProjectId.Select(StickyProjectFilter.ById).ToList()

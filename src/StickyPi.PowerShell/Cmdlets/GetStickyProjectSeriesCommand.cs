@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -22,16 +23,17 @@ namespace StickyPi.PowerShell.Cmdlets
         /// <summary>A project name, matched exactly (case-sensitive); several readable projects with that name is an error.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ProjectNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProjectNameCompleter))]
         public string Project { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             if (ParameterSetName == ProjectNameSet)
             {
                 long id;
                 try
                 {
-                    id = ActiveConnection.Store.ResolveSeriesProjectId(Caller, Project);
+                    id = ActiveConnection.Store.ResolveProjectId(Caller, Project);
                 }
                 catch (StickyPiException ex)
                 {

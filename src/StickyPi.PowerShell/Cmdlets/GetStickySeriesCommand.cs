@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -12,6 +13,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeviceCompleter))]
         public string Device { get; set; } = "*";
 
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -29,7 +31,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter WithAnnotation { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var query = new ImageSeriesQuery(DevicePattern.FromWildcard(Device), StartTime, EndTime);
             WriteDebug($"Series query: {query}");

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -12,6 +13,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TuboidDeviceCompleter))]
         public string Device { get; set; } = "*";
 
         /// <summary>Series that start at or after this time (UTC).</summary>
@@ -32,7 +34,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter WithLabel { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var query = new TuboidQuery(DevicePattern.FromWildcard(Device), StartTime, EndTime);
             WriteDebug($"Tuboid series query: {query}");
@@ -49,7 +51,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
             catch (StickyPiException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, query.ToString()));
+                ThrowStickyError(ex, query.ToString());
             }
         }
     }

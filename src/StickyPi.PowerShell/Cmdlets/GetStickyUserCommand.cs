@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -14,9 +15,10 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(UserNameCompleter))]
         public string[] UserName { get; set; } = { "*" };
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             foreach (var name in UserName)
             {

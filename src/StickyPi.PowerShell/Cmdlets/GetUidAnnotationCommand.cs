@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -18,6 +19,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ImageSet)]
         [Parameter(Position = 0, ParameterSetName = SeriesSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeviceCompleter))]
         public string Device { get; set; } = "*";
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ImageSet)]
@@ -35,7 +37,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter IncludeData { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             if (ParameterSetName == SeriesSet)
             {
@@ -52,7 +54,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing() => Flush();
+        protected override void EndStickyProcessing() => Flush();
 
         private void Flush()
         {

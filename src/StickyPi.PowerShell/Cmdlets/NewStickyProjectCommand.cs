@@ -18,7 +18,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string Notes { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             if (!ShouldProcess(Name, "Create project"))
             {

@@ -39,7 +39,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter ReadOnly { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             string name = ParameterSetName == CredentialSet ? Credential.UserName : UserName;
             var secret = ParameterSetName == CredentialSet ? Credential.Password : Password;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -20,6 +21,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = KeySet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeviceCompleter))]
         public string Device { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = KeySet)]
@@ -29,7 +31,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var key = ParameterSetName == InputObjectSet ? InputObject.Key : new ImageKey(Device, DateTime);
             if (!ShouldProcess(key.FileName, "Remove the image, its thumbnails and its UID annotations"))
@@ -44,7 +46,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing() => Flush();
+        protected override void EndStickyProcessing() => Flush();
 
         private void Flush()
         {

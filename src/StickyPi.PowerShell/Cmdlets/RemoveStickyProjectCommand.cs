@@ -15,14 +15,16 @@ namespace StickyPi.PowerShell.Cmdlets
         public StickyProject InputObject { get; set; }
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
-        [Alias("ProjectId")]
-        public long[] Id { get; set; }
+        // Named ProjectId (alias Id) so that rows carrying both an Id of their own and a ProjectId (permissions,
+        // project series) bind their ProjectId by property name: PowerShell tries a parameter's name before its aliases.
+        [Alias("Id")]
+        public long[] ProjectId { get; set; }
 
         /// <summary>Output the deleted projects.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             if (ParameterSetName == InputObjectSet)
             {
@@ -30,7 +32,7 @@ namespace StickyPi.PowerShell.Cmdlets
                 return;
             }
 
-            foreach (var id in Id)
+            foreach (var id in ProjectId)
             {
                 Remove(id, "project " + id, id);
             }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -19,6 +20,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Alias("DeviceSeries", "device_series")]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TuboidDeviceCompleter))]
         public string Device { get; set; }
 
         /// <summary>Series that start at or after this time (UTC).</summary>
@@ -34,6 +36,7 @@ namespace StickyPi.PowerShell.Cmdlets
         /// <summary>Only series of this algorithm.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("AlgoNameSeries", "algo_name_series")]
+        [ArgumentCompleter(typeof(AlgoNameCompleter))]
         public string AlgoName { get; set; }
 
         /// <summary>Only series of this algorithm version.</summary>
@@ -45,7 +48,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var query = new TuboidQuery(DevicePattern.FromWildcard(Device), SeriesStartDateTime, SeriesEndDateTime, AlgoName, AlgoVersion);
             string key = query.ToString();

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -14,6 +15,7 @@ namespace StickyPi.PowerShell.Cmdlets
         /// <summary>The project's name, or its id.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ProjectSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProjectNameCompleter))]
         public string Project { get; set; }
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ProjectIdSet)]
@@ -21,18 +23,19 @@ namespace StickyPi.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(UserNameCompleter))]
         public string[] UserName { get; set; }
 
         /// <summary>Output the removed permission rows.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             long id;
             try
             {
-                id = ParameterSetName == ProjectSet ? GrantStickyProjectPermissionCommand.ResolveProject(ActiveConnection.Store, Caller, Project) : ProjectId;
+                id = ParameterSetName == ProjectSet ? ActiveConnection.Store.ResolveProjectId(Caller, Project) : ProjectId;
             }
             catch (StickyPiException ex)
             {

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 using StickyPi.Core.Parsing;
 using StickyPi.Core.Sync;
@@ -16,6 +17,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(ImageImportResult))]
     public sealed class SendStickyImageCommand : StickyCmdlet, IDisposable
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.PutImages;
+
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
         private const int ProgressActivityId = 1;
@@ -61,7 +64,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         private bool WhatIfMode => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
 
-        protected override void BeginProcessing()
+        protected override void BeginStickyProcessing()
         {
             var options = new ImageImportOptions
             {
@@ -76,13 +79,13 @@ namespace StickyPi.PowerShell.Cmdlets
             }
             catch (StickyPiException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, ActiveConnection.Location));
+                ThrowStickyError(ex, ActiveConnection.Location);
             }
 
             _sinceProgress.Start();
         }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var inputs = ParameterSetName == PathSet ? Path : LiteralPath;
             foreach (var input in inputs)
@@ -105,7 +108,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing()
+        protected override void EndStickyProcessing()
         {
             _importer.Complete();
             while (!_importer.IsFinished)

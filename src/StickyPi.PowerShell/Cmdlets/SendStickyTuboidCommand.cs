@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 using StickyPi.Core.Sync;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -16,6 +18,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(TuboidUploadResult))]
     public sealed class SendStickyTuboidCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.PutTiledTuboids;
+
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
         private const int ProgressActivityId = 2;
@@ -40,6 +44,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Mandatory = true)]
         [Alias("algo_name")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AlgoNameCompleter))]
         public string AlgoName { get; set; }
 
         /// <summary>Version of the algorithm; default: the fourth field of the directory name.</summary>
@@ -51,6 +56,7 @@ namespace StickyPi.PowerShell.Cmdlets
         /// <summary>Device of the series; default: the first field of the directory name.</summary>
         [Parameter]
         [ValidatePattern("^[0-9a-fA-F]{8}$")]
+        [ArgumentCompleter(typeof(DeviceCompleter))]
         public string Device { get; set; }
 
         /// <summary>Start of the series (UTC); default: the second field of the directory name.</summary>
@@ -77,12 +83,12 @@ namespace StickyPi.PowerShell.Cmdlets
 
         private bool WhatIfMode => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
 
-        protected override void BeginProcessing()
+        protected override void BeginStickyProcessing()
         {
             _sinceProgress.Start();
         }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var info = new TuboidSeriesInfo
             {
@@ -117,7 +123,7 @@ namespace StickyPi.PowerShell.Cmdlets
                         catch (StickyPiException ex)
                         {
                             // Not about this directory (permission, catalog failure): stop.
-                            ThrowTerminatingError(ToErrorRecord(ex, tuboids[i]));
+                            ThrowStickyError(ex, tuboids[i]);
                             return;
                         }
 
@@ -137,7 +143,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing()
+        protected override void EndStickyProcessing()
         {
             WriteProgress(new ProgressRecord(ProgressActivityId, "Send-StickyTuboid", "Done") { RecordType = ProgressRecordType.Completed });
             if (!WhatIfMode)

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -19,6 +20,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("algo_name")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AlgoNameCompleter))]
         public string AlgoName { get; set; }
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -51,7 +53,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string Species { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             var item = new ItcLabelSubmission
             {
@@ -87,7 +89,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
             catch (StickyPiException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, TuboidId));
+                ThrowStickyError(ex, TuboidId);
             }
         }
 

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Linq;
 using System.Management.Automation;
 using StickyPi.Core.Model;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -32,6 +33,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeviceCompleter))]
         public string Device { get; set; }
 
         [Parameter]
@@ -45,7 +47,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void BeginProcessing()
+        protected override void BeginStickyProcessing()
         {
             var bound = MyInvocation.BoundParameters;
             if (!bound.ContainsKey(nameof(Value)) && !bound.ContainsKey(nameof(Device)) && !bound.ContainsKey(nameof(StartTime)) && !bound.ContainsKey(nameof(EndTime)))
@@ -55,7 +57,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             long projectId = ParameterSetName == InputObjectSet ? InputObject.ProjectId : ProjectId;
             long id = ParameterSetName == InputObjectSet ? InputObject.Id : Id;

@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 using StickyPi.Core.Parsing;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -16,6 +18,8 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(UidAnnotation))]
     public sealed class SetUidAnnotationCommand : StickyCmdlet
     {
+        protected override ApiOperation? RequiredOperation => ApiOperation.PutUidAnnotations;
+
         private const string ImageSet = "Image";
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
@@ -23,6 +27,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ImageSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DeviceCompleter))]
         public string Device { get; set; }
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ImageSet)]
@@ -34,6 +39,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         [Parameter(Mandatory = true, ParameterSetName = ImageSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AlgoNameCompleter))]
         public string AlgoName { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = ImageSet)]
@@ -55,7 +61,7 @@ namespace StickyPi.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void ProcessStickyRecord()
         {
             if (ParameterSetName == ImageSet)
             {
@@ -97,7 +103,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing()
+        protected override void EndStickyProcessing()
         {
             if (_items.Count == 0)
             {

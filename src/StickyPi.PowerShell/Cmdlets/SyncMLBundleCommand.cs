@@ -5,8 +5,10 @@ using System.Diagnostics;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 using StickyPi.Core.Sync;
+using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
@@ -34,6 +36,7 @@ namespace StickyPi.PowerShell.Cmdlets
         /// <summary>The bundle name: one folder name, no separators.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(MlBundleNameCompleter))]
         public string Name { get; set; }
 
         /// <summary>The local bundle folder. For a pull its last component must be the bundle name.</summary>
@@ -49,7 +52,11 @@ namespace StickyPi.PowerShell.Cmdlets
         [Parameter]
         public MlBundleSelection What { get; set; } = MlBundleSelection.All;
 
-        protected override void ProcessRecord()
+        /// <summary>A push needs write access (upload links); a pull only reads.</summary>
+        protected override ApiOperation? RequiredOperation =>
+            Direction == MlBundleDirection.Push ? ApiOperation.GetMlBundleUploadLinks : (ApiOperation?)null;
+
+        protected override void ProcessStickyRecord()
         {
             string directory = ResolveDirectory();
             try
@@ -58,7 +65,7 @@ namespace StickyPi.PowerShell.Cmdlets
             }
             catch (StickyPiException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, Name));
+                ThrowStickyError(ex, Name);
             }
 
             var sync = new MlBundleSync(new MlBundleStoreRemote(ActiveConnection.Store, Caller));
@@ -206,7 +213,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
                 if (inner is StickyPiException sticky)
                 {
-                    ThrowTerminatingError(ToErrorRecord(sticky, sticky.Target ?? Name));
+                    ThrowStickyError(sticky, sticky.Target ?? Name);
                 }
 
                 ThrowTerminatingError(new ErrorRecord(inner, "MlBundleSyncFailed", ErrorCategory.NotSpecified, Name));

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using StickyPi.Core.Access;
 using StickyPi.Core.Model;
 
 namespace StickyPi.PowerShell
@@ -8,10 +9,16 @@ namespace StickyPi.PowerShell
     /// <summary>
     /// Base of every StickyPi cmdlet: the -Connection parameter, connection resolution and error records built from
     /// the core's errors. Cmdlets stay thin: binding, ShouldProcess, progress, errors; the logic is in StickyPi.Core.
+    /// Cmdlets override <see cref="BeginStickyProcessing"/>, <see cref="ProcessStickyRecord"/> and
+    /// <see cref="EndStickyProcessing"/>, so that every denial from the core becomes the same PermissionDenied record
+    /// here, whichever cmdlet or step it escapes from.
     /// </summary>
     public abstract class StickyCmdlet : PSCmdlet
     {
         private StickyConnection _resolved;
+
+        /// <summary>Set once the caller's role was denied this cmdlet's action: nothing more is attempted.</summary>
+        private bool _roleDenied;
 
         /// <summary>The connection to use; default: the session's (Connect-StickyApi), then $env:STICKYPI_LOCAL_DIR.</summary>
         [Parameter]
@@ -22,6 +29,124 @@ namespace StickyPi.PowerShell
         protected StickyConnection ActiveConnection => _resolved ?? (_resolved = ResolveConnection());
 
         protected CallerIdentity Caller => ActiveConnection.Caller;
+
+        /// <summary>
+        /// For cmdlets that read their input (files, folders) before the core sees it: the operation they perform, checked
+        /// before any input is read, so a user whose role forbids it gets one PermissionDenied error (its target the
+        /// store) and no file is opened. Other cmdlets need not say: the core refuses their first item, with that item
+        /// as the target, and the cmdlet stops there.
+        /// </summary>
+        protected virtual ApiOperation? RequiredOperation => null;
+
+        protected sealed override void BeginProcessing() => Guarded(() =>
+        {
+            var operation = RequiredOperation;
+            if (operation != null)
+            {
+                try
+                {
+                    AccessPolicy.Require(Caller, operation.Value);
+                }
+                catch (AccessDeniedException ex)
+                {
+                    ReportDenial(ex, ActiveConnection.Location);
+                    return;
+                }
+            }
+
+            BeginStickyProcessing();
+        });
+
+        protected sealed override void ProcessRecord() => Guarded(ProcessStickyRecord);
+
+        protected sealed override void EndProcessing() => Guarded(EndStickyProcessing);
+
+        protected virtual void BeginStickyProcessing()
+        {
+        }
+
+        protected virtual void ProcessStickyRecord()
+        {
+        }
+
+        protected virtual void EndStickyProcessing()
+        {
+        }
+
+        private void Guarded(Action step)
+        {
+            if (_roleDenied)
+            {
+                return;
+            }
+
+            try
+            {
+                step();
+            }
+            catch (AccessDeniedException ex)
+            {
+                try
+                {
+                    ReportDenial(ex, ex.Target);
+                }
+                catch (SilencedRoleDenial)
+                {
+                }
+            }
+            catch (SilencedRoleDenial)
+            {
+                // Reported (silenced) already; this step and every later one do nothing more.
+            }
+        }
+
+        /// <summary>Unwinds a cmdlet step after a role denial the caller silenced: the cmdlet must not go on.</summary>
+        private sealed class SilencedRoleDenial : Exception
+        {
+        }
+
+        /// <summary>
+        /// A denial as a PermissionDenied record (ErrorId <c>PermissionDenied</c>, so FullyQualifiedErrorId
+        /// <c>PermissionDenied,&lt;cmdlet type&gt;</c>). A project-level denial concerns one item: non-terminating, the
+        /// rest goes on. A role denial concerns every item: it stops the cmdlet with one terminating error, unless the
+        /// caller silenced errors (-ErrorAction SilentlyContinue or Ignore), which then silences it too.
+        /// </summary>
+        private void ReportDenial(AccessDeniedException ex, object target)
+        {
+            var record = ToErrorRecord(ex, target);
+            if (!ex.IsRoleDenial)
+            {
+                WriteError(record);
+                return;
+            }
+
+            _roleDenied = true;
+            if (!ErrorsSilenced())
+            {
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+            throw new SilencedRoleDenial();
+        }
+
+        private bool ErrorsSilenced()
+        {
+            object preference = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound)
+                ? bound
+                : GetVariableValue("ErrorActionPreference");
+            if (preference is PSObject pso)
+            {
+                preference = pso.BaseObject;
+            }
+
+            if (preference is string text && Enum.TryParse(text, true, out ActionPreference parsed))
+            {
+                preference = parsed;
+            }
+
+            return preference is ActionPreference action && (action == ActionPreference.SilentlyContinue || action == ActionPreference.Ignore);
+        }
 
         private StickyConnection ResolveConnection()
         {
@@ -99,12 +224,60 @@ namespace StickyPi.PowerShell
             }
         }
 
-        /// <summary>An error record whose id is the core's stable error id.</summary>
-        protected static ErrorRecord ToErrorRecord(StickyPiException ex, object target) =>
-            new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), target ?? ex.Target);
+        /// <summary>
+        /// An error record whose id is the core's stable error id. A denial's message names the user, its role or
+        /// level, the action and this cmdlet (the core's own message stays on the exception).
+        /// </summary>
+        protected ErrorRecord ToErrorRecord(StickyPiException ex, object target)
+        {
+            var record = new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), target ?? ex.Target ?? (ex as AccessDeniedException)?.UserName);
+            if (ex is AccessDeniedException denied)
+            {
+                record.ErrorDetails = new ErrorDetails(denied.Describe(MyInvocation?.MyCommand?.Name))
+                {
+                    RecommendedAction = denied.IsRoleDenial
+                        ? "Connect as a user whose role allows it, or ask an administrator."
+                        : "Ask an administrator of the project for level " + denied.RequiredLevel + ".",
+                };
+            }
 
-        /// <summary>Reports a per-item failure and lets the pipeline go on (or stop, under -ErrorAction Stop).</summary>
-        protected void WriteStickyError(StickyPiException ex, object target = null) => WriteError(ToErrorRecord(ex, target));
+            else if (ex is AmbiguousProjectNameException ambiguous)
+            {
+                record.ErrorDetails = new ErrorDetails(ambiguous.CandidateIds.Count + " projects you may see are named '" + ambiguous.Name +
+                    "' (ids " + string.Join(", ", ambiguous.CandidateIds) + "); use -ProjectId with one of these ids, or pipe the project from Get-StickyProject.");
+            }
+
+            return record;
+        }
+
+        /// <summary>
+        /// Stops the cmdlet with the core's error as a terminating error record; a role denial goes through the same
+        /// path as every other denial (silenced when the caller silenced errors).
+        /// </summary>
+        protected void ThrowStickyError(StickyPiException ex, object target)
+        {
+            if (ex is AccessDeniedException denied && denied.IsRoleDenial)
+            {
+                ReportDenial(denied, target);
+            }
+
+            ThrowTerminatingError(ToErrorRecord(ex, target));
+        }
+
+        /// <summary>
+        /// Reports a per-item failure and lets the pipeline go on (or stop, under -ErrorAction Stop). A denial of the
+        /// caller's role stops the cmdlet (see <see cref="ReportDenial"/>).
+        /// </summary>
+        protected void WriteStickyError(StickyPiException ex, object target = null)
+        {
+            if (ex is AccessDeniedException denied)
+            {
+                ReportDenial(denied, target);
+                return;
+            }
+
+            WriteError(ToErrorRecord(ex, target));
+        }
 
         protected static ErrorCategory CategoryOf(StickyErrorKind kind)
         {

@@ -76,10 +76,13 @@ namespace StickyPi.Core.Tests.Access
             }
             else
             {
-                var ex = Assert.Throws<StickyPiException>(() => AccessPolicy.Require(caller, operation));
+                var ex = Assert.ThrowsAny<StickyPiException>(() => AccessPolicy.Require(caller, operation));
                 Assert.Equal(AccessPolicy.PermissionDeniedId, ex.ErrorId);
                 Assert.Equal(StickyErrorKind.PermissionDenied, ex.Kind);
-                Assert.Equal(caller.UserName, ex.Target);
+                var denied = Assert.IsType<AccessDeniedException>(ex);
+                Assert.Equal(caller.UserName, denied.UserName);
+                Assert.Equal(operation, denied.Operation);
+                Assert.Null(ex.Target); // a role denial is about no object in particular: the caller names its item
             }
         }
 

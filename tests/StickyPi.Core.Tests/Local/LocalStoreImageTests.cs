@@ -310,10 +310,10 @@ namespace StickyPi.Core.Tests.Local
                 var a = Kit.Image("0a5bb6f4", D0);
                 Kit.Put(s.Store, a);
                 var writer = new CallerIdentity(3, "bob", canWrite: true, isAdmin: false);
-                var e = Assert.Throws<StickyPiException>(() => s.Store.DeleteImages(writer, new[] { a.parsed.Key }));
+                var e = Assert.ThrowsAny<StickyPiException>(() => s.Store.DeleteImages(writer, new[] { a.parsed.Key }));
                 Assert.Equal(StickyErrorKind.PermissionDenied, e.Kind);
                 var reader = new CallerIdentity(4, "eve", canWrite: false, isAdmin: true);
-                e = Assert.Throws<StickyPiException>(() => s.Store.PutImages(reader, new[] { Kit.Image("0a5bb6f4", D0.AddDays(1)) }));
+                e = Assert.ThrowsAny<StickyPiException>(() => s.Store.PutImages(reader, new[] { Kit.Image("0a5bb6f4", D0.AddDays(1)) }));
                 Assert.Equal(StickyErrorKind.PermissionDenied, e.Kind);
                 Assert.Equal(1, Kit.Count(s.Db, "images"));
             }

@@ -304,13 +304,13 @@ namespace StickyPi.Core.Tests.MlBundles
             using var tmp = new TempDir();
             var src = MlKit.CopyShared(tmp.Combine("src"));
             using var store = MlKit.Store(tmp);
-            var ex = Assert.Throws<StickyPiException>(() => MlKit.Sync(store, MlKit.Reader).Push(MlKit.Bundle, src));
+            var ex = Assert.ThrowsAny<StickyPiException>(() => MlKit.Sync(store, MlKit.Reader).Push(MlKit.Bundle, src));
             Assert.Equal(LocalStoreErrorIds.PermissionDenied, ex.ErrorId);
             Assert.Equal(StickyErrorKind.PermissionDenied, ex.Kind);
             Assert.False(Directory.Exists(Path.Combine(store.RootDirectory, "ml")));
-            Assert.Throws<StickyPiException>(() => store.StoreMlBundleFile(MlKit.Reader, MlKit.Bundle, "config/x.yaml",
+            Assert.ThrowsAny<StickyPiException>(() => store.StoreMlBundleFile(MlKit.Reader, MlKit.Bundle, "config/x.yaml",
                 Path.Combine(src, "config", "config.yaml"), DateTime.UtcNow));
-            Assert.Throws<StickyPiException>(() => store.GetMlBundleUploadTargets(MlKit.Reader, MlBundleListing.List(src, MlBundleSelection.All, MlKit.Bundle)));
+            Assert.ThrowsAny<StickyPiException>(() => store.GetMlBundleUploadTargets(MlKit.Reader, MlBundleListing.List(src, MlBundleSelection.All, MlKit.Bundle)));
 
             Assert.Equal(7, MlKit.Sync(store, MlKit.Writer).Push(MlKit.Bundle, src).Count);
             Assert.Equal(7, MlKit.Sync(store, MlKit.Reader).Pull(MlKit.Bundle, tmp.Combine("ro", MlKit.Bundle)).Count);

@@ -63,7 +63,7 @@ namespace StickyPi.Core.Tests.ProjectSeries
             var before = s.Fingerprint();
             var ex = Assert.Throws<StickyPiException>(() => ProjectColumnType.Parse(type));
             Assert.Equal(ProjectSeriesErrorIds.InvalidProjectColumnType, ex.ErrorId);
-            Assert.Contains("DECIMAL(9,6)", ex.Message);
+            Assert.Contains("DECIMAL(p,s)", ex.Message);
             Assert.Equal(before, s.Fingerprint());
         }
 

@@ -107,7 +107,7 @@ namespace StickyPi.Core.Tests.ProjectSeries
                 return;
             }
 
-            var ex = Assert.Throws<StickyPiException>(run);
+            var ex = Assert.ThrowsAny<StickyPiException>(run);
             if (expected == Outcome.PermissionDenied)
             {
                 Assert.Equal(AccessPolicy.PermissionDeniedId, ex.ErrorId);

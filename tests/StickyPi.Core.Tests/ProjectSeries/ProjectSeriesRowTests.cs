@@ -59,7 +59,7 @@ namespace StickyPi.Core.Tests.ProjectSeries
             Assert.Equal(new[] { "trap_colour", "n_traps", "lat", "height", "checked_at", "notes", "baited" }, c.Keys.ToArray());
             Assert.Equal("yellow", c["trap_colour"]);
             Assert.Equal(3L, c["n_traps"]);
-            Assert.Equal(49.261423, (double)c["lat"], 9);
+            Assert.Equal(49.261423m, c["lat"]); // DECIMAL(9,6): exact, rounded to 6 places
             Assert.Equal(1.5, c["height"]);
             Assert.Equal(new DateTime(2020, 6, 2, 8, 0, 0, DateTimeKind.Utc), c["checked_at"]);
             Assert.Equal("l'été \"north\"", c["notes"]);
@@ -222,7 +222,7 @@ namespace StickyPi.Core.Tests.ProjectSeries
         }
 
         [Fact]
-        public void Project_names_resolve_exactly_among_readable_projects()
+        public void Project_names_resolve_among_readable_projects_exact_name_first()
         {
             using var s = new SeriesStore();
             long a = s.AddProject("lab1");
@@ -232,17 +232,17 @@ namespace StickyPi.Core.Tests.ProjectSeries
             long u = s.AddUser("eve", false, true);
             s.Grant(c, u, 1);
             var eve = s.Caller("eve");
-            Assert.Equal(a, s.Store.ResolveSeriesProjectId(Sys, "lab1"));
-            Assert.Equal(b, s.Store.ResolveSeriesProjectId(Sys, "lab_"));
-            Assert.Equal(ProjectSeriesErrorIds.ProjectNotFound, Assert.Throws<StickyPiException>(() => s.Store.ResolveSeriesProjectId(Sys, "LAB1")).ErrorId);
-            Assert.Equal(ProjectSeriesErrorIds.ProjectNotFound, Assert.Throws<StickyPiException>(() => s.Store.ResolveSeriesProjectId(Sys, "lab%")).ErrorId);
-            var ambiguous = Assert.Throws<StickyPiException>(() => s.Store.ResolveSeriesProjectId(Sys, "dup"));
+            Assert.Equal(a, s.Store.ResolveProjectId(Sys, "lab1"));
+            Assert.Equal(b, s.Store.ResolveProjectId(Sys, "lab_"));
+            Assert.Equal(a, s.Store.ResolveProjectId(Sys, "LAB1")); // the only one differing in case only
+            Assert.Equal(ProjectSeriesErrorIds.ProjectNotFound, Assert.Throws<StickyPiException>(() => s.Store.ResolveProjectId(Sys, "lab%")).ErrorId);
+            var ambiguous = Assert.ThrowsAny<StickyPiException>(() => s.Store.ResolveProjectId(Sys, "dup"));
             Assert.Equal(ProjectSeriesErrorIds.AmbiguousProjectName, ambiguous.ErrorId);
             Assert.Contains(c + ", " + d, ambiguous.Message);
 
             // Eve only sees one of the two "dup" projects, and none named lab1.
-            Assert.Equal(c, s.Store.ResolveSeriesProjectId(eve, "dup"));
-            Assert.Equal(ProjectSeriesErrorIds.ProjectNotFound, Assert.Throws<StickyPiException>(() => s.Store.ResolveSeriesProjectId(eve, "lab1")).ErrorId);
+            Assert.Equal(c, s.Store.ResolveProjectId(eve, "dup"));
+            Assert.Equal(ProjectSeriesErrorIds.ProjectNotFound, Assert.Throws<StickyPiException>(() => s.Store.ResolveProjectId(eve, "lab1")).ErrorId);
         }
     }
 }

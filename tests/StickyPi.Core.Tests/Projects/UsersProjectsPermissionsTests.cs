@@ -11,7 +11,7 @@ namespace StickyPi.Core.Tests.Projects
     {
         private static CallerIdentity Local => AccessStore.Local;
 
-        private static StickyPiException Error(Action action) => Assert.Throws<StickyPiException>(action);
+        private static StickyPiException Error(Action action) => Assert.ThrowsAny<StickyPiException>(action);
 
         private static string Scalar(AccessStore s, string sql, params (string, object)[] args)
         {

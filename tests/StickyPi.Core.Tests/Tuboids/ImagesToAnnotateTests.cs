@@ -200,7 +200,7 @@ namespace StickyPi.Core.Tests.Tuboids
             using (var store = LocalStickyStore.Open(dir.Path))
             {
                 var reader = new CallerIdentity(42, "reader", canWrite: false, isAdmin: false);
-                var e = Assert.Throws<StickyPiException>(() => store.GetImagesToAnnotate(reader, "uid", "1", Everything));
+                var e = Assert.ThrowsAny<StickyPiException>(() => store.GetImagesToAnnotate(reader, "uid", "1", Everything));
                 Assert.Equal(LocalStoreErrorIds.PermissionDenied, e.ErrorId);
                 Assert.Equal(0, Kit.Count(store.DatabasePath, "uid_intents"));
             }

@@ -97,7 +97,7 @@ namespace StickyPi.Core.Tests.Tuboids
         {
             using (var s = WithFixture())
             {
-                var e = Assert.Throws<StickyPiException>(() => s.Store.PutItcLabels(Reader, new[] { Label(SeriesName + ".0000") }));
+                var e = Assert.ThrowsAny<StickyPiException>(() => s.Store.PutItcLabels(Reader, new[] { Label(SeriesName + ".0000") }));
                 Assert.Equal(LocalStoreErrorIds.PermissionDenied, e.ErrorId);
                 Assert.Equal(0, Kit.Count(s.Db, "itc_labels"));
             }

@@ -208,16 +208,16 @@ namespace StickyPi.Core.Tests.Tuboids
         {
             using (var s = new StoreDir())
             {
-                var e = Assert.Throws<StickyPiException>(() => s.Store.PutTiledTuboids(Reader, FixtureTuboids, Info()));
+                var e = Assert.ThrowsAny<StickyPiException>(() => s.Store.PutTiledTuboids(Reader, FixtureTuboids, Info()));
                 Assert.Equal(LocalStoreErrorIds.PermissionDenied, e.ErrorId);
                 Assert.Equal(StickyErrorKind.PermissionDenied, e.Kind);
                 Assert.Equal(0, Kit.Count(s.Db, "tuboid_series"));
 
                 s.Store.PutTiledTuboids(Writer, FixtureTuboids, Info());
                 Assert.Equal(6, s.Store.GetTiledTuboidSeries(Reader, TuboidQuery.All).Count);
-                e = Assert.Throws<StickyPiException>(() => s.Store.DeleteTiledTuboids(Writer, TuboidQuery.All));
+                e = Assert.ThrowsAny<StickyPiException>(() => s.Store.DeleteTiledTuboids(Writer, TuboidQuery.All));
                 Assert.Equal(LocalStoreErrorIds.PermissionDenied, e.ErrorId);
-                e = Assert.Throws<StickyPiException>(() => s.Store.DeleteTiledTuboids(Reader, TuboidQuery.All));
+                e = Assert.ThrowsAny<StickyPiException>(() => s.Store.DeleteTiledTuboids(Reader, TuboidQuery.All));
                 Assert.Equal(LocalStoreErrorIds.PermissionDenied, e.ErrorId);
                 Assert.Equal(6, Kit.Count(s.Db, "tiled_tuboids"));
             }
