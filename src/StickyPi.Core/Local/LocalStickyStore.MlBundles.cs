@@ -54,7 +54,14 @@ namespace StickyPi.Core.Local
             {
                 var unsafeKeys = new List<MlBundleFile>();
                 var listed = MlBundleListing.List(dir, what, bundleName, cancellationToken: cancellationToken,
-                    onInvalid: (path, e) => unsafeKeys.Add(UnsafeEntry(bundleName, dir, path)));
+                    onInvalid: (path, e) =>
+                    {
+                        // Only unsafe keys are listed; a link out of the bundle (or to nothing) is never offered for reading.
+                        if (e.ErrorId == MlBundleErrorIds.InvalidKey)
+                        {
+                            unsafeKeys.Add(UnsafeEntry(bundleName, dir, path));
+                        }
+                    });
                 var all = listed.Select(f => f.WithUrl(f.Path)).Concat(unsafeKeys).ToList();
                 all.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
                 return (IReadOnlyList<MlBundleFile>)all;
