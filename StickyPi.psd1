@@ -59,8 +59,10 @@
     PrivateData            = @{
         PSData = @{
             Tags         = @('StickyPi', 'insects', 'ecology', 'images', 'sqlite', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ProjectUri   = 'https://github.com/sticky-pi/sticky-pi-api'
-            ReleaseNotes = 'Embedded local store: incremental image import, series queries, UID annotations and reservations, users, projects and permissions, project series, tiled tuboids, ITC labels, ML bundles.'
+            # No ProjectUri: this module has no public project page yet, and upstream's sticky-pi-api repository is not this
+            # module's. Add it when the module's own repository is published.
+            LicenseUri   = 'https://www.gnu.org/licenses/gpl-3.0.txt'
+            ReleaseNotes = '0.1.0: first release. Embedded local store compatible with upstream sticky_pi_api: incremental image import, series queries, UID annotations and reservations, users, projects and permissions, project series, tiled tuboids, ITC labels, ML bundles.'
         }
     }
 }

@@ -9,28 +9,29 @@ using static StickyPi.PowerShell.Tests.Support.HostResultExtensions;
 
 namespace StickyPi.PowerShell.Tests
 {
-    /// <summary>Sync-MLBundle through the packaged module, with copies of the shared ML bundle fixture.</summary>
+    /// <summary>Sync-MLBundle through the packaged module, with copies of a generated bundle (the shared fixture bundle's seven keys).</summary>
     public class MLBundleTests
     {
         private const string TransferResult = "StickyPi.Core.Sync.MlBundleTransferResult";
         private const string Bundle = "test-bundle";
 
-        private static readonly Dictionary<string, string> SharedMd5 = new Dictionary<string, string>
-        {
-            ["config/config.yaml"] = "817330f0c49bcbd8d938eb4c44342c7f",
-            ["config/mask_rcnn_R_101_C4_3x.yaml"] = "f0bdae89bba989a3d5da1df4cf22875c",
-            ["data/0a5bb6f4.2020-06-30_20-41-05.svg"] = "4a32bf6fab5a50b8455233194ceed9bc",
-            ["data/0a5bb6f4.2020-07-02_18-59-29.svg"] = "4c910c175208109200d0d1daf9070a8a",
-            ["data/0a5bb6f4.2020-07-03_05-35-30.svg"] = "7c995fc40355ba257cb8b753d3044fc6",
-            ["data/1b74105a.2020-09-17_13-50-40.svg"] = "d1e47dfff5c4af5402f82f35639e1199",
-            ["data/5c173ff2.2020-07-05_20-33-31.svg"] = "2af004b126f2dd0131aa5482921dabd6",
-        };
+        /// <summary>The bundle's seven keys (those of the shared fixture bundle).</summary>
+        private static readonly IReadOnlyList<string> BundleKeys = StickyPi.SampleData.SampleMlBundle.FixtureKeys;
 
-        private static string FixtureBundle => Path.GetFullPath(Path.Combine(HostRunner.RepoRoot, "..", "shared", "fixtures", "ml_bundle"));
+        private static string FixtureBundle => StandIns.MlBundle;
+
+        private static string Md5(string path)
+        {
+            using (var md5 = System.Security.Cryptography.MD5.Create())
+            using (var stream = File.OpenRead(path))
+            {
+                return string.Concat(md5.ComputeHash(stream).Select(b => b.ToString("x2")));
+            }
+        }
 
         private static string Connect(Workspace ws) => "$null = Connect-StickyApi -LocalDir " + HostRunner.Quote(ws.Store) + "\n";
 
-        /// <summary>A writable copy of the shared bundle (optionally with a stand-in output/model_final.pth).</summary>
+        /// <summary>A writable copy of the generated bundle (optionally with a stand-in output/model_final.pth).</summary>
         private static string CopyBundle(Workspace ws, bool withModel = false)
         {
             var target = Path.Combine(ws.Root, "src", Bundle);
@@ -66,12 +67,12 @@ namespace StickyPi.PowerShell.Tests
             Assert.True(r.ExitCode == 0, r.ToString());
             Assert.Empty(r.Errors);
             var results = r.OfType(TransferResult);
-            Assert.Equal(SharedMd5.Keys.OrderBy(k => k, StringComparer.Ordinal), results.Select(x => x.Str("Key")));
+            Assert.Equal(BundleKeys.OrderBy(k => k, StringComparer.Ordinal), results.Select(x => x.Str("Key")));
             foreach (var x in results)
             {
                 Assert.Equal("Uploaded", x.Str("Status"));
                 Assert.Equal("Push", x.Str("Direction"));
-                Assert.Equal(SharedMd5[x.Str("Key")], x.Str("Md5"));
+                Assert.Equal(Md5(Path.Combine(src, x.Str("Key"))), x.Str("Md5"));
                 Assert.Equal(Path.Combine(src, x.Str("Key")), x.Str("Path"));
                 Assert.Equal(new FileInfo(x.Str("Path")).Length.ToString(), x.Str("Size"));
                 Assert.True(File.Exists(Path.Combine(StoredBundle(ws), x.Str("Key"))));
@@ -90,7 +91,7 @@ namespace StickyPi.PowerShell.Tests
             Assert.Empty(r.OfType(TransferResult));
             var whatIf = r.HostLines.Where(l => l.StartsWith("What if:", StringComparison.Ordinal)).ToList();
             Assert.Equal(7, whatIf.Count);
-            foreach (var key in SharedMd5.Keys)
+            foreach (var key in BundleKeys)
             {
                 Assert.Single(whatIf, l => l.Contains(key));
             }
@@ -112,7 +113,7 @@ namespace StickyPi.PowerShell.Tests
                 "'counts ' + ($counts -join ' ')\n" +
                 "Sync-MLBundle -Name " + Bundle + " -Path " + HostRunner.Quote(Path.Combine(ws.Root, "wrong-name")) + " -Direction Pull");
             Assert.Equal("counts 8 0 3 5 0", r.Texts.Single(t => t.StartsWith("counts", StringComparison.Ordinal)));
-            foreach (var key in SharedMd5.Keys.Append("output/model_final.pth"))
+            foreach (var key in BundleKeys.Append("output/model_final.pth"))
             {
                 var a = Path.Combine(src, key);
                 var b = Path.Combine(dst, key);
@@ -184,7 +185,7 @@ namespace StickyPi.PowerShell.Tests
 
             Assert.False(File.Exists(Path.Combine(dst, "data", "big.db")));
             Assert.Empty(Directory.GetFiles(dst, ".*", SearchOption.AllDirectories));
-            foreach (var key in SharedMd5.Keys)
+            foreach (var key in BundleKeys)
             {
                 Assert.Equal(File.ReadAllBytes(Path.Combine(src, key)), File.ReadAllBytes(Path.Combine(dst, key)));
             }

@@ -85,7 +85,7 @@ foreach ($k in $checked.Keys) { 'CHECKED {0} {1}' -f $k, $checked[$k] }
 
             var r = Check(files);
             Assert.True(r.ExitCode == 0, r.ToString());
-            Assert.Empty(r.Texts.Where(l => l.StartsWith("PROBLEM", StringComparison.Ordinal)));
+            Assert.True(!r.Texts.Any(l => l.StartsWith("PROBLEM", StringComparison.Ordinal)), string.Join("\n", r.Texts.Where(l => l.StartsWith("PROBLEM", StringComparison.Ordinal))));
 
             // The Pester file and the quickstart really exercise the module (a vacuous pass would check nothing).
             var seen = Checked(r);
@@ -105,7 +105,7 @@ foreach ($k in $checked.Keys) { 'CHECKED {0} {1}' -f $k, $checked[$k] }
                 var snippets = WriteDocSnippets(dir).ToList();
                 var r = Check(snippets);
                 Assert.True(r.ExitCode == 0, r.ToString());
-                Assert.Empty(r.Texts.Where(l => l.StartsWith("PROBLEM", StringComparison.Ordinal)));
+                Assert.True(!r.Texts.Any(l => l.StartsWith("PROBLEM", StringComparison.Ordinal)), string.Join("\n", r.Texts.Where(l => l.StartsWith("PROBLEM", StringComparison.Ordinal))));
 
                 // Every exported cmdlet appears, bound, in the examples.
                 var exported = HostRunner.Run("Get-Command -Module StickyPi | ForEach-Object Name").Texts;

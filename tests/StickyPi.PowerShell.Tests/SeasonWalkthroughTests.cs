@@ -10,22 +10,19 @@ namespace StickyPi.PowerShell.Tests
     /// </summary>
     public class SeasonWalkthroughTests
     {
-        private static string Shared(params string[] parts) =>
-            Path.GetFullPath(Path.Combine(new[] { HostRunner.RepoRoot, "..", "shared", "fixtures" }.Concat(parts).ToArray()));
-
         [Fact]
         public void A_season_runs_through_every_part_of_the_module()
         {
             using var ws = new Workspace(images: 12, seed: 21);
             var bundle = Path.Combine(ws.Root, "insect-uid");
-            foreach (var file in Directory.GetFiles(Shared("ml_bundle"), "*", SearchOption.AllDirectories))
+            foreach (var file in Directory.GetFiles(StandIns.MlBundle, "*", SearchOption.AllDirectories))
             {
-                var target = Path.Combine(bundle, Path.GetRelativePath(Shared("ml_bundle"), file));
+                var target = Path.Combine(bundle, Path.GetRelativePath(StandIns.MlBundle, file));
                 Directory.CreateDirectory(Path.GetDirectoryName(target));
                 File.Copy(file, target);
             }
 
-            var tuboids = Directory.GetDirectories(Shared("tiled_tuboids")).Single();
+            var tuboids = Directory.GetDirectories(StandIns.TiledTuboids).Single();
             var r = HostRunner.Run(
                 "$null = Connect-StickyApi -LocalDir " + HostRunner.Quote(ws.Store) + "\n" +
                 "$null = Send-StickyImage -Path " + HostRunner.Quote(ws.Images) + @"
@@ -49,7 +46,7 @@ while ($true) {
 }
 'annotated ' + $done
 
-# Tuboids and labels from the real fixture series.
+# Tuboids and labels from a series like the shared fixture one (generated).
 $sent = @(Send-StickyTuboid -Path " + HostRunner.Quote(tuboids) + @" -AlgoName test -ImageCount 10 -TuboidCount 6)
 'tuboids ' + @($sent | Where-Object Status -eq 'Sent').Count
 $null = Get-StickyTuboid 08038ade '2020-07-08' '2020-07-10' | Set-ItcLabel -AlgoName itc -AlgoVersion '1.0' -Label 3 -Pattern '^Insecta.*' -Type Insecta

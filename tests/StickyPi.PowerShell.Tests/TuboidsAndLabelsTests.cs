@@ -16,7 +16,8 @@ namespace StickyPi.PowerShell.Tests
         private const string ItcLabel = "StickyPi.Core.Model.ItcLabel";
         private const string Series = "StickyPi.Core.Model.TuboidSeries";
 
-        private static string SeriesDir => Path.GetFullPath(Path.Combine(HostRunner.RepoRoot, "..", "shared", "fixtures", "tiled_tuboids", SeriesName));
+        /// <summary>A generated stand-in of the shared fixture series: same names, six tuboids, same shot counts and times.</summary>
+        private static string SeriesDir => Path.Combine(StandIns.TiledTuboids, SeriesName);
 
         private static string Connect(Workspace ws) => "$null = Connect-StickyApi -LocalDir " + HostRunner.Quote(ws.Store) + "\n";
 

@@ -5,8 +5,12 @@ using StickyPi.HelpBuilder;
 
 namespace StickyPi.Tools.Tests
 {
-    public class CommandLineTests
+    public sealed class CommandLineTests : System.IDisposable
     {
+        private readonly TempFolders _temp = new TempFolders();
+
+        public void Dispose() => _temp.Dispose();
+
         private static (int Exit, string Out, string Err) Run(params string[] args)
         {
             var stdout = new StringWriter();
@@ -15,9 +19,9 @@ namespace StickyPi.Tools.Tests
             return (exit, stdout.ToString(), stderr.ToString());
         }
 
-        private static string DocsWith(params (string Name, string Text)[] files)
+        private string DocsWith(params (string Name, string Text)[] files)
         {
-            string docs = Samples.NewTempDirectory();
+            string docs = _temp.New();
             foreach (var (name, text) in files)
             {
                 File.WriteAllText(Path.Combine(docs, name), text);
@@ -32,7 +36,7 @@ namespace StickyPi.Tools.Tests
         public void Writes_maml_and_about_topics_and_exits_zero()
         {
             string docs = DocsWith(("Get-Minimal.md", Samples.MinimalPage()), ("about_Mini.md", About), ("README.md", "# Not a cmdlet\n"));
-            string output = Path.Combine(Samples.NewTempDirectory(), "en-US");
+            string output = Path.Combine(_temp.New(), "en-US");
             var (exit, stdout, stderr) = Run("--docs", docs, "--out", output, "--module-dll", "StickyPi.dll");
             Assert.True(exit == 0, stderr);
             Assert.Contains("1 cmdlet(s), 1 about topic(s)", stdout);
@@ -49,7 +53,7 @@ namespace StickyPi.Tools.Tests
         {
             string bad = Samples.MinimalPage(examples: "## EXAMPLES\n\n### Example 1: No code\nText.\n\n");
             string docs = DocsWith(("Get-Minimal.md", bad), ("about_Mini.md", About));
-            string output = Path.Combine(Samples.NewTempDirectory(), "en-US");
+            string output = Path.Combine(_temp.New(), "en-US");
             var (exit, _, stderr) = Run("--docs", docs, "--out", output);
             Assert.Equal(Program.ExitInvalidDocs, exit);
             int line = bad.Split('\n').ToList().IndexOf("### Example 1: No code") + 1;
@@ -61,7 +65,7 @@ namespace StickyPi.Tools.Tests
         public void External_help_file_must_match_the_module_dll()
         {
             string docs = DocsWith(("Get-Minimal.md", Samples.MinimalPage()));
-            var (exit, _, stderr) = Run("--docs", docs, "--out", Samples.NewTempDirectory(), "--module-dll", "Other.dll");
+            var (exit, _, stderr) = Run("--docs", docs, "--out", _temp.New(), "--module-dll", "Other.dll");
             Assert.Equal(Program.ExitInvalidDocs, exit);
             Assert.Contains("Other.dll-Help.xml", stderr);
         }
@@ -70,9 +74,9 @@ namespace StickyPi.Tools.Tests
         public void Manifest_option_requires_a_page_per_exported_cmdlet()
         {
             string docs = DocsWith(("Get-Minimal.md", Samples.MinimalPage()));
-            string psd1 = Path.Combine(Samples.NewTempDirectory(), "Mini.psd1");
+            string psd1 = Path.Combine(_temp.New(), "Mini.psd1");
             File.WriteAllText(psd1, "@{\n    RootModule = 'StickyPi.dll'\n    # CmdletsToExport = @('Commented-Out')\n    CmdletsToExport = @(\n        'Get-Minimal'\n        'Get-Missing'\n    )\n}\n");
-            var (exit, _, stderr) = Run("--docs", docs, "--out", Samples.NewTempDirectory(), "--manifest", psd1);
+            var (exit, _, stderr) = Run("--docs", docs, "--out", _temp.New(), "--manifest", psd1);
             Assert.Equal(Program.ExitInvalidDocs, exit);
             Assert.Contains("Get-Missing is in CmdletsToExport", stderr);
             Assert.DoesNotContain("Commented-Out", stderr);
@@ -93,7 +97,7 @@ namespace StickyPi.Tools.Tests
         [Fact]
         public void Missing_docs_folder_exits_two()
         {
-            var (exit, _, stderr) = Run("--docs", Path.Combine(Samples.NewTempDirectory(), "nope"), "--out", Samples.NewTempDirectory());
+            var (exit, _, stderr) = Run("--docs", Path.Combine(_temp.New(), "nope"), "--out", _temp.New());
             Assert.Equal(Program.ExitUsage, exit);
             Assert.Contains("does not exist", stderr);
         }

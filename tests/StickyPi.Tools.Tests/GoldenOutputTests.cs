@@ -20,7 +20,8 @@ namespace StickyPi.Tools.Tests
         public void Every_cmdlet_and_about_topic_is_byte_for_byte_the_golden_output()
         {
             string expectedDir = Path.Combine(Golden, "en-US");
-            string actualDir = Path.Combine(NewTempDirectory(), "en-US");
+            using var temp = new TempFolders();
+            string actualDir = Path.Combine(temp.New(), "en-US");
             try
             {
                 HelpBuildResult result = HelpBuild.Run(new HelpBuildOptions { DocsDirectory = Path.Combine(Golden, "docs"), OutputDirectory = actualDir });

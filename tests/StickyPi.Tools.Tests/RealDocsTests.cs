@@ -17,7 +17,13 @@ namespace StickyPi.Tools.Tests
         private static readonly string Manifest = Path.Combine(Root, "StickyPi.psd1");
         private static readonly Lazy<(HelpBuildResult Result, string Output)> Built = new Lazy<(HelpBuildResult, string)>(() =>
         {
-            string output = Path.Combine(NewTempDirectory(), "en-US");
+            // Beside the test assembly, not in the temp directory: the tests share it and nothing may be left in temp.
+            string output = Path.Combine(AppContext.BaseDirectory, "real-docs-help", "en-US");
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, true);
+            }
+
             HelpBuildResult result = HelpBuild.Run(new HelpBuildOptions
             {
                 DocsDirectory = Docs,

@@ -198,12 +198,6 @@ namespace StickyPi.Tools.Tests
             return e.Diagnostics;
         }
 
-        public static string NewTempDirectory()
-        {
-            string dir = Path.Combine(Path.GetTempPath(), "stickypi-help-tests", Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(dir);
-            return dir;
-        }
 
         /// <summary>The repository root (the folder holding StickyPi.psd1), found upwards from the test binaries.</summary>
         public static string RepoRoot()
@@ -216,6 +210,33 @@ namespace StickyPi.Tools.Tests
 
             Assert.True(dir != null, "StickyPi.psd1 not found above " + AppContext.BaseDirectory);
             return dir.FullName;
+        }
+    }
+    /// <summary>Temporary folders (stickypi-help-tests-*) of one test, deleted when it is disposed.</summary>
+    public sealed class TempFolders : IDisposable
+    {
+        private readonly List<string> _created = new List<string>();
+
+        public string New()
+        {
+            string dir = Path.Combine(Path.GetTempPath(), "stickypi-help-tests-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(dir);
+            _created.Add(dir);
+            return dir;
+        }
+
+        public void Dispose()
+        {
+            foreach (string dir in _created)
+            {
+                try
+                {
+                    Directory.Delete(dir, true);
+                }
+                catch (IOException)
+                {
+                }
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ BeforeAll {
     Import-Module $module -Force
 
     $script:temps = [System.Collections.Generic.List[string]]::new()
-    function New-StickyTemp {
+    function New-DefectTestFolder {
         $dir = Join-Path ([IO.Path]::GetTempPath()) ('stickypi-defects-' + [guid]::NewGuid().ToString('N'))
         New-Item -ItemType Directory -Path $dir | Out-Null
         $script:temps.Add($dir)
@@ -29,7 +29,7 @@ BeforeAll {
         $samples = Join-Path $repo 'quickstart/samples'
     }
     if (-not (Get-ChildItem $samples -Recurse -Filter *.jpg -ErrorAction SilentlyContinue | Select-Object -First 1)) {
-        $work = New-StickyTemp
+        $work = New-DefectTestFolder
         Push-Location $work
         try {
             & dotnet run --project (Join-Path $repo 'tools/StickyPi.Quickstart') -- --count 4 | Out-Null
@@ -43,7 +43,7 @@ BeforeAll {
     $script:password = ConvertTo-SecureString 'pw-defects-1' -AsPlainText -Force
 
     # One store: the local administrator sets it up; 'reader' is read-only, 'alice' and 'writer' read-write.
-    $script:store = New-StickyTemp
+    $script:store = New-DefectTestFolder
     $script:admin = Connect-StickyApi -LocalDir $store
     New-StickyUser -UserName reader -Password $password -ReadOnly -Connection $admin | Out-Null
     New-StickyUser -UserName alice -Password $password -Connection $admin | Out-Null
@@ -95,10 +95,10 @@ Describe 'Issue 14 #2, #5 and #7: every denial is one PermissionDenied record in
         Add-StickyProjectColumn -ProjectId $project.Id -Name note -Type TEXT -Connection $admin | Out-Null
         $row = Add-StickyProjectSeries -ProjectId $project.Id -Device 0a5bb6f4 -StartTime '2020-06-01' -EndTime '2020-07-01' -Connection $admin
         Grant-StickyProjectPermission -ProjectId $project.Id -UserName reader -Level Admin -Connection $admin | Out-Null
-        $bundle = Join-Path (New-StickyTemp) 'bundle'
+        $bundle = Join-Path (New-DefectTestFolder) 'bundle'
         New-Item -ItemType Directory -Path (Join-Path $bundle 'config') -Force | Out-Null
         Set-Content -Path (Join-Path $bundle 'config/a.yaml') -Value 'a: 1'
-        $missing = Join-Path (New-StickyTemp) 'not-there'
+        $missing = Join-Path (New-DefectTestFolder) 'not-there'
 
         # Every cmdlet that changes the store (or reserves images), called as the read-only user.
         $script:writeCalls = [ordered]@{
@@ -226,7 +226,7 @@ Describe 'Issue 14 #2, #5 and #7: every denial is one PermissionDenied record in
 
 Describe 'Issue 14 #3: a pull refuses a stored key that escapes the destination' -Skip:$isWindowsHost {
     It 'reports InvalidMlBundleKey naming the key, writes nothing for it and pulls the rest' {
-        $src = Join-Path (New-StickyTemp) 'hostile'
+        $src = Join-Path (New-DefectTestFolder) 'hostile'
         New-Item -ItemType Directory -Path (Join-Path $src 'config') -Force | Out-Null
         Set-Content -Path (Join-Path $src 'config/a.yaml') -Value 'a: 1'
         Sync-MLBundle -Name hostile -Path $src -Direction Push -Connection $admin | Out-Null
@@ -235,7 +235,7 @@ Describe 'Issue 14 #3: a pull refuses a stored key that escapes the destination'
         # A legal file name on Linux; Join-Path would turn its backslashes into separators.
         [IO.File]::WriteAllText([IO.Path]::Combine($data.FullName, '..\..\x.svg'), '<svg/>')
 
-        $outRoot = New-StickyTemp
+        $outRoot = New-DefectTestFolder
         $dst = Join-Path $outRoot 'work/hostile'
         $results = Sync-MLBundle -Name hostile -Path $dst -Direction Pull -Connection $reader -ErrorAction SilentlyContinue -ErrorVariable refused
         $refused.Count | Should -Be 1
@@ -423,7 +423,7 @@ Describe 'Issue 14 #9: default table views fit a terminal' {
         @{ Name = 'projects'; Make = { Get-StickyProject -Connection $admin } }
         @{ Name = 'permissions'; Make = { Get-StickyProjectPermission -Connection $admin } }
         @{ Name = 'ML bundle results'; Make = {
-                $b = Join-Path (New-StickyTemp) 'view-bundle'
+                $b = Join-Path (New-DefectTestFolder) 'view-bundle'
                 New-Item -ItemType Directory -Path (Join-Path $b 'config') -Force | Out-Null
                 Set-Content -Path (Join-Path $b 'config/config.yaml') -Value 'a: 1'
                 Sync-MLBundle -Name view-bundle -Path $b -Direction Push -Connection $admin } }

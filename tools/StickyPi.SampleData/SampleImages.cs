@@ -57,6 +57,40 @@ namespace StickyPi.SampleData
             return path;
         }
 
+        /// <summary>The shared fixture images' folders and names (spec Appendix A): 2020-format devices, then the 2022 device.</summary>
+        public static readonly IReadOnlyList<(string Folder, string Device, DateTime Utc, SampleFormat Format)> FixtureNames = new[]
+        {
+            ("0a5bb6f4", "0a5bb6f4", Utc(2020, 6, 20, 20, 19, 15), SampleFormat.Legacy2020),
+            ("0a5bb6f4", "0a5bb6f4", Utc(2020, 6, 20, 20, 37, 59), SampleFormat.Legacy2020),
+            ("0a5bb6f4", "0a5bb6f4", Utc(2020, 6, 20, 20, 56, 43), SampleFormat.Legacy2020),
+            ("0a5bb6f4", "0a5bb6f4", Utc(2020, 6, 20, 21, 15, 27), SampleFormat.Legacy2020),
+            ("0a5bb6f4", "0a5bb6f4", Utc(2020, 6, 20, 21, 23, 49), SampleFormat.Legacy2020),
+            ("1b74105a", "1b74105a", Utc(2020, 7, 5, 10, 7, 16), SampleFormat.Legacy2020),
+            ("1b74105a", "1b74105a", Utc(2020, 7, 5, 10, 26, 18), SampleFormat.Legacy2020),
+            ("2022", "512858f4", Utc(2022, 5, 17, 18, 34, 50), SampleFormat.Csv2022),
+            ("2022", "512858f4", Utc(2022, 5, 17, 18, 37, 24), SampleFormat.Csv2022),
+            ("2022", "512858f4", Utc(2022, 5, 17, 18, 46, 57), SampleFormat.Csv2022),
+            ("5c173ff2", "5c173ff2", Utc(2020, 6, 20, 21, 33, 24), SampleFormat.Legacy2020),
+        };
+
+        /// <summary>
+        /// Stand-ins for the 11 shared fixture images: the same sub-folders, names (devices, times) and EXIF formats,
+        /// generated content (other md5s, sizes and sensor values). Returns the paths in <see cref="FixtureNames"/> order.
+        /// </summary>
+        public static IReadOnlyList<string> WriteFixtureStandIns(string directory, int width = 640, int height = 480)
+        {
+            var paths = new List<string>();
+            var seed = 11;
+            foreach (var (folder, device, utc, format) in FixtureNames)
+            {
+                paths.Add(WriteImage(Path.Combine(directory, folder), device, utc, format, width, height, seed++));
+            }
+
+            return paths;
+        }
+
+        private static DateTime Utc(int y, int mo, int d, int h, int mi, int s) => new DateTime(y, mo, d, h, mi, s, DateTimeKind.Utc);
+
         /// <summary>
         /// A small season of images from a few devices (two 2020-format devices, one with GPS, and two 2022-format
         /// devices), about 20 minutes apart, 1024×768; returns the paths in writing order.

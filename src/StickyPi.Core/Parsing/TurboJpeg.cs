@@ -12,14 +12,15 @@ namespace StickyPi.Core.Parsing
     /// Linux <c>libturbojpeg.so.0</c> (Debian/Ubuntu <c>libturbojpeg0</c>, Fedora <c>turbojpeg</c>), macOS
     /// <c>libturbojpeg.0.dylib</c> (Homebrew <c>jpeg-turbo</c>), Windows <c>turbojpeg.dll</c> (libjpeg-turbo installer,
     /// on <c>PATH</c>). When absent, or when the environment variable <c>STICKYPI_JPEG_DECODER</c> is <c>skia</c>,
-    /// images are decoded by SkiaSharp as before. <c>STICKYPI_TURBOJPEG_LIBRARY</c> may name the library file to use.
+    /// images are decoded by SkiaSharp as before. <c>STICKYPI_TURBOJPEG_LIBRARY</c> may name the library file to use, or be
+    /// <c>none</c> to load no library at all (as if it were not installed: how the tests check a machine without it).
     /// </summary>
     public static class TurboJpeg
     {
         /// <summary>Environment variable; <c>skia</c> forces the SkiaSharp decoder (read once per process).</summary>
         public const string DecoderVariable = "STICKYPI_JPEG_DECODER";
 
-        /// <summary>Environment variable; a path to the TurboJPEG library, tried before the usual locations.</summary>
+        /// <summary>Environment variable; a path to the TurboJPEG library, tried before the usual locations; <c>none</c>: load none.</summary>
         public const string LibraryVariable = "STICKYPI_TURBOJPEG_LIBRARY";
 
         // TurboJPEG constants (turbojpeg.h, stable since libjpeg-turbo 1.2; the ...2/3 functions since 2.0).
@@ -63,6 +64,10 @@ namespace StickyPi.Core.Parsing
 
         /// <summary>True when the library loaded, whatever <see cref="DecoderVariable"/> says (for tests).</summary>
         internal static bool IsLoaded => Loaded.Value.Functions != null;
+
+        /// <summary>True when <see cref="LibraryVariable"/> is <c>none</c>: no library is loaded, as if none were installed.</summary>
+        internal static bool HiddenByEnvironment =>
+            string.Equals((Environment.GetEnvironmentVariable(LibraryVariable) ?? string.Empty).Trim(), "none", StringComparison.OrdinalIgnoreCase);
 
         internal static bool DisabledByEnvironment { get; } =
             string.Equals((Environment.GetEnvironmentVariable(DecoderVariable) ?? string.Empty).Trim(), "skia", StringComparison.OrdinalIgnoreCase);
@@ -312,6 +317,11 @@ namespace StickyPi.Core.Parsing
 
             private static Library LoadCore()
             {
+                if (HiddenByEnvironment)
+                {
+                    return new Library { Problem = LibraryVariable + "=none" };
+                }
+
                 if (!NativeLibraryLoader.TryLoad(Candidates(), out var lib, out var from))
                 {
                     return new Library { Problem = "no " + LibraryFileName() + " found" };

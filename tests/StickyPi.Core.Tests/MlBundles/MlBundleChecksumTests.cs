@@ -21,7 +21,7 @@ namespace StickyPi.Core.Tests.MlBundles
             Assert.Equal("", MlBundleChecksum.Compute(Array.Empty<byte>()));
         }
 
-        [Fact]
+        [FixtureFact]
         public void Small_files_give_the_plain_md5_of_appendix_A()
         {
             foreach (var kv in MlKit.SharedMd5)

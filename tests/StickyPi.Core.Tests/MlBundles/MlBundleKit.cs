@@ -32,10 +32,13 @@ namespace StickyPi.Core.Tests.MlBundles
 
         public const string StandInModel = "output/model_final.pth";
 
-        /// <summary>Copies the read-only shared bundle into <paramref name="target"/> (writable copies, fixed mtimes).</summary>
-        public static string CopyShared(string target, bool withModel = false)
+        /// <summary>
+        /// Copies the bundle of Appendix A's seven keys into <paramref name="target"/> (writable copies, fixed mtimes):
+        /// the generated stand-in, or with <paramref name="shared"/> the read-only shared fixture bundle.
+        /// </summary>
+        public static string CopyShared(string target, bool withModel = false, bool shared = false)
         {
-            CopyTree(TestPaths.MlBundle, target);
+            CopyTree(shared ? TestPaths.MlBundle : StandIns.MlBundle, target);
             if (withModel)
             {
                 Write(target, StandInModel, "stand-in weights " + new string('w', 5000), new DateTime(2021, 3, 4, 5, 6, 7, DateTimeKind.Utc));
@@ -43,6 +46,11 @@ namespace StickyPi.Core.Tests.MlBundles
 
             return target;
         }
+
+        /// <summary>Every file's bundle checksum under <paramref name="root"/>, by key ('/'-separated relative path).</summary>
+        public static Dictionary<string, string> Md5s(string root) =>
+            Directory.GetFiles(root, "*", SearchOption.AllDirectories).ToDictionary(
+                f => f.Substring(root.Length + 1).Replace(Path.DirectorySeparatorChar, '/'), f => MlBundleChecksum.Compute(f), StringComparer.Ordinal);
 
         public static void CopyTree(string source, string target)
         {

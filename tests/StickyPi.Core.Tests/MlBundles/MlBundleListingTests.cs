@@ -8,7 +8,7 @@ namespace StickyPi.Core.Tests.MlBundles
 {
     public class MlBundleListingTests
     {
-        [Fact]
+        [FixtureFact]
         public void The_shared_bundle_lists_seven_files_with_appendix_A_md5s()
         {
             var all = MlBundleListing.List(TestPaths.MlBundle, MlBundleSelection.All, "b");

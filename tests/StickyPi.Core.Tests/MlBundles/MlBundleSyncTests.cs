@@ -11,18 +11,26 @@ namespace StickyPi.Core.Tests.MlBundles
 {
     public class MlBundleSyncTests
     {
-        [Fact]
-        public void Shared_files_push_seven_then_none_into_ml_bundle_folder()
+        [Theory]
+        [InlineData(false)]
+        [FixtureInlineData(true)]
+        public void Shared_files_push_seven_then_none_into_ml_bundle_folder(bool sharedFixtures)
         {
             using var tmp = new TempDir();
-            var src = MlKit.CopyShared(tmp.Combine("src"));
+            var src = MlKit.CopyShared(tmp.Combine("src"), shared: sharedFixtures);
+            var md5 = MlKit.Md5s(src);
+            if (sharedFixtures)
+            {
+                Assert.Equal(MlKit.SharedMd5.OrderBy(kv => kv.Key, StringComparer.Ordinal), md5.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+            }
+
             using var store = MlKit.Store(tmp);
             var sync = MlKit.Sync(store);
 
             var first = sync.Push(MlKit.Bundle, src);
             Assert.Equal(7, first.Count);
             Assert.All(first, r => Assert.Equal(MlBundleTransferStatus.Uploaded, r.Status));
-            Assert.All(first, r => Assert.Equal(MlKit.SharedMd5[r.Key], r.Md5));
+            Assert.All(first, r => Assert.Equal(md5[r.Key], r.Md5));
             Assert.All(first, r => Assert.Equal(MlBundleDirection.Push, r.Direction));
             foreach (var r in first)
             {
@@ -36,16 +44,18 @@ namespace StickyPi.Core.Tests.MlBundles
 
             var listed = store.GetMlBundleFileList(MlKit.Reader, MlKit.Bundle, MlBundleSelection.All);
             Assert.Equal(MlKit.SharedMd5.Keys.OrderBy(k => k, StringComparer.Ordinal), listed.Select(f => f.Key));
-            Assert.All(listed, f => Assert.Equal(MlKit.SharedMd5[f.Key], f.Md5));
+            Assert.All(listed, f => Assert.Equal(md5[f.Key], f.Md5));
             Assert.All(listed, f => Assert.Equal(f.Path, f.Url));
             Assert.Empty(store.GetMlBundleFileList(MlKit.Reader, "unknown-bundle"));
         }
 
-        [Fact]
-        public void Appendix_A_with_a_stand_in_model_push_8_0_then_pull_model_3_data_5_all_0()
+        [Theory]
+        [InlineData(false)]
+        [FixtureInlineData(true)]
+        public void Appendix_A_with_a_stand_in_model_push_8_0_then_pull_model_3_data_5_all_0(bool sharedFixtures)
         {
             using var tmp = new TempDir();
-            var src = MlKit.CopyShared(tmp.Combine("src"), withModel: true);
+            var src = MlKit.CopyShared(tmp.Combine("src"), withModel: true, shared: sharedFixtures);
             using var store = MlKit.Store(tmp);
             var sync = MlKit.Sync(store);
 
@@ -97,6 +107,7 @@ namespace StickyPi.Core.Tests.MlBundles
         {
             using var tmp = new TempDir();
             var src = MlKit.CopyShared(tmp.Combine("src"));
+            var md5 = MlKit.Md5s(src);
             using var store = MlKit.Store(tmp);
             var sync = MlKit.Sync(store);
             sync.Push(MlKit.Bundle, src);
@@ -105,7 +116,7 @@ namespace StickyPi.Core.Tests.MlBundles
             // Different and older than the stored copy: kept remotely.
             MlKit.Write(src, "config/config.yaml", "changed: old", new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
             Assert.Empty(sync.Push(MlKit.Bundle, src));
-            Assert.Equal(MlKit.SharedMd5["config/config.yaml"], MlBundleChecksum.Compute(stored));
+            Assert.Equal(md5["config/config.yaml"], MlBundleChecksum.Compute(stored));
 
             // Different and newer: uploaded.
             MlKit.Write(src, "config/config.yaml", "changed: new", new DateTime(2021, 1, 1, 0, 0, 0, DateTimeKind.Utc));
@@ -195,6 +206,7 @@ namespace StickyPi.Core.Tests.MlBundles
         {
             using var tmp = new TempDir();
             var src = MlKit.CopyShared(tmp.Combine("src"));
+            var md5 = MlKit.Md5s(src);
             using var store = MlKit.Store(tmp);
             MlKit.Sync(store).Push(MlKit.Bundle, src);
 
@@ -214,7 +226,7 @@ namespace StickyPi.Core.Tests.MlBundles
 
             var present = MlBundleListing.List(dst, MlBundleSelection.All);
             Assert.DoesNotContain(present, f => f.Key == "data/0a5bb6f4.2020-07-02_18-59-29.svg");
-            Assert.All(present, f => Assert.Equal(MlKit.SharedMd5[f.Key], f.Md5)); // whatever is there is complete
+            Assert.All(present, f => Assert.Equal(md5[f.Key], f.Md5)); // whatever is there is complete
             Assert.Empty(Directory.GetFiles(dst, "*" + MlBundleSync.PartSuffix, SearchOption.AllDirectories));
 
             // A re-run completes it.

@@ -5,10 +5,14 @@ using System.Linq;
 using StickyPi.Core.Model;
 using StickyPi.Core.Parsing;
 using StickyPi.Core.Sync;
+using StickyPi.Core.Tests.Support;
 
 namespace StickyPi.Core.Tests.Sync
 {
-    /// <summary>The 11 real fixtures: first import, then incremental re-runs that must not reopen unchanged files.</summary>
+    /// <summary>
+    /// The 11 fixture images: first import (the shared fixtures' Appendix A values), then incremental re-runs that must
+    /// not reopen unchanged files (on generated stand-ins with the same folders and names, so they run on any clone).
+    /// </summary>
     public sealed class FixtureImportTests : IDisposable
     {
         private sealed class Row
@@ -55,7 +59,15 @@ namespace StickyPi.Core.Tests.Sync
 
         public FixtureImportTests()
         {
-            _files = ImportKit.CopyFixtures(_f.Input.Path);
+            try
+            {
+                _files = ImportKit.CopyFixtures(_f.Input.Path, StandIns.RawImages);
+            }
+            catch
+            {
+                _f.Dispose();
+                throw;
+            }
         }
 
         public void Dispose() => _f.Dispose();
@@ -67,10 +79,11 @@ namespace StickyPi.Core.Tests.Sync
             Assert.Equal(3, _files.Count(f => Path.GetFileName(Path.GetDirectoryName(f)) == "2022"));
         }
 
-        [Fact]
+        [FixtureFact]
         public void FirstImportStoresAppendixARowsAndFilesInUpstreamLayout()
         {
-            var run = ImportKit.Run(_f.Store, _files, new ImageImportOptions { MaxDegreeOfParallelism = 4 });
+            var files = ImportKit.CopyFixtures(_f.Input.Combine("shared"), TestPaths.RawImages);
+            var run = ImportKit.Run(_f.Store, files, new ImageImportOptions { MaxDegreeOfParallelism = 4 });
 
             Assert.True(11 == run.Count(ImportStatus.Sent), run.ToString());
             Assert.Equal(11, run.Results.Count);
@@ -105,7 +118,7 @@ namespace StickyPi.Core.Tests.Sync
                 Assert.NotNull(row.Id);
 
                 // The result of the file carries the stored row.
-                var source = _files.Single(f => Path.GetFileName(f) == e.File);
+                var source = files.Single(f => Path.GetFileName(f) == e.File);
                 var result = run.For(source);
                 Assert.Equal(ImportStatus.Sent, result.Status);
                 Assert.Equal(e.Md5, result.Md5);
@@ -155,6 +168,7 @@ namespace StickyPi.Core.Tests.Sync
         {
             ImportKit.Run(_f.Store, _files);
             var tampered = _files[3];
+            var md5 = ImportKit.Md5(tampered);
             ImportKit.TamperKeepingStat(tampered);
 
             var second = ImportKit.Run(_f.Store, _files);
@@ -163,7 +177,7 @@ namespace StickyPi.Core.Tests.Sync
             var r = second.For(tampered);
             Assert.Equal(ImportStatus.Skipped, r.Status);
             Assert.True(r.FromCache);
-            Assert.Equal(AppendixA.Single(e => e.File == Path.GetFileName(tampered)).Md5, r.Md5);
+            Assert.Equal(md5, r.Md5);
             Assert.Empty(second.Opened);
             Assert.Equal(0, second.Progress.FilesOpened);
         }
@@ -183,7 +197,7 @@ namespace StickyPi.Core.Tests.Sync
             Assert.All(third.Results, r => Assert.False(r.FromCache));
             Assert.Equal(11, third.Progress.FilesOpened);
             Assert.Equal(_files.Select(Path.GetFullPath).OrderBy(p => p), third.Opened.OrderBy(p => p));
-            Assert.Equal(AppendixA.Select(e => e.Md5).OrderBy(m => m), third.Results.Select(r => r.Md5).OrderBy(m => m));
+            Assert.Equal(_files.Select(f => ImportKit.Md5(f)).OrderBy(m => m), third.Results.Select(r => r.Md5).OrderBy(m => m));
 
             // The hashes of the third run were cached again.
             var fourth = ImportKit.Run(_f.Store, _files);

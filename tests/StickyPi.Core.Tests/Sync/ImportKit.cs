@@ -72,13 +72,16 @@ namespace StickyPi.Core.Tests.Sync
             return run;
         }
 
-        /// <summary>Copies the 11 shared fixtures, keeping their sub-folders; returns the copied paths.</summary>
-        public static List<string> CopyFixtures(string destination)
+        /// <summary>
+        /// Copies the 11 fixture images from <paramref name="source"/> (<see cref="TestPaths.RawImages"/>, the shared
+        /// ones, or <see cref="StandIns.RawImages"/>), keeping their sub-folders; returns the copied paths.
+        /// </summary>
+        public static List<string> CopyFixtures(string destination, string source)
         {
             var result = new List<string>();
-            foreach (var file in Directory.GetFiles(TestPaths.RawImages, "*.jpg", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal))
+            foreach (var file in Directory.GetFiles(source, "*.jpg", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal))
             {
-                string relative = Path.GetRelativePath(TestPaths.RawImages, file);
+                string relative = Path.GetRelativePath(source, file);
                 string target = Path.Combine(destination, relative);
                 Directory.CreateDirectory(Path.GetDirectoryName(target));
                 File.Copy(file, target);

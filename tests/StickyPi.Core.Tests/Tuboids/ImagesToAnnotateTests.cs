@@ -12,7 +12,7 @@ using StickyPi.Core.Tests.Support;
 
 namespace StickyPi.Core.Tests.Tuboids
 {
-    /// <summary>A store holding the 11 real fixture images, imported once and copied for each test.</summary>
+    /// <summary>A store holding the 11 fixture images (generated stand-ins: same devices and times), imported once and copied for each test.</summary>
     public sealed class FixtureImageStore : IDisposable
     {
         private readonly TempDir _template = new TempDir("stickypi-annotate-template");
@@ -22,7 +22,7 @@ namespace StickyPi.Core.Tests.Tuboids
             using (var files = new TempDir("stickypi-annotate-src"))
             {
                 var paths = new List<string>();
-                foreach (var f in Directory.GetFiles(TestPaths.RawImages, "*.jpg", SearchOption.AllDirectories))
+                foreach (var f in Directory.GetFiles(StandIns.RawImages, "*.jpg", SearchOption.AllDirectories))
                 {
                     var dst = Path.Combine(files.Path, Path.GetFileName(f));
                     File.Copy(f, dst);

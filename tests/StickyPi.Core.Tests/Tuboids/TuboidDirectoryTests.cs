@@ -1,6 +1,7 @@
 using System;
 using StickyPi.Core.Model;
 using StickyPi.Core.Parsing;
+using StickyPi.Core.Tests.Support;
 using static StickyPi.Core.Tests.Tuboids.TuboidKit;
 
 namespace StickyPi.Core.Tests.Tuboids
@@ -57,10 +58,10 @@ namespace StickyPi.Core.Tests.Tuboids
             Assert.Equal(T(2020, 7, 9, 10, 27, 45), m.EndDateTime);
         }
 
-        [Fact]
+        [FixtureFact]
         public void Fixture_metadata_0034_matches_the_spec_example()
         {
-            var m = TuboidDirectory.ReadMetadata(System.IO.Path.Combine(SeriesDir, SeriesName + ".0034", "metadata.txt"));
+            var m = TuboidDirectory.ReadMetadata(System.IO.Path.Combine(RealSeriesDir, SeriesName + ".0034", "metadata.txt"));
             Assert.Equal(11, m.NShots);
             Assert.Equal(T(2020, 7, 9, 10, 9, 1), m.StartDateTime);
             Assert.Equal(T(2020, 7, 9, 13, 16, 25), m.EndDateTime);

@@ -7,7 +7,7 @@ using StickyPi.Core.Tests.Support;
 
 namespace StickyPi.Core.Tests.Tuboids
 {
-    /// <summary>The shared fixture series (spec Appendix A) and copies of it that tests may alter.</summary>
+    /// <summary>The fixture series of spec Appendix A (generated stand-in, or the shared one) and copies that tests may alter.</summary>
     internal static class TuboidKit
     {
         public const string SeriesName = "08038ade.2020-07-08_20-00-00.2020-07-09_15-00-00.1606980656-91e2199fccf371d3d690b2856613e8f5";
@@ -30,9 +30,16 @@ namespace StickyPi.Core.Tests.Tuboids
             ("0034", 34, 11, T(2020, 7, 9, 10, 9, 1), T(2020, 7, 9, 13, 16, 25)),
         };
 
-        public static string SeriesDir => Path.Combine(TestPaths.TiledTuboids, SeriesName);
+        /// <summary>The generated stand-in series (same names and Appendix A values as the shared fixture series).</summary>
+        public static string SeriesDir => Path.Combine(StandIns.TiledTuboids, SeriesName);
 
-        public static List<string> FixtureTuboids => Directory.GetDirectories(SeriesDir).OrderBy(d => d, StringComparer.Ordinal).ToList();
+        /// <summary>The shared fixture series itself (../shared/fixtures; tests using it are [FixtureFact]s).</summary>
+        public static string RealSeriesDir => Path.Combine(TestPaths.TiledTuboids, SeriesName);
+
+        /// <summary>The stand-in series' six tuboid directories, in name order.</summary>
+        public static List<string> FixtureTuboids => TuboidsIn(SeriesDir);
+
+        public static List<string> TuboidsIn(string seriesDir) => Directory.GetDirectories(seriesDir).OrderBy(d => d, StringComparer.Ordinal).ToList();
 
         /// <summary>Upstream tests' series_info.</summary>
         public static TuboidSeriesInfo Info(int? tuboids = 6, int? images = 10) => new TuboidSeriesInfo

@@ -12,12 +12,15 @@ namespace StickyPi.Core.Tests.Tuboids
 {
     public class TuboidStoreTests
     {
-        [Fact]
-        public void Fixture_series_uploads_with_Appendix_A_values_and_upstream_layout()
+        [Theory]
+        [InlineData(false)]
+        [FixtureInlineData(true)]
+        public void Fixture_series_uploads_with_Appendix_A_values_and_upstream_layout(bool sharedFixtures)
         {
+            var seriesDir = sharedFixtures ? RealSeriesDir : SeriesDir;
             using (var s = new StoreDir())
             {
-                var results = s.Store.PutTiledTuboids(Writer, FixtureTuboids, Info());
+                var results = s.Store.PutTiledTuboids(Writer, TuboidsIn(seriesDir), Info());
                 Assert.Equal(6, results.Count);
                 Assert.All(results, r => Assert.True(r.Status == ImportStatus.Sent, r.Reason));
 
@@ -55,7 +58,7 @@ namespace StickyPi.Core.Tests.Tuboids
                     Assert.Equal(Path.Combine(dir, "tuboid.jpg"), t.TuboidFile);
                     Assert.Equal(Path.Combine(dir, "metadata.txt"), t.MetadataFile);
                     Assert.Equal(Path.Combine(dir, "context.jpg"), t.ContextFile);
-                    string src = Path.Combine(SeriesDir, t.TuboidId);
+                    string src = Path.Combine(seriesDir, t.TuboidId);
                     foreach (var f in new[] { "tuboid.jpg", "metadata.txt", "context.jpg" })
                     {
                         Assert.Equal(File.ReadAllBytes(Path.Combine(src, f)), File.ReadAllBytes(Path.Combine(dir, f)));
