@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using StickyPi.Core.Local;
 using StickyPi.Core.Model;
+using StickyPi.Core.Parsing;
 using StickyPi.Core.Sync;
 
 namespace StickyPi.Core.Backend
@@ -36,6 +37,8 @@ namespace StickyPi.Core.Backend
         public string Location => Store.RootDirectory;
 
         public IStickyFileStorage Files { get; }
+
+        public InputLimits Limits => Store.Limits;
 
         // ------------------------------------------------------------ users
 

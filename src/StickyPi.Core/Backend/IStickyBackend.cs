@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using StickyPi.Core.Local;
 using StickyPi.Core.Model;
+using StickyPi.Core.Parsing;
 using StickyPi.Core.Sync;
 
 namespace StickyPi.Core.Backend
@@ -29,6 +30,9 @@ namespace StickyPi.Core.Backend
 
         /// <summary>The file half.</summary>
         IStickyFileStorage Files { get; }
+
+        /// <summary>Size and pixel caps on what the back-end reads from callers' files (hostile input).</summary>
+        InputLimits Limits { get; }
 
         // ------------------------------------------------------------ images (rows + files)
 

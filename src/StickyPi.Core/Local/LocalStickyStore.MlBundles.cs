@@ -54,7 +54,14 @@ namespace StickyPi.Core.Local
             {
                 var unsafeKeys = new List<MlBundleFile>();
                 var listed = MlBundleListing.List(dir, what, bundleName, cancellationToken: cancellationToken,
-                    onInvalid: (path, e) => unsafeKeys.Add(UnsafeEntry(bundleName, dir, path)));
+                    onInvalid: (path, e) =>
+                    {
+                        // Only unsafe keys are listed; a link out of the bundle (or to nothing) is never offered for reading.
+                        if (e.ErrorId == MlBundleErrorIds.InvalidKey)
+                        {
+                            unsafeKeys.Add(UnsafeEntry(bundleName, dir, path));
+                        }
+                    });
                 var all = listed.Select(f => f.WithUrl(f.Path)).Concat(unsafeKeys).ToList();
                 all.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
                 return (IReadOnlyList<MlBundleFile>)all;
@@ -178,11 +185,22 @@ namespace StickyPi.Core.Local
         public Stream OpenMlBundleFile(CallerIdentity caller, string bundleName, string key)
         {
             AccessPolicy.Require(caller, ApiOperation.GetMlBundleFileList);
-            string path = MlBundlePaths.Resolve(GetMlBundleDirectory(bundleName), key);
+            string bundleDir = GetMlBundleDirectory(bundleName);
+            string path = MlBundlePaths.Resolve(bundleDir, key);
             if (!File.Exists(path))
             {
                 throw new StickyPiException(MlBundleErrorIds.FileNotFound, StickyErrorKind.NotFound,
                     "Bundle '" + bundleName + "' has no file '" + key + "' in " + RootDirectory + ".", key);
+            }
+
+            // Never read through a link out of the bundle folder (nor a bundle folder linked out of the store).
+            string realStore = FileLinks.RealPath(RootDirectory);
+            string realBundle = FileLinks.RealPath(bundleDir);
+            string realFile = FileLinks.RealPath(path);
+            if (!FileLinks.IsInside(realStore, realBundle) || !FileLinks.IsInside(realBundle, realFile))
+            {
+                throw new StickyPiException(MlBundleErrorIds.LinkOutsideBundle, StickyErrorKind.PermissionDenied,
+                    "'" + path + "' leads to '" + (realFile ?? "nothing") + "', outside the bundle folder " + bundleDir + "; the store does not read through such links.", key);
             }
 
             return Guard(() => (Stream)new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));

@@ -206,7 +206,7 @@ namespace StickyPi.Core.Local
             {
                 name = Parsing.TuboidDirectory.ParseName(dir);
                 Parsing.TuboidDirectory.CheckFiles(dir);
-                var meta = Parsing.TuboidDirectory.ReadMetadata(Path.Combine(dir, Parsing.TuboidDirectory.MetadataFileName));
+                var meta = Parsing.TuboidDirectory.ReadMetadata(Path.Combine(dir, Parsing.TuboidDirectory.MetadataFileName), Limits.MaxMetadataFileBytes);
                 if (seriesId == null)
                 {
                     seriesId = FindOrCreateSeries(caller, info);
@@ -224,7 +224,8 @@ namespace StickyPi.Core.Local
         private static bool IsPerTuboid(StickyPiException e) =>
             e.ErrorId == TuboidErrorIds.InvalidTuboidName || e.ErrorId == TuboidErrorIds.MissingTuboidFile ||
             e.ErrorId == TuboidErrorIds.InvalidTuboidMetadata || e.ErrorId == TuboidErrorIds.SeriesFull ||
-            e.ErrorId == TuboidErrorIds.TuboidOutsideSeries || e.ErrorId == TuboidErrorIds.DuplicateTuboid;
+            e.ErrorId == TuboidErrorIds.TuboidOutsideSeries || e.ErrorId == TuboidErrorIds.DuplicateTuboid ||
+            e.ErrorId == StickyErrorIds.FileTooLarge;
 
         private long FindOrCreateSeries(CallerIdentity caller, TuboidSeriesInfo info)
         {
@@ -240,9 +241,9 @@ namespace StickyPi.Core.Local
                     var end = StickyTime.Normalize(info.EndDateTime);
                     cmd.Parameters.AddWithValue("$d", info.Device);
                     cmd.Parameters.AddWithValue("$s0", SqliteRows.Bound(start));
-                    cmd.Parameters.AddWithValue("$s1", SqliteRows.Bound(start.AddSeconds(1)));
+                    cmd.Parameters.AddWithValue("$s1", SqliteRows.NextSecondBound(start));
                     cmd.Parameters.AddWithValue("$e0", SqliteRows.Bound(end));
-                    cmd.Parameters.AddWithValue("$e1", SqliteRows.Bound(end.AddSeconds(1)));
+                    cmd.Parameters.AddWithValue("$e1", SqliteRows.NextSecondBound(end));
                     cmd.Parameters.AddWithValue("$n", info.AlgoName);
                     cmd.Parameters.AddWithValue("$v", info.AlgoVersion);
                     var existing = cmd.ExecuteScalar();
@@ -401,9 +402,11 @@ namespace StickyPi.Core.Local
                     byte[] bytes;
                     try
                     {
-                        bytes = File.ReadAllBytes(Path.Combine(sourceDir, f));
+                        // Capped: a tuboid's files are read whole, so their size must not be the input's to choose.
+                        bytes = Parsing.BoundedFile.ReadAllBytes(Path.Combine(sourceDir, f),
+                            f == Parsing.TuboidDirectory.MetadataFileName ? Limits.MaxMetadataFileBytes : Limits.MaxImageFileBytes, "tuboid file");
                     }
-                    catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
+                    catch (StickyPiException e) when (e.ErrorId == StickyErrorIds.FileNotFound)
                     {
                         throw new StickyPiException(TuboidErrorIds.MissingTuboidFile, StickyErrorKind.NotFound,
                             Path.Combine(sourceDir, f) + ": missing (" + e.Message + ").", sourceDir, e);

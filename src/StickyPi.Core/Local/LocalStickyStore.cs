@@ -211,7 +211,7 @@ namespace StickyPi.Core.Local
                     cmd.CommandText = "SELECT md5 FROM images WHERE device = $d AND datetime >= $a AND datetime < $b LIMIT 1";
                     cmd.Parameters.AddWithValue("$d", key.Device);
                     cmd.Parameters.AddWithValue("$a", SqliteRows.Bound(key.DateTime));
-                    cmd.Parameters.AddWithValue("$b", SqliteRows.Bound(key.DateTime.AddSeconds(1)));
+                    cmd.Parameters.AddWithValue("$b", SqliteRows.NextSecondBound(key.DateTime));
                     return cmd.ExecuteScalar() as string;
                 }
             });
@@ -367,7 +367,7 @@ namespace StickyPi.Core.Local
                             var key = s.Key;
                             pd.Value = key.Device;
                             pa.Value = SqliteRows.Bound(key.DateTime);
-                            pb.Value = SqliteRows.Bound(key.DateTime.AddSeconds(1));
+                            pb.Value = SqliteRows.NextSecondBound(key.DateTime);
                             var existing = new List<long>();
                             using (var r = find.ExecuteReader())
                             {

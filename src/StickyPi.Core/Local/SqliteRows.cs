@@ -41,6 +41,22 @@ namespace StickyPi.Core.Local
         }
 
         /// <summary>
+        /// Exclusive upper bound of the second holding <paramref name="value"/>: the next second's
+        /// <see cref="Bound"/>, or for 9999-12-31 23:59:59 (whose next second <see cref="DateTime"/> cannot hold) a
+        /// text that sorts after every stored form of that second.
+        /// </summary>
+        public static string NextSecondBound(DateTime value)
+        {
+            var second = StickyTime.Normalize(StickyTime.AsUtc(value));
+            return second.Ticks >= DateTime.MaxValue.Ticks - TimeSpan.TicksPerSecond + 1
+                ? LastSecondUpperBound
+                : Bound(second.AddSeconds(1));
+        }
+
+        /// <summary>Sorts after <c>9999-12-31 23:59:59</c> and <c>9999-12-31 23:59:59.ffffff</c> ('6' &gt; '5').</summary>
+        internal const string LastSecondUpperBound = "9999-12-31 23:59:60";
+
+        /// <summary>
         /// A CTE <c>k(d, a, b)</c> of (device, second start, next second) for the keys; joined with CROSS JOIN so SQLite
         /// keeps it as the outer loop and seeks the (device, datetime) index once per key.
         /// </summary>
@@ -57,7 +73,7 @@ namespace StickyPi.Core.Local
                 sb.Append("($d").Append(n).Append(", $a").Append(n).Append(", $b").Append(n).Append(')');
                 cmd.Parameters.AddWithValue("$d" + n, keys[n].Device);
                 cmd.Parameters.AddWithValue("$a" + n, Bound(keys[n].DateTime));
-                cmd.Parameters.AddWithValue("$b" + n, Bound(keys[n].DateTime.AddSeconds(1)));
+                cmd.Parameters.AddWithValue("$b" + n, NextSecondBound(keys[n].DateTime));
             }
 
             return sb.Append(") ").ToString();

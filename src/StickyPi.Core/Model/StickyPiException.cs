@@ -13,6 +13,9 @@ namespace StickyPi.Core.Model
         ResourceUnavailable,
         LimitsExceeded,
         OperationStopped,
+
+        /// <summary>An unexpected internal error (a bug), reported for the one item it hit.</summary>
+        Internal,
     }
 
     /// <summary>
@@ -44,6 +47,18 @@ namespace StickyPi.Core.Model
         public const string InvalidFileName = "InvalidFileName";
         public const string ImageTooOld = "ImageTooOld";
         public const string EmptyFile = "EmptyFile";
+
+        /// <summary>An image whose frame header declares more pixels than the configured limit (a decompression bomb).</summary>
+        public const string ImageTooLarge = "ImageTooLarge";
+
+        /// <summary>A file larger than the configured limit for its kind; refused before it is read.</summary>
+        public const string FileTooLarge = "FileTooLarge";
+
+        /// <summary>An unexpected exception while processing one item; the rest of the batch goes on.</summary>
+        public const string UnexpectedError = "UnexpectedError";
+
+        /// <summary>A parallel pipeline broke outside any one item; reported once, as a terminating error.</summary>
+        public const string PipelineFailed = "PipelineFailed";
         public const string NotAJpeg = "NotAJpeg";
         public const string TruncatedJpeg = "TruncatedJpeg";
         public const string MissingExif = "MissingExif";

@@ -587,12 +587,12 @@ namespace StickyPi.Core.Parsing
 
                     sb = sb ?? new StringBuilder();
                     sb.Append(_s, runStart, Pos - runStart);
-                    ReadEscape(sb);
+                    ReadEscape(sb, quote);
                     runStart = Pos;
                 }
             }
 
-            private void ReadEscape(StringBuilder sb)
+            private void ReadEscape(StringBuilder sb, char quote)
             {
                 var escOffset = Pos;
                 Pos++; // backslash
@@ -618,6 +618,7 @@ namespace StickyPi.Core.Parsing
                     case 'x': AppendCodePoint(sb, ReadHex(2, escOffset), escOffset); return;
                     case 'u': AppendCodePoint(sb, ReadHex(4, escOffset), escOffset); return;
                     case 'U': AppendCodePoint(sb, ReadHex(8, escOffset), escOffset); return;
+                    case 'N': AppendCodePoint(sb, ReadCharacterName(quote, escOffset), escOffset); return;
                 }
 
                 if (c >= '0' && c <= '7')
@@ -634,6 +635,38 @@ namespace StickyPi.Core.Parsing
 
                 // Python keeps unknown escapes verbatim (with a warning).
                 sb.Append('\\').Append(c);
+            }
+
+            /// <summary>
+            /// <c>\N{name}</c>: the name runs to the next '}' inside the string and must be a character name or alias of
+            /// the Unicode database (<see cref="UnicodeNames"/>), as Python requires; named sequences are refused too.
+            /// </summary>
+            private int ReadCharacterName(char quote, int escOffset)
+            {
+                if (Pos >= _s.Length || _s[Pos] != '{')
+                {
+                    throw Error("malformed \\N character escape: expected '{'", escOffset);
+                }
+
+                var nameStart = ++Pos;
+                while (Pos < _s.Length && _s[Pos] != '}' && _s[Pos] != quote && _s[Pos] != '\n' && _s[Pos] != '\r')
+                {
+                    Pos++;
+                }
+
+                if (Pos >= _s.Length || _s[Pos] != '}' || Pos == nameStart)
+                {
+                    throw Error("malformed \\N character escape", escOffset);
+                }
+
+                var name = _s.Substring(nameStart, Pos - nameStart);
+                Pos++; // '}'
+                if (!UnicodeNames.TryLookup(name, out var codePoint))
+                {
+                    throw Error("unknown Unicode character name '" + (name.Length > 64 ? name.Substring(0, 64) + "..." : name) + "' in \\N escape", escOffset);
+                }
+
+                return codePoint;
             }
 
             private int ReadHex(int count, int escOffset)

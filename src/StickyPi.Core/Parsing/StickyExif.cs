@@ -232,7 +232,9 @@ namespace StickyPi.Core.Parsing
                 switch (name)
                 {
                     case "v":
-                        image.DeviceVersion = value.Length == 0 ? null : value;
+                        // What the device wrote, even empty (upstream stores str(v)); null would become the
+                        // catalog's 1.0.0, which marks a 2020 device.
+                        image.DeviceVersion = value;
                         break;
                     case "T":
                         image.Temp = CsvFloat(name, value, sourceName);

@@ -31,8 +31,10 @@ namespace StickyPi.Core.Parsing
         private readonly int _quality;
 
         /// <param name="thumbnailQuality">JPEG quality of both thumbnails (1–100; upstream uses Pillow's default 75).</param>
-        public StickyImageParser(int thumbnailQuality = 75)
+        /// <param name="limits">Largest file and pixel count accepted (default <see cref="InputLimits.Default"/>).</param>
+        public StickyImageParser(int thumbnailQuality = 75, InputLimits limits = null)
         {
+            Limits = limits ?? InputLimits.Default;
             if (thumbnailQuality < 1 || thumbnailQuality > 100)
             {
                 throw new ArgumentOutOfRangeException(nameof(thumbnailQuality), thumbnailQuality, "JPEG quality must be between 1 and 100.");
@@ -43,6 +45,9 @@ namespace StickyPi.Core.Parsing
         }
 
         public int ThumbnailQuality => _quality;
+
+        /// <summary>The file-size and pixel limits this instance enforces.</summary>
+        public InputLimits Limits { get; }
 
         /// <summary>
         /// Whether this instance decodes with <see cref="TurboJpeg"/> (default: when available and not disabled by
@@ -67,7 +72,7 @@ namespace StickyPi.Core.Parsing
         public ParsedImage ParseFile(string path, bool makeThumbnails = true)
         {
             var key = ImageFileName.Parse(path);
-            var buffer = ReadPooled(path, out var length);
+            var buffer = ReadPooled(path, out var length, Limits.MaxImageFileBytes);
             try
             {
                 return ParseCore(key, buffer, length, path, makeThumbnails);
@@ -79,7 +84,7 @@ namespace StickyPi.Core.Parsing
         }
 
         /// <summary>
-        /// Parses the first <paramref name="length"/> bytes of a (typically pooled, see <see cref="ReadFilePooled"/>)
+        /// Parses the first <paramref name="length"/> bytes of a (typically pooled, see <see cref="ReadFilePooled(string, out int, long)"/>)
         /// buffer; <paramref name="path"/> supplies the name and labels errors.
         /// </summary>
         public ParsedImage Parse(byte[] buffer, int length, string path, bool makeThumbnails = true)
@@ -107,7 +112,13 @@ namespace StickyPi.Core.Parsing
         /// Reads a whole file into a buffer rented from <see cref="FileBufferPool"/> (return it there when done); errors
         /// name the file (<c>FileNotFound</c>, <c>FileUnreadable</c>, <c>EmptyFile</c>).
         /// </summary>
-        public static byte[] ReadFilePooled(string path, out int length) => ReadPooled(path, out length);
+        public static byte[] ReadFilePooled(string path, out int length) => ReadPooled(path, out length, InputLimits.DefaultMaxImageFileBytes);
+
+        /// <summary>
+        /// <see cref="ReadFilePooled(string, out int)"/> refusing, before reading them, files over
+        /// <paramref name="maxBytes"/> (<c>FileTooLarge</c>) and files that do not start like a JPEG (<c>NotAJpeg</c>).
+        /// </summary>
+        public static byte[] ReadFilePooled(string path, out int length, long maxBytes) => ReadPooled(path, out length, maxBytes);
 
         /// <summary>
         /// The pool of whole-file buffers. Its own, not <see cref="ArrayPool{T}.Shared"/>: that one also parks a buffer of
@@ -182,6 +193,14 @@ namespace StickyPi.Core.Parsing
 
             var tags = StickyExif.ReadTags(buffer, length, path);
             StickyExif.Apply(image, tags, path);
+
+            // The frame header says how many pixels a decode allocates: refuse bombs before any pixel buffer exists.
+            if (!JpegFrameHeader.TryRead(buffer, length, out var width, out var height))
+            {
+                throw Truncated(path, "no frame header (SOF) before the image data");
+            }
+
+            CheckPixels(width, height, path);
             Decode(image, buffer, length, path, makeThumbnails);
             return image;
         }
@@ -216,6 +235,7 @@ namespace StickyPi.Core.Parsing
                     }
 
                     var full = codec.Info;
+                    CheckPixels(full.Width, full.Height, path); // what the decoder itself read, in case it differs
                     image.Width = full.Width;
                     image.Height = full.Height;
 
@@ -265,6 +285,7 @@ namespace StickyPi.Core.Parsing
                 return false;
             }
 
+            CheckPixels(width, height, path);
             var thumbSize = FitWithin(width, height, ThumbnailMaxWidth, ThumbnailMaxHeight);
             var decodeSize = makeThumbnails ? ChooseDecodeSize(width, height, thumbSize) : new SKSizeI(TurboJpeg.Scaled(width, 1), TurboJpeg.Scaled(height, 1));
             var decodeInfo = new SKImageInfo(decodeSize.Width, decodeSize.Height, colorType, SKAlphaType.Opaque);
@@ -440,7 +461,19 @@ namespace StickyPi.Core.Parsing
             return Math.Max((int)best, 1);
         }
 
-        private static byte[] ReadPooled(string path, out int length)
+        /// <summary>Throws <c>ImageTooLarge</c> when width × height exceeds <see cref="InputLimits.MaxImagePixels"/>.</summary>
+        private void CheckPixels(int width, int height, string path)
+        {
+            long pixels = (long)width * height;
+            if (pixels > Limits.MaxImagePixels)
+            {
+                throw new StickyPiException(StickyErrorIds.ImageTooLarge, StickyErrorKind.LimitsExceeded,
+                    path + ": image is " + width + "x" + height + " (" + pixels + " pixels), more than the " + Limits.MaxImagePixels
+                    + " pixels allowed (a possible decompression bomb; upstream's Pillow refuses more than " + InputLimits.PillowMaxImagePixels + ")", path);
+            }
+        }
+
+        private static byte[] ReadPooled(string path, out int length, long maxBytes)
         {
             FileStream stream;
             try
@@ -471,14 +504,26 @@ namespace StickyPi.Core.Parsing
                         throw Empty(path);
                     }
 
-                    if (size > int.MaxValue - 64)
+                    BoundedFile.CheckLength(path, size, Math.Min(maxBytes, int.MaxValue - 64), "image file");
+
+                    // Three bytes decide whether the rest is worth reading: garbage is refused unread.
+                    var start = new byte[3];
+                    var got = 0;
+                    int n;
+                    while (got < start.Length && (n = stream.Read(start, got, start.Length - got)) > 0)
                     {
-                        throw new StickyPiException(StickyErrorIds.FileUnreadable, StickyErrorKind.LimitsExceeded, path + ": file too large (" + size + " bytes)", path);
+                        got += n;
+                    }
+
+                    if (got < 3 || start[0] != 0xFF || start[1] != 0xD8 || start[2] != 0xFF)
+                    {
+                        throw new StickyPiException(StickyErrorIds.NotAJpeg, StickyErrorKind.InvalidData,
+                            path + ": not a JPEG file (no FF D8 FF start-of-image marker)", path);
                     }
 
                     buffer = FileBufferPool.Rent((int)size);
-                    var read = 0;
-                    int n;
+                    Buffer.BlockCopy(start, 0, buffer, 0, got);
+                    var read = got;
                     while (read < size && (n = stream.Read(buffer, read, (int)size - read)) > 0)
                     {
                         read += n;

@@ -174,14 +174,17 @@ namespace StickyPi.Core.Parsing
         }
 
         /// <summary>Reads a metadata.txt file (see <see cref="ParseMetadata"/>); errors name the file and line.</summary>
-        public static TuboidMetadata ReadMetadata(string path)
+        public static TuboidMetadata ReadMetadata(string path) => ReadMetadata(path, InputLimits.DefaultMaxMetadataFileBytes);
+
+        /// <summary>Reads a metadata.txt file of at most <paramref name="maxBytes"/> (<c>FileTooLarge</c> above, unread).</summary>
+        public static TuboidMetadata ReadMetadata(string path, long maxBytes)
         {
             string text;
             try
             {
-                text = File.ReadAllText(path, Encoding.UTF8);
+                text = BoundedFile.ReadAllText(path, maxBytes, "tuboid metadata file");
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            catch (StickyPiException e) when (e.ErrorId != StickyErrorIds.FileTooLarge)
             {
                 throw new StickyPiException(TuboidErrorIds.InvalidTuboidMetadata, StickyErrorKind.InvalidData,
                     path + ": cannot be read: " + e.Message, path, e);

@@ -1,4 +1,5 @@
 using System;
+using StickyPi.Core.Parsing;
 
 namespace StickyPi.Core.Sync
 {
@@ -20,6 +21,9 @@ namespace StickyPi.Core.Sync
 
         /// <summary>Files looked up in the store together.</summary>
         public int LookupBatchSize { get; set; } = 64;
+
+        /// <summary>Largest image file and pixel count accepted (used when the importer makes its own parser).</summary>
+        public InputLimits Limits { get; set; } = InputLimits.Default;
     }
 
     /// <summary>A snapshot of the importer's counters.</summary>

@@ -65,7 +65,7 @@ namespace StickyPi.Core.Sync
             AccessPolicy.Require(_caller, ApiOperation.PutImages);
             _options = options ?? new ImageImportOptions();
             CheckOptions(_options);
-            _parser = parser ?? new StickyImageParser();
+            _parser = parser ?? new StickyImageParser(limits: _options.Limits);
             _cache = StatCache.Open(store.RootDirectory);
             int workers = Math.Max(1, _options.MaxDegreeOfParallelism);
             int lookupBatch = Math.Max(1, _options.LookupBatchSize);
@@ -84,17 +84,43 @@ namespace StickyPi.Core.Sync
             _workersLeft = workers;
             _stagersLeft = stagers;
             // Names distinct within Linux's 15 characters, so perf and top tell the stages apart.
-            _classifiers = Enumerable.Range(0, workers).Select(i => new Thread(ClassifierLoop) { IsBackground = true, Name = "Sticky lookup " + i }).ToArray();
-            _workers = Enumerable.Range(0, workers).Select(i => new Thread(WorkerLoop) { IsBackground = true, Name = "Sticky parse " + i }).ToArray();
-            _stagers = Enumerable.Range(0, stagers).Select(i => new Thread(StagerLoop) { IsBackground = true, Name = "Sticky stage " + i }).ToArray();
-            _writer = new Thread(WriterLoop) { IsBackground = true, Name = "Sticky commit" };
-            foreach (var t in _classifiers.Concat(_workers).Concat(_stagers))
-            {
-                t.Start();
-            }
-
-            _writer.Start();
+            // Every thread runs under WorkerGuard: an exception never leaves one (it would end the process).
+            // Each stage's exit completes the next stage's input, after a break is recorded.
+            _classifiers = Enumerable.Range(0, workers).Select(i => WorkerGuard.StartThread("Sticky lookup " + i, ClassifierLoop, Broken, ClassifierExit)).ToArray();
+            _workers = Enumerable.Range(0, workers).Select(i => WorkerGuard.StartThread("Sticky parse " + i, WorkerLoop, Broken, WorkerExit)).ToArray();
+            _stagers = Enumerable.Range(0, stagers).Select(i => WorkerGuard.StartThread("Sticky stage " + i, StagerLoop, Broken, StagerExit)).ToArray();
+            _writer = WorkerGuard.StartThread("Sticky commit", WriterLoop, Broken, WriterExit);
         }
+
+        /// <summary>
+        /// Test hook: called with a stage name (<c>lookup</c>, <c>parse</c>, <c>stage</c>, <c>commit</c>) and the file
+        /// at the start of each item's work, and with <c>commit-batch</c> and a null file by the writer's loop outside
+        /// any item. A hook that throws plays an unexpected bug in that stage.
+        /// </summary>
+        internal Action<string, string> FaultInjection { get; set; }
+
+        private Exception _brokenBy;
+
+        /// <summary>A loop broke outside any item: stop, and report it once on the caller's thread.</summary>
+        private void Broken(Exception e)
+        {
+            Interlocked.CompareExchange(ref _brokenBy, e, null);
+            Cancel();
+        }
+
+        /// <summary>Throws <c>PipelineFailed</c> (on the caller's thread) once a loop broke.</summary>
+        private void ThrowIfBroken()
+        {
+            var e = Volatile.Read(ref _brokenBy);
+            if (e != null)
+            {
+                throw new StickyPiException(StickyErrorIds.PipelineFailed, StickyErrorKind.Internal,
+                    "The import stopped: its pipeline failed (" + e.GetType().Name + ": " + e.Message + "). Files stored before the failure stay stored; run the import again to complete it.",
+                    _store.RootDirectory, e);
+            }
+        }
+
+        private void Inject(string stage, string path) => FaultInjection?.Invoke(stage, path);
 
         private static void CheckOptions(ImageImportOptions options)
         {
@@ -141,11 +167,18 @@ namespace StickyPi.Core.Sync
         }
 
         /// <summary>A result if one is ready.</summary>
-        public bool TryTake(out ImageImportResult result) => _results.TryTake(out result);
+        /// <exception cref="StickyPiException"><c>PipelineFailed</c> once the pipeline broke (not for one file's failure).</exception>
+        public bool TryTake(out ImageImportResult result)
+        {
+            ThrowIfBroken();
+            return _results.TryTake(out result);
+        }
 
         /// <summary>Waits up to <paramref name="timeout"/> for a result; false on timeout or when all results were taken.</summary>
+        /// <exception cref="StickyPiException"><c>PipelineFailed</c> once the pipeline broke (not for one file's failure).</exception>
         public bool TryTake(out ImageImportResult result, TimeSpan timeout)
         {
+            ThrowIfBroken();
             try
             {
                 return _results.TryTake(out result, timeout);
@@ -166,8 +199,11 @@ namespace StickyPi.Core.Sync
             Complete();
             foreach (var r in _results.GetConsumingEnumerable())
             {
+                ThrowIfBroken();
                 yield return r;
             }
+
+            ThrowIfBroken();
         }
 
         /// <summary>Imports a whole sequence of files (convenience for non-streaming callers).</summary>
@@ -256,12 +292,13 @@ namespace StickyPi.Core.Sync
             {
                 // Input completed while waiting.
             }
-            finally
+        }
+
+        private void ClassifierExit()
+        {
+            if (Interlocked.Decrement(ref _classifiersLeft) == 0)
             {
-                if (Interlocked.Decrement(ref _classifiersLeft) == 0)
-                {
-                    _ready.CompleteAdding();
-                }
+                _ready.CompleteAdding();
             }
         }
 
@@ -288,12 +325,13 @@ namespace StickyPi.Core.Sync
             {
                 // Work completed while waiting.
             }
-            finally
+        }
+
+        private void WorkerExit()
+        {
+            if (Interlocked.Decrement(ref _workersLeft) == 0)
             {
-                if (Interlocked.Decrement(ref _workersLeft) == 0)
-                {
-                    _toStage.CompleteAdding();
-                }
+                _toStage.CompleteAdding();
             }
         }
 
@@ -320,12 +358,13 @@ namespace StickyPi.Core.Sync
             {
                 // Work completed while waiting.
             }
-            finally
+        }
+
+        private void StagerExit()
+        {
+            if (Interlocked.Decrement(ref _stagersLeft) == 0)
             {
-                if (Interlocked.Decrement(ref _stagersLeft) == 0)
-                {
-                    _toCommit.CompleteAdding();
-                }
+                _toCommit.CompleteAdding();
             }
         }
 
@@ -338,6 +377,7 @@ namespace StickyPi.Core.Sync
                 var c = new Candidate { Path = SafeFullPath(raw.Path), Sequence = raw.Sequence };
                 try
                 {
+                    Inject("lookup", c.Path);
                     c.Key = ImageFileName.Parse(c.Path);
                     var info = new FileInfo(c.Path);
                     if (!info.Exists)
@@ -346,15 +386,16 @@ namespace StickyPi.Core.Sync
                     }
 
                     c.Size = info.Length;
+                    BoundedFile.CheckLength(c.Path, c.Size, _parser.Limits.MaxImageFileBytes, "image file"); // refused unopened
                     c.ModifiedTicks = info.LastWriteTimeUtc.Ticks;
                     if (_cache.TryGet(c.Path, c.Size, c.ModifiedTicks, out var entry) && entry.Key.Equals(c.Key))
                     {
                         c.CachedMd5 = entry.Md5;
                     }
                 }
-                catch (StickyPiException ex)
+                catch (Exception ex) when (!(ex is OperationCanceledException))
                 {
-                    c.Failure = ex;
+                    c.Failure = WorkerGuard.Unexpected(ex, c.Path);
                 }
 
                 candidates.Add(c);
@@ -366,11 +407,11 @@ namespace StickyPi.Core.Sync
             {
                 stored = keys.Count > 0 ? _store.GetStoredMd5s(keys) : new Dictionary<ImageKey, string>();
             }
-            catch (Exception ex) when (ex is StickyPiException || ex is ObjectDisposedException)
+            catch (Exception ex) when (!(ex is OperationCanceledException))
             {
                 // The lookup runs on its own thread now: the batch's files fail with the reason rather than the
                 // thread dying (which would end the process) or the files vanishing without a result.
-                var failure = AsStoreFailure(ex);
+                var failure = ex is ObjectDisposedException ? AsStoreFailure(ex) : WorkerGuard.Unexpected(ex, _store.RootDirectory);
                 foreach (var c in candidates)
                 {
                     c.Failure = c.Failure ?? failure;
@@ -408,6 +449,7 @@ namespace StickyPi.Core.Sync
         {
             try
             {
+                Inject("parse", c.Path);
                 if (storedMd5 == null && _committed.TryGetValue(c.Key, out var committedMd5))
                 {
                     storedMd5 = committedMd5;
@@ -460,7 +502,7 @@ namespace StickyPi.Core.Sync
                 // A pooled buffer, as the parser's own file reads use: originals are large, and a new array per image
                 // would be garbage-collected work the parse itself does not need.
                 NotifyOpening(c.Path);
-                byte[] buffer = StickyImageParser.ReadFilePooled(c.Path, out int length);
+                byte[] buffer = StickyImageParser.ReadFilePooled(c.Path, out int length, _parser.Limits.MaxImageFileBytes);
                 bool handedOver = false;
                 try
                 {
@@ -492,6 +534,11 @@ namespace StickyPi.Core.Sync
                 Release(c);
                 Emit(Failed(c, new StickyPiException(StickyErrorIds.FileUnreadable, StickyErrorKind.ResourceUnavailable, $"{c.Path}: {ex.Message}", c.Path, ex)));
             }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                Release(c);
+                Emit(Failed(c, WorkerGuard.Unexpected(ex, c.Path)));
+            }
         }
 
         private void Stage(PendingImage p)
@@ -503,6 +550,7 @@ namespace StickyPi.Core.Sync
                 // one transaction, so a crash never leaves the old row pointing at new files.
                 try
                 {
+                    Inject("stage", c.Path);
                     p.Staged = _store.StageImage(p.Parsed, p.Bytes, p.Length);
                 }
                 finally
@@ -527,6 +575,11 @@ namespace StickyPi.Core.Sync
             {
                 Release(c);
                 Emit(Failed(c, new StickyPiException(StickyErrorIds.FileUnreadable, StickyErrorKind.ResourceUnavailable, $"{c.Path}: {ex.Message}", c.Path, ex)));
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                Release(c);
+                Emit(Failed(c, WorkerGuard.Unexpected(ex, c.Path)));
             }
         }
 
@@ -573,32 +626,31 @@ namespace StickyPi.Core.Sync
         private void WriterLoop()
         {
             var batch = new List<PendingImage>(_options.CommitBatchSize);
+            while (true)
+            {
+                batch.Clear();
+                if (!TakeForCommit(batch))
+                {
+                    break;
+                }
+
+                Inject("commit-batch", null);
+                Commit(batch);
+            }
+        }
+
+        private void WriterExit()
+        {
             try
             {
-                while (true)
-                {
-                    batch.Clear();
-                    if (!TakeForCommit(batch))
-                    {
-                        break;
-                    }
-
-                    Commit(batch);
-                }
+                _cache.Flush();
             }
-            finally
+            catch (Exception)
             {
-                try
-                {
-                    _cache.Flush();
-                }
-                catch (Exception)
-                {
-                    // The cache only saves work; losing it is never an error.
-                }
-
-                _results.CompleteAdding();
+                // The cache only saves work; losing it is never an error.
             }
+
+            _results.CompleteAdding();
         }
 
         /// <summary>Waits for one staged image, then gathers more for up to the commit interval.</summary>
@@ -642,7 +694,7 @@ namespace StickyPi.Core.Sync
             {
                 CommitGroup(batch);
             }
-            catch (Exception ex) when (ex is StickyPiException || ex is InvalidOperationException || ex is ObjectDisposedException || ex is IOException)
+            catch (Exception ex) when (!(ex is OperationCanceledException))
             {
                 // Something in the batch was refused (e.g. stored meanwhile): isolate it. Items already committed
                 // by an earlier group of this batch are done and never retried.
@@ -652,7 +704,7 @@ namespace StickyPi.Core.Sync
                     {
                         CommitGroup(new List<PendingImage> { one });
                     }
-                    catch (Exception oneEx) when (oneEx is StickyPiException || oneEx is InvalidOperationException || oneEx is ObjectDisposedException || oneEx is IOException)
+                    catch (Exception oneEx) when (!(oneEx is OperationCanceledException))
                     {
                         Release(one.Candidate);
                         Emit(CommitFailure(one, oneEx));
@@ -672,6 +724,11 @@ namespace StickyPi.Core.Sync
 
         private void CommitGroup(List<PendingImage> group)
         {
+            foreach (var p in group)
+            {
+                Inject("commit", p.Candidate.Path);
+            }
+
             foreach (var byReplace in group.GroupBy(p => p.Candidate.Replace))
             {
                 var items = byReplace.ToList();
@@ -737,7 +794,7 @@ namespace StickyPi.Core.Sync
             // Name the file: the store's message is about the row.
             var failure = sticky != null
                 ? new StickyPiException(sticky.ErrorId, sticky.Kind, c.Path + ": " + sticky.Message, c.Path, sticky)
-                : AsStoreFailure(ex);
+                : ex is ObjectDisposedException || ex is IOException || ex is InvalidOperationException ? AsStoreFailure(ex) : WorkerGuard.Unexpected(ex, c.Path);
             return Failed(c, failure);
         }
 

@@ -26,5 +26,11 @@ namespace StickyPi.Core.Sync
 
         /// <summary>A file could not be read or written during a transfer (I/O error, access denied).</summary>
         public const string TransferFailed = "MlBundleTransferFailed";
+
+        /// <summary>A listed modification time that is not a number or lies outside years 0001–9999.</summary>
+        public const string InvalidMTime = "InvalidMlBundleMTime";
+
+        /// <summary>A symbolic link that leads outside the bundle folder, or to nothing.</summary>
+        public const string LinkOutsideBundle = "MlBundleLinkOutside";
     }
 }

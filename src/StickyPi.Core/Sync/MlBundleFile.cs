@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using StickyPi.Core.Model;
 
 namespace StickyPi.Core.Sync
 {
@@ -70,8 +71,19 @@ namespace StickyPi.Core.Sync
         public string Url { get; }
 
         /// <summary>Converts float Unix seconds (upstream's <c>mtime</c>) to a UTC DateTime (100 ns resolution).</summary>
-        public static DateTime FromUnixSeconds(double seconds) =>
-            UnixEpoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
+        /// <exception cref="StickyPiException"><c>InvalidMlBundleMTime</c>: not a number, or outside years 0001–9999.</exception>
+        public static DateTime FromUnixSeconds(double seconds)
+        {
+            double ticks = Math.Round(seconds * TimeSpan.TicksPerSecond);
+            double min = DateTime.MinValue.Ticks - UnixEpoch.Ticks, max = DateTime.MaxValue.Ticks - UnixEpoch.Ticks;
+            if (double.IsNaN(ticks) || ticks < min || ticks > max)
+            {
+                throw new StickyPiException(MlBundleErrorIds.InvalidMTime, StickyErrorKind.InvalidArgument,
+                    "Invalid ML bundle file mtime " + seconds.ToString("R", CultureInfo.InvariantCulture) + ": not a time between years 0001 and 9999.", seconds);
+            }
+
+            return UnixEpoch.AddTicks(Math.Min((long)ticks, DateTime.MaxValue.Ticks - UnixEpoch.Ticks));
+        }
 
         public MlBundleFile WithUrl(string url) => new MlBundleFile(BundleName, Key, Path, Md5, MTime, Size, url);
 

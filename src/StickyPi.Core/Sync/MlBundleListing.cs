@@ -12,7 +12,8 @@ namespace StickyPi.Core.Sync
     /// one of <see cref="EligibleSuffixes"/> (ordinal, case-sensitive); <c>what</c> selects by the <em>whole</em>
     /// relative directory. Directories named <c>.cache</c> are skipped with everything below them (upstream only skips
     /// the folder itself, spec §8 #24). Symbolic links are followed, as upstream does, down to
-    /// <see cref="MaxDepth"/> levels.
+    /// <see cref="MaxDepth"/> levels — but only while they stay inside the listed folder: a link that leads out of
+    /// it, or nowhere, is never read and is reported (as <c>MlBundleLinkOutside</c>) instead of being listed.
     /// </summary>
     public static class MlBundleListing
     {
@@ -61,8 +62,21 @@ namespace StickyPi.Core.Sync
             }
 
             string root = MlBundlePaths.TrimEnd(Path.GetFullPath(directory));
-            foreach (var (path, key) in Walk(root, string.Empty, 0, cancellationToken))
+            string realRoot = FileLinks.RealPath(root) ?? root;
+            foreach (var (path, key, problem) in Walk(root, realRoot, realRoot, string.Empty, 0, cancellationToken))
             {
+                if (problem != null)
+                {
+                    // Whatever the link's name, it is reported: a dangling or escaping link is never silently dropped
+                    // when it looks like a bundle file, nor followed.
+                    if ((IsEligible(Path.GetFileName(path)) && Selects(key, what)) || key.EndsWith("/", StringComparison.Ordinal))
+                    {
+                        onInvalid?.Invoke(path, problem);
+                    }
+
+                    continue;
+                }
+
                 if (!IsEligible(Path.GetFileName(path)) || !Selects(key, what))
                 {
                     continue;
@@ -83,21 +97,66 @@ namespace StickyPi.Core.Sync
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                var info = new FileInfo(path);
-                string md5 = computeMd5 ? MlBundleChecksum.Compute(path, cancellationToken) : null;
-                result.Add(new MlBundleFile(bundleName, key, path, md5, info.LastWriteTimeUtc, info.Length));
+                try
+                {
+                    var info = new FileInfo(path);
+                    string md5 = computeMd5 ? MlBundleChecksum.Compute(path, cancellationToken) : null;
+                    result.Add(new MlBundleFile(bundleName, key, path, md5, info.LastWriteTimeUtc, info.Length));
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    // One unreadable file (vanished, locked, no permission) is that file's error, not the listing's.
+                    onInvalid?.Invoke(path, new StickyPiException(StickyErrorIds.FileUnreadable, StickyErrorKind.ResourceUnavailable,
+                        "'" + path + "' cannot be read: " + e.Message, path, e));
+                }
             }
 
             result.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
             return result;
         }
 
-        private static IEnumerable<(string path, string key)> Walk(string dir, string prefix, int depth, CancellationToken cancellationToken)
+        /// <summary>
+        /// Files under <paramref name="dir"/> (whose real path is <paramref name="realDir"/>), files first, then each
+        /// folder; a link is followed only when its real target is inside <paramref name="realRoot"/>, else it comes
+        /// back with a problem (folder problems with a key ending in '/').
+        /// </summary>
+        private static IEnumerable<(string path, string key, StickyPiException problem)> Walk(string dir, string realDir, string realRoot, string prefix, int depth,
+            CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var file in Directory.EnumerateFiles(dir))
+            var folders = new List<(string path, string realPath, string name)>();
+            foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos())
             {
-                yield return (file, prefix + Path.GetFileName(file));
+                string name = entry.Name;
+                string real = Path.Combine(realDir, name);
+                bool isFolder = entry is DirectoryInfo;
+                if (FileLinks.IsLink(entry))
+                {
+                    real = FileLinks.RealPath(entry.FullName);
+                    if (real == null || !FileLinks.IsInside(realRoot, real))
+                    {
+                        yield return (entry.FullName, prefix + name + (isFolder ? "/" : string.Empty), LinkProblem(entry.FullName, real, realRoot));
+                        continue;
+                    }
+
+                    isFolder = Directory.Exists(real);
+                    if (isFolder && FileLinks.IsInside(real, realDir))
+                    {
+                        // A link to this folder or one above it: following it would list the same files again and again.
+                        yield return (entry.FullName, prefix + name + "/", new StickyPiException(MlBundleErrorIds.LinkOutsideBundle, StickyErrorKind.InvalidData,
+                            "'" + entry.FullName + "' is a symbolic link to '" + real + "', a folder that contains it (a loop); it was not followed.", entry.FullName));
+                        continue;
+                    }
+                }
+
+                if (isFolder)
+                {
+                    folders.Add((entry.FullName, real, name));
+                }
+                else
+                {
+                    yield return (entry.FullName, prefix + name, null);
+                }
             }
 
             if (depth >= MaxDepth)
@@ -105,19 +164,25 @@ namespace StickyPi.Core.Sync
                 yield break;
             }
 
-            foreach (var sub in Directory.EnumerateDirectories(dir))
+            folders.Sort((a, b) => string.CompareOrdinal(a.name, b.name));
+            foreach (var (path, realPath, name) in folders)
             {
-                string name = Path.GetFileName(sub);
                 if (name == CacheDirName)
                 {
                     continue;
                 }
 
-                foreach (var item in Walk(sub, prefix + name + "/", depth + 1, cancellationToken))
+                foreach (var item in Walk(path, realPath, realRoot, prefix + name + "/", depth + 1, cancellationToken))
                 {
                     yield return item;
                 }
             }
         }
+
+        private static StickyPiException LinkProblem(string path, string real, string realRoot) =>
+            new StickyPiException(MlBundleErrorIds.LinkOutsideBundle, StickyErrorKind.PermissionDenied, real == null
+                ? "'" + path + "' is a symbolic link that leads nowhere (dangling, or a loop); it was not read."
+                : "'" + path + "' is a symbolic link to '" + real + "', outside the bundle folder '" + realRoot + "'; it was not followed.",
+                path);
     }
 }

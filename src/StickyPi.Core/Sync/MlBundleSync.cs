@@ -206,6 +206,11 @@ namespace StickyPi.Core.Sync
                 {
                     result = Failed(plan, file, TransferError(file.Key, "Cannot transfer '" + file.Key + "': " + e.Message, e));
                 }
+                catch (Exception e) when (!(e is OperationCanceledException))
+                {
+                    // WorkerGuard's rule (this runs on a task of the cmdlet): one file's unexpected error is that file's.
+                    result = Failed(plan, file, WorkerGuard.Unexpected(e, file.Key));
+                }
 
                 filesDone++;
                 bytesDone = before + file.Size; // a file that changed size or failed still counts as its listed size
@@ -304,6 +309,24 @@ namespace StickyPi.Core.Sync
         {
             string target = MlBundlePaths.Resolve(plan.Directory, file.Key); // again: never trust the plan's path blindly
             string folder = Path.GetDirectoryName(target);
+
+            // A folder of the destination that is a link out of it would take the file (and the folders made for
+            // it) elsewhere on the disk: the deepest folder that exists must really be inside the destination.
+            Directory.CreateDirectory(plan.Directory);
+            string realDir = FileLinks.RealPath(plan.Directory);
+            string existing = folder;
+            while (existing != null && existing.Length > plan.Directory.Length && !Directory.Exists(existing) && !FileLinks.IsLink(existing))
+            {
+                existing = Path.GetDirectoryName(existing);
+            }
+
+            string realExisting = FileLinks.RealPath(existing);
+            if (!FileLinks.IsInside(realDir, realExisting))
+            {
+                throw new StickyPiException(MlBundleErrorIds.LinkOutsideBundle, StickyErrorKind.PermissionDenied,
+                    "'" + existing + "' leads to '" + (realExisting ?? "nothing") + "', outside the bundle folder '" + plan.Directory + "'; '" + file.Key + "' was not written.", target);
+            }
+
             Directory.CreateDirectory(folder);
             string temp = Path.Combine(folder, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + PartSuffix);
             try

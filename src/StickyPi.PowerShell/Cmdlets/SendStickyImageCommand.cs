@@ -5,6 +5,7 @@ using System.Management.Automation;
 using StickyPi.Core.Access;
 using StickyPi.Core.Backend;
 using StickyPi.Core.Model;
+using StickyPi.Core.Parsing;
 using StickyPi.Core.Sync;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -57,6 +58,11 @@ namespace StickyPi.PowerShell.Cmdlets
         [ValidateRange(1, int.MaxValue)]
         public int MaxFailures { get; set; } = int.MaxValue;
 
+        /// <summary>Largest width × height accepted; bigger images (decompression bombs) fail with ImageTooLarge before any pixel is decoded.</summary>
+        [Parameter]
+        [ValidateRange(1L, long.MaxValue)]
+        public long MaxImagePixels { get; set; } = InputLimits.PillowMaxImagePixels;
+
         private bool WhatIfMode => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
 
         protected override void BeginStickyProcessing()
@@ -66,6 +72,7 @@ namespace StickyPi.PowerShell.Cmdlets
                 MaxDegreeOfParallelism = ThrottleLimit,
                 OnConflict = OnConflict,
                 PlanOnly = WhatIfMode,
+                Limits = new InputLimits { MaxImagePixels = MaxImagePixels },
             };
             try
             {
@@ -107,7 +114,7 @@ namespace StickyPi.PowerShell.Cmdlets
             _importer.Complete();
             while (!_importer.IsFinished)
             {
-                if (_importer.TryTake(out var result, TimeSpan.FromMilliseconds(100)))
+                if (TakeResult(out var result, TimeSpan.FromMilliseconds(100)))
                 {
                     WriteResult(result);
                 }
@@ -150,7 +157,7 @@ namespace StickyPi.PowerShell.Cmdlets
 
         private void WriteAvailableResults()
         {
-            while (_importer.TryTake(out var result))
+            while (TakeResult(out var result, TimeSpan.Zero))
             {
                 WriteResult(result);
             }
@@ -165,6 +172,21 @@ namespace StickyPi.PowerShell.Cmdlets
                 {
                     PercentComplete = Math.Min(100, percent),
                 });
+            }
+        }
+
+        /// <summary>The importer's next result; a broken import pipeline becomes one terminating error, here.</summary>
+        private bool TakeResult(out ImageImportResult result, TimeSpan timeout)
+        {
+            try
+            {
+                return _importer.TryTake(out result, timeout);
+            }
+            catch (StickyPiException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex, ActiveConnection.Location));
+                result = null;
+                return false;
             }
         }
 

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using StickyPi.Core.Access;
 using StickyPi.Core.Model;
+using StickyPi.Core.Parsing;
 using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
@@ -75,11 +76,12 @@ namespace StickyPi.PowerShell.Cmdlets
                 string json;
                 try
                 {
-                    json = File.ReadAllText(file);
+                    // Capped: a huge file is refused unread instead of filling the session's memory.
+                    json = BoundedFile.ReadAllText(file, ActiveConnection.Store.Limits.MaxAnnotationFileBytes, "annotation file");
                 }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                catch (StickyPiException ex)
                 {
-                    WriteError(new ErrorRecord(ex, "FileUnreadable", ErrorCategory.ReadError, file));
+                    WriteStickyError(ex, file);
                     continue;
                 }
 

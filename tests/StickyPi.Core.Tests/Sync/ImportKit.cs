@@ -127,8 +127,9 @@ namespace StickyPi.Core.Tests.Sync
             return new[] { original, original + ".thumbnail", original + ".thumbnail-mini" };
         }
 
+        /// <summary>Every stored image, up to the last second of year 9999.</summary>
         public static IReadOnlyList<StickyImage> AllRows(LocalStickyStore store) =>
-            store.GetImageSeries(Admin, new ImageSeriesQuery("%", SeriesStart, SeriesEnd), ImageFileKind.Image);
+            store.GetImageSeries(Admin, new ImageSeriesQuery("%", SeriesStart, DateTime.MaxValue), ImageFileKind.Image);
 
         public static string[] FilesUnder(string root, string sub)
         {
