@@ -16,6 +16,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StickyPi.Core.Access;
 using StickyPi.Core.Backend;
+using StickyPi.Core.Parsing;
 using StickyPi.Core.Model;
 
 namespace StickyPi.Server
@@ -69,7 +70,13 @@ namespace StickyPi.Server
 
             var services = builder.Services;
             services.AddSingleton(sp => ServerSettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
-            services.AddSingleton<IStickyBackend>(sp => EmbeddedStickyBackend.Open(sp.GetRequiredService<ServerSettings>().DataDirectory));
+            services.AddSingleton<IStickyBackend>(sp =>
+            {
+                var settings = sp.GetRequiredService<ServerSettings>();
+                var backend = EmbeddedStickyBackend.Open(settings.DataDirectory);
+                backend.Store.Limits = new InputLimits { MaxImagePixels = settings.MaxImagePixels };
+                return backend;
+            });
             services.AddSingleton(sp => new ApiToken(sp.GetRequiredService<ServerSettings>().SecretApiKey));
             services.AddSingleton(sp => new SignedFileUrl(sp.GetRequiredService<ServerSettings>().SecretApiKey));
             services.AddSingleton<Credentials>();

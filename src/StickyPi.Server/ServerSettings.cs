@@ -54,6 +54,9 @@ namespace StickyPi.Server
 
         public int RateLimitBurst { get; set; } = 400;
 
+        /// <summary>Largest width x height of an uploaded image (its JPEG frame header), Pillow's limit by default.</summary>
+        public long MaxImagePixels { get; set; } = StickyPi.Core.Parsing.InputLimits.PillowMaxImagePixels;
+
         /// <summary>Images parsed at once (0: one per processor).</summary>
         public int ParallelImageParses { get; set; }
 
@@ -79,6 +82,7 @@ namespace StickyPi.Server
             s.MaxImageRequestBytes = Number(config, "StickyPi:Limits:ImageRequestBytes", s.MaxImageRequestBytes, 1024);
             s.MaxTuboidRequestBytes = Number(config, "StickyPi:Limits:TuboidRequestBytes", s.MaxTuboidRequestBytes, 1024);
             s.MaxBundleFileBytes = Number(config, "StickyPi:Limits:BundleFileBytes", s.MaxBundleFileBytes, 1024);
+            s.MaxImagePixels = Number(config, "StickyPi:Limits:MaxImagePixels", s.MaxImagePixels, 1);
             s.RateLimitPerSecond = (int)Number(config, "StickyPi:RateLimit:PerSecond", s.RateLimitPerSecond, 1);
             s.RateLimitBurst = (int)Number(config, "StickyPi:RateLimit:Burst", s.RateLimitBurst, 1);
             s.ParallelImageParses = (int)Number(config, "StickyPi:ParallelImageParses", 0, 0);

@@ -11,7 +11,7 @@ namespace StickyPi.Server.Tests
     /// <summary>The back-end interface's embedded provider and its file half.</summary>
     public class BackendTests
     {
-        [Theory]
+        [FixtureTheory]
         [InlineData("raw_images/5c173ff2/5c173ff2.2020-06-20_21-33-24.jpg", true)]
         [InlineData("ml/bundle/data/x.svg", true)]
         [InlineData("tiled_tuboids/a.b/a.b.0001/tuboid.jpg", true)]
@@ -37,7 +37,7 @@ namespace StickyPi.Server.Tests
             }
         }
 
-        [Fact]
+        [FixtureFact]
         public void Local_directory_storage_puts_lists_reads_and_deletes_by_key_and_maps_paths_back_to_keys()
         {
             var root = TestPaths.NewTempDir("stickypi-storage");
@@ -78,7 +78,7 @@ namespace StickyPi.Server.Tests
             }
         }
 
-        [Fact]
+        [FixtureFact]
         public void The_embedded_backend_is_the_store_behind_both_halves()
         {
             var root = TestPaths.NewTempDir("stickypi-backend");

@@ -13,7 +13,7 @@ namespace StickyPi.Server.Tests
     /// <summary>The ML bundle flow of spec §1.9 as upstream's client drives it: upload links, presigned-POST-style uploads, listings, checked downloads.</summary>
     public class BundleTests
     {
-        [Fact]
+        [FixtureFact]
         public async Task Bundle_files_upload_through_the_links_and_download_with_matching_checksums()
         {
             using var server = new StickyServer();
@@ -62,7 +62,7 @@ namespace StickyPi.Server.Tests
             Assert.Equal("[]\n", (await api.Post("_get_ml_bundle_file_list/all", "\"no_such_bundle\"")).AssertOk().Body);
         }
 
-        [Fact]
+        [FixtureFact]
         public async Task Upload_links_refuse_tampered_fields_and_expired_signatures()
         {
             using var server = new StickyServer();
@@ -94,7 +94,7 @@ namespace StickyPi.Server.Tests
             Assert.Equal("<svg/>", File.ReadAllText(Path.Combine(server.DataDirectory, "ml", "b1", "data", "x.svg")));
         }
 
-        [Theory]
+        [FixtureTheory]
         [InlineData("..", "data/x.svg")]
         [InlineData("../raw_images", "data/x.svg")]
         [InlineData("b1", "../../database.db")]
@@ -113,7 +113,7 @@ namespace StickyPi.Server.Tests
             Assert.True(list.Status == 200 && list.Body == "[]\n" || list.Status >= 400 && list.Status < 500, list.ToString());
         }
 
-        [Theory]
+        [FixtureTheory]
         [InlineData("/files/database.db")]
         [InlineData("/files/../database.db")]
         [InlineData("/files/raw_images/..%2F..%2Fdatabase.db")]

@@ -21,7 +21,7 @@ namespace StickyPi.Server.Tests
         private static readonly string LegacyPath = TestPaths.Image("5c173ff2", Legacy);
         private static readonly string ModernPath = TestPaths.Image("2022", Modern);
 
-        [Fact]
+        [FixtureFact]
         public async Task Upload_echoes_upstreams_row_and_queries_return_upstreams_column_forms()
         {
             using var server = new StickyServer();
@@ -49,7 +49,7 @@ namespace StickyPi.Server.Tests
             Assert.Equal("[]\n", (await api.Post("get_images/metadata", "[{\"device\": \"01234567\", \"datetime\": \"2020-06-20T20:19:15Z\"}]")).AssertOk().Body);
         }
 
-        [Theory]
+        [FixtureTheory]
         [InlineData("image", "", 304616)]
         [InlineData("thumbnail", ".thumbnail", 0)]
         [InlineData("thumbnail-mini", ".thumbnail-mini", 0)]
@@ -106,7 +106,7 @@ namespace StickyPi.Server.Tests
             (await anonymous.Send(path + "?expires=" + past + "&signature=" + expiredSignature, null, HttpMethod.Get)).AssertError(403);
         }
 
-        [Fact]
+        [FixtureFact]
         public async Task Url_lifetime_is_configurable()
         {
             using var server = new StickyServer(settings: new System.Collections.Generic.Dictionary<string, string> { ["StickyPi:UrlLifetimeSeconds"] = "60" });
@@ -117,7 +117,24 @@ namespace StickyPi.Server.Tests
             Assert.InRange(expires - DateTimeOffset.UtcNow.ToUnixTimeSeconds(), 50, 70);
         }
 
-        [Fact]
+        [FixtureFact]
+        public async Task Images_over_the_configured_pixel_limit_are_refused_from_their_header_and_store_nothing()
+        {
+            // Upstream's Pillow refuses decompression bombs; the server's limit (StickyPi:Limits:MaxImagePixels, Pillow's by
+            // default) is checked from the JPEG frame header before any pixel is decoded. A tiny limit makes a real image a "bomb".
+            using var server = new StickyServer(settings: new System.Collections.Generic.Dictionary<string, string> { ["StickyPi:Limits:MaxImagePixels"] = "1000" });
+            using var api = server.Admin();
+            var refused = (await api.PutImage(LegacyPath, LegacyMd5)).AssertError(413);
+            Assert.Equal("ImageTooLarge", refused.ErrorId);
+            Assert.Equal(Legacy, refused.File);
+            Assert.Equal(0, (await api.Post("get_image_series/metadata", "[{\"device\": \"%\", \"start_datetime\": \"2019-01-01T00:00:00Z\", \"end_datetime\": \"2030-01-01T00:00:00Z\"}]")).Count);
+
+            using var defaults = new StickyServer();
+            using var admin = defaults.Admin();
+            (await admin.PutImage(LegacyPath, LegacyMd5)).AssertOk();
+        }
+
+        [FixtureFact]
         public async Task Bad_uploads_are_4xx_naming_the_file_and_store_nothing()
         {
             using var server = new StickyServer();
@@ -138,7 +155,7 @@ namespace StickyPi.Server.Tests
                 Directory.GetFiles(Path.Combine(server.DataDirectory, "raw_images", "5c173ff2")).Length > 0);
         }
 
-        [Theory]
+        [FixtureTheory]
         [InlineData("../5c173ff2.2020-06-20_21-33-24.jpg")]
         [InlineData("..\\5c173ff2.2020-06-20_21-33-24.jpg")]
         [InlineData("/etc/5c173ff2.2020-06-20_21-33-24.jpg")]
@@ -152,7 +169,7 @@ namespace StickyPi.Server.Tests
             Assert.Equal(name, r.File);
         }
 
-        [Fact]
+        [FixtureFact]
         public async Task A_stored_image_is_never_overwritten_and_a_second_upload_is_told_it_exists()
         {
             using var server = new StickyServer();
@@ -167,7 +184,7 @@ namespace StickyPi.Server.Tests
             Assert.Equal(before, File.ReadAllBytes(original));
         }
 
-        [Fact]
+        [FixtureFact]
         public async Task Two_clients_uploading_the_same_image_at_once_store_it_once_and_the_other_is_told_it_exists()
         {
             using var server = new StickyServer();
@@ -189,7 +206,7 @@ namespace StickyPi.Server.Tests
             Assert.Equal(9, Directory.GetFiles(Path.Combine(server.DataDirectory, "raw_images", "5c173ff2")).Length);
         }
 
-        [Fact]
+        [FixtureFact]
         public async Task Many_images_upload_in_parallel_and_delete_images_removes_rows_and_files()
         {
             using var server = new StickyServer();

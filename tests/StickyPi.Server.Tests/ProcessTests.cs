@@ -15,7 +15,7 @@ namespace StickyPi.Server.Tests
     /// <summary>The server as a started process over real HTTP on 127.0.0.1: start-up checks, keep-alive, graceful shutdown.</summary>
     public class ProcessTests
     {
-        [Fact]
+        [FixtureFact]
         public void It_refuses_to_start_without_secret_api_key_outside_development_with_a_clear_message()
         {
             var data = TestPaths.NewTempDir("stickypi-proc");
@@ -32,7 +32,7 @@ namespace StickyPi.Server.Tests
             }
         }
 
-        [Fact]
+        [FixtureFact]
         public async Task It_serves_over_real_http_with_keep_alive_and_finishes_an_upload_in_flight_on_shutdown()
         {
             var data = TestPaths.NewTempDir("stickypi-proc");
@@ -80,7 +80,7 @@ namespace StickyPi.Server.Tests
             }
         }
 
-        [Fact]
+        [FixtureFact]
         public async Task It_serves_https_when_a_certificate_is_configured()
         {
             var data = TestPaths.NewTempDir("stickypi-proc");

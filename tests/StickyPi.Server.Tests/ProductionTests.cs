@@ -11,7 +11,7 @@ namespace StickyPi.Server.Tests
     /// <summary>Limits, rate limiting, logs and health, in process.</summary>
     public class ProductionTests
     {
-        [Fact]
+        [FixtureFact]
         public async Task Bodies_over_a_routes_limit_are_413_from_their_content_length()
         {
             using var server = new StickyServer(settings: new Dictionary<string, string>
@@ -36,7 +36,7 @@ namespace StickyPi.Server.Tests
             Assert.Equal(413, (int)response.StatusCode);
         }
 
-        [Fact]
+        [FixtureFact]
         public async Task Requests_over_the_per_user_rate_are_429_with_a_json_body()
         {
             using var server = new StickyServer(settings: new Dictionary<string, string> { ["StickyPi:RateLimit:PerSecond"] = "1", ["StickyPi:RateLimit:Burst"] = "3" });
@@ -59,7 +59,7 @@ namespace StickyPi.Server.Tests
             Assert.Equal(200, (await api.Send("/healthz", null, HttpMethod.Get)).Status);
         }
 
-        [Fact]
+        [FixtureFact]
         public async Task Request_logs_name_route_user_status_and_size_but_never_passwords_tokens_or_signatures()
         {
             using var server = new StickyServer();
@@ -83,7 +83,7 @@ namespace StickyPi.Server.Tests
             }
         }
 
-        [Fact]
+        [FixtureFact]
         public async Task Healthz_answers_without_credentials()
         {
             using var server = new StickyServer();

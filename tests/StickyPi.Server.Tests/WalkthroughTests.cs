@@ -13,7 +13,7 @@ namespace StickyPi.Server.Tests
     {
         private const string SeriesInfo = "{\"device\": \"08038ade\", \"start_datetime\": \"2020-07-08T20:00:00Z\", \"end_datetime\": \"2020-07-09T15:00:00Z\", \"n_tuboids\": 6, \"n_images\": 10, \"algo_name\": \"test\", \"algo_version\": \"11111111-19191919\"}";
 
-        [Fact]
+        [FixtureFact]
         public async Task Users_projects_permissions_series_and_columns_behave_as_upstreams_run()
         {
             using var server = new StickyServer();
@@ -72,7 +72,7 @@ namespace StickyPi.Server.Tests
             Assert.Equal("emilie", deleted[0].GetProperty("username").GetString());
         }
 
-        [Fact]
+        [FixtureFact]
         public async Task Annotations_images_to_annotate_tuboids_and_labels_behave_as_upstreams_run()
         {
             using var server = new StickyServer();
@@ -136,7 +136,7 @@ namespace StickyPi.Server.Tests
             Assert.Equal(0, (await api.Post("get_tiled_tuboid_series/metadata", "[" + SeriesInfo + "]")).Count);
         }
 
-        [Theory]
+        [FixtureTheory]
         [InlineData("../../evil")]
         [InlineData("..")]
         [InlineData("a/b")]
@@ -152,7 +152,7 @@ namespace StickyPi.Server.Tests
                 Directory.GetFiles(Path.Combine(server.DataDirectory, "tiled_tuboids"), "*", SearchOption.AllDirectories).Length > 0);
         }
 
-        [Fact]
+        [FixtureFact]
         public async Task Tuboid_uploads_missing_parts_or_with_bad_series_info_are_400()
         {
             using var server = new StickyServer();

@@ -29,7 +29,7 @@ namespace StickyPi.Core.Backend
         public ImageUploadIngest(IStickyBackend backend, int maxParallelParses = 0, StickyImageParser parser = null)
         {
             _backend = backend ?? throw new ArgumentNullException(nameof(backend));
-            _parser = parser ?? new StickyImageParser();
+            _parser = parser ?? new StickyImageParser(limits: backend.Limits);
             MaxParallelParses = maxParallelParses > 0 ? maxParallelParses : Math.Max(1, Environment.ProcessorCount);
             _parses = new SemaphoreSlim(MaxParallelParses, MaxParallelParses);
             for (int i = 0; i < KeyStripes; i++)
@@ -64,7 +64,7 @@ namespace StickyPi.Core.Backend
                 await _parses.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var buffer = StickyImageParser.ReadFilePooled(tempPath, out int length);
+                    var buffer = StickyImageParser.ReadFilePooled(tempPath, out int length, _parser.Limits.MaxImageFileBytes);
                     try
                     {
                         var parsed = _parser.Parse(buffer, length, fileName);
