@@ -64,7 +64,18 @@ namespace StickyPi.Core.Backend
                 await _parses.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var buffer = StickyImageParser.ReadFilePooled(tempPath, out int length, _parser.Limits.MaxImageFileBytes);
+                    byte[] buffer;
+                    int length;
+                    try
+                    {
+                        buffer = StickyImageParser.ReadFilePooled(tempPath, out length, _parser.Limits.MaxImageFileBytes);
+                    }
+                    catch (StickyPiException e)
+                    {
+                        // The upload's temporary path is the server's business: the client is told the name it sent.
+                        throw new StickyPiException(e.ErrorId, e.Kind, e.Message.Replace(tempPath, fileName), fileName, e);
+                    }
+
                     try
                     {
                         var parsed = _parser.Parse(buffer, length, fileName);
