@@ -10,6 +10,14 @@
     the runner provides generated samples; the module is $env:STICKYPI_TEST_MODULE or <repo>/out/StickyPi/StickyPi.psd1.
 #>
 
+BeforeDiscovery {
+    # The good half of the batch is the real device files (their Appendix A values are what is asserted). A user's clone
+    # has no ../shared: the file is skipped, saying so; under CI=true it runs, and a missing folder fails it.
+    $sharedFixtures = Join-Path $PSScriptRoot '../../../shared/fixtures'
+    $script:fixturesMissing = (-not (Test-Path $sharedFixtures)) -and $env:CI -ne 'true'
+    if ($fixturesMissing) { Write-Host "HostileInput.Tests.ps1 skipped: needs the shared fixtures, $sharedFixtures (../shared/fixtures beside the checkout) is missing." }
+}
+
 BeforeAll {
     $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
     $script:module = if ($env:STICKYPI_TEST_MODULE) { $env:STICKYPI_TEST_MODULE } else { Join-Path $repo 'out/StickyPi/StickyPi.psd1' }
@@ -179,7 +187,7 @@ AfterAll {
     if ($work -and (Test-Path $work)) { Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue }
 }
 
-Describe 'Hostile input through one pwsh session' {
+Describe 'Hostile input through one pwsh session' -Skip:$fixturesMissing {
     It 'ends with the session alive' {
         $exitCode | Should -Be 0 -Because $sessionOutput
         $report | Should -Not -BeNullOrEmpty -Because $sessionOutput
