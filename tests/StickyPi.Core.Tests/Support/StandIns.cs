@@ -14,8 +14,7 @@ namespace StickyPi.Core.Tests.Support
     /// </summary>
     public static class StandIns
     {
-        private static readonly string Root = Path.Combine(AppContext.BaseDirectory, "standins",
-            typeof(SampleImages).Assembly.ManifestModule.ModuleVersionId.ToString("N").Substring(0, 12));
+        private static readonly string Root = StandInFolder.RootFor(AppContext.BaseDirectory);
 
         private static readonly Lazy<string> Images = new Lazy<string>(() => Written("raw_images", dir => SampleImages.WriteFixtureStandIns(dir)));
 
@@ -32,35 +31,7 @@ namespace StickyPi.Core.Tests.Support
         /// <summary>Like <see cref="TestPaths.MlBundle"/>: config/ (2 files) and data/ (5 files).</summary>
         public static string MlBundle => Bundle.Value;
 
-        /// <summary>The folder <paramref name="name"/> under <see cref="Root"/>, written by <paramref name="write"/> unless another run already did.</summary>
-        private static string Written(string name, Action<string> write)
-        {
-            var final = Path.Combine(Root, name);
-            if (Directory.Exists(final))
-            {
-                return final;
-            }
-
-            var staging = Path.Combine(Root, name + ".tmp-" + Guid.NewGuid().ToString("N"));
-            try
-            {
-                write(staging);
-                Directory.Move(staging, final);
-            }
-            catch (IOException) when (Directory.Exists(final))
-            {
-                // Another test process wrote the same content first.
-            }
-            finally
-            {
-                if (Directory.Exists(staging))
-                {
-                    Directory.Delete(staging, true);
-                }
-            }
-
-            return final;
-        }
+        private static string Written(string name, Action<string> write) => StandInFolder.Written(Root, name, write);
     }
 
     /// <summary>One data row of a theory (like <c>InlineData</c>) that needs <c>../shared/fixtures</c>: only this row is skipped.</summary>

@@ -12,8 +12,7 @@ namespace StickyPi.PowerShell.Tests.Support
     /// </summary>
     public static class StandIns
     {
-        private static readonly string Root = Path.Combine(AppContext.BaseDirectory, "standins",
-            typeof(SampleImages).Assembly.ManifestModule.ModuleVersionId.ToString("N").Substring(0, 12));
+        private static readonly string Root = StandInFolder.RootFor(AppContext.BaseDirectory);
 
         private static readonly Lazy<string> Tuboids = new Lazy<string>(() => Written("tiled_tuboids", dir => SampleTuboids.WriteFixtureSeries(dir)));
 
@@ -25,33 +24,6 @@ namespace StickyPi.PowerShell.Tests.Support
         /// <summary>An ML bundle folder: config/ (2 files) and data/ (5 files).</summary>
         public static string MlBundle => Bundle.Value;
 
-        private static string Written(string name, Action<string> write)
-        {
-            var final = Path.Combine(Root, name);
-            if (Directory.Exists(final))
-            {
-                return final;
-            }
-
-            var staging = Path.Combine(Root, name + ".tmp-" + Guid.NewGuid().ToString("N"));
-            try
-            {
-                write(staging);
-                Directory.Move(staging, final);
-            }
-            catch (IOException) when (Directory.Exists(final))
-            {
-                // Another test process wrote the same content first.
-            }
-            finally
-            {
-                if (Directory.Exists(staging))
-                {
-                    Directory.Delete(staging, true);
-                }
-            }
-
-            return final;
-        }
+        private static string Written(string name, Action<string> write) => StandInFolder.Written(Root, name, write);
     }
 }
