@@ -128,8 +128,38 @@ namespace StickyPi.Core.Tests.Hostile
                 return;
             }
 
+            // Whole chunks up to the cap, then one byte more: no more than cap + 1 bytes are ever read.
             var e = Assert.Throws<StickyPiException>(() => BoundedFile.ReadAllBytes("/dev/zero", 1 << 20));
             Assert.Equal(StickyErrorIds.FileTooLarge, e.ErrorId);
+            Assert.Contains("(more than 1048576 bytes allowed, 1048577 found)", e.Message);
+        }
+
+        [Fact]
+        public void BoundedReadsAtTheirEdges()
+        {
+            using (var dir = new TempDir("stickypi-hostile"))
+            {
+                // A file known to be too large is refused by its length, unread: the message gives its whole size.
+                var big = dir.Combine("big.bin");
+                File.WriteAllBytes(big, new byte[5000]);
+                var e = Assert.Throws<StickyPiException>(() => BoundedFile.ReadAllBytes(big, 100));
+                Assert.Contains("(more than 100 bytes allowed, 5000 found)", e.Message);
+
+                // A cap far beyond the file allocates for the file, not for the cap.
+                var small = dir.Combine("small.txt");
+                File.WriteAllBytes(small, new byte[] { 1, 2, 3 });
+                Assert.Equal(new byte[] { 1, 2, 3 }, BoundedFile.ReadAllBytes(small, int.MaxValue));
+                Assert.Equal(new byte[] { 1, 2, 3 }, BoundedFile.ReadAllBytes(small, (long)int.MaxValue + 1));
+
+                // Text: a UTF-16 byte-order mark is honoured as well as UTF-8's.
+                File.WriteAllBytes(small, new byte[] { 0xFF, 0xFE, (byte)'h', 0, (byte)'i', 0 });
+                Assert.Equal("hi", BoundedFile.ReadAllText(small, 6));
+
+                // An I/O error other than a missing file or a denied access (here a name too long for the file system).
+                var io = Assert.Throws<StickyPiException>(() => BoundedFile.ReadAllBytes(dir.Combine(new string('n', 300)), 10));
+                Assert.Equal(StickyErrorIds.FileUnreadable, io.ErrorId);
+                Assert.Equal(StickyErrorKind.ResourceUnavailable, io.Kind);
+            }
         }
 
         [Fact]
