@@ -86,6 +86,22 @@ namespace StickyPi.Core.Tests.Hostile
         }
 
         [Fact]
+        public void FrameHeadersAtTheirShortestAreRead()
+        {
+            foreach (var data in new[]
+            {
+                Jpeg(new byte[] { 0xFF, 0xD0 }, Sof(0xC0, 5, 7)),           // RST0 stands alone like RST1-7
+                Jpeg(new byte[] { 0xFF, 0xFE, 0x00, 0x02 }, Sof(0xC0, 5, 7)), // an empty comment segment
+                Jpeg(new byte[] { 0xFF, 0xC0, 0x00, 0x07, 8, 0, 7, 0, 5 }),    // SOF length 7: the size and nothing more
+                Jpeg(Sof(0xC0, 5, 7).Take(9).ToArray()),                      // the data ends right after the width
+            })
+            {
+                Assert.True(JpegFrameHeader.TryRead(data, data.Length, out var w, out var h), BitConverter.ToString(data));
+                Assert.Equal((5, 7), (w, h));
+            }
+        }
+
+        [Fact]
         public void OnlyTheLengthGivenIsRead()
         {
             var data = Jpeg(Segment(0xE0, 1, 2, 3), Sof(0xC0, 100, 50));
@@ -200,6 +216,7 @@ namespace StickyPi.Core.Tests.Hostile
         [InlineData("HANGUL SYLLABLE ", -1)]
         [InlineData("HANGUL SYLLABLE GX", -1)]
         [InlineData("HANGUL SYLLABLE GAX", -1)]
+        [InlineData("HANGUL SYLLABLE GS", -1)] // no vowel: GS is a trailing consonant, never the whole rest
         [InlineData("CJK UNIFIED IDEOGRAPH-3400", 0x3400)]
         [InlineData("CJK UNIFIED IDEOGRAPH-4DBF", 0x4DBF)]
         [InlineData("CJK UNIFIED IDEOGRAPH-33FF", -1)]
