@@ -23,7 +23,9 @@ namespace StickyPi.Core.Parsing
                     var buffer = new MemoryStream((int)Math.Min(stream.Length, maxBytes));
                     var chunk = new byte[1 << 16];
                     int n;
-                    while ((n = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1 - buffer.Length))) > 0)
+
+                    // At most one byte past the cap (to see that there is more); maxBytes + 1 would overflow at long.MaxValue.
+                    while ((n = stream.Read(chunk, 0, (int)Math.Min(chunk.Length - 1, maxBytes - buffer.Length) + 1)) > 0)
                     {
                         buffer.Write(chunk, 0, n);
                         CheckLength(path, buffer.Length, maxBytes, what);

@@ -78,6 +78,7 @@ namespace StickyPi.Core.Tests.Hostile
             }
 
             Assert.False(JpegFrameHeader.TryRead(null, 0, out _, out _));
+            Assert.False(JpegFrameHeader.TryRead(null, 10, out _, out _));
             var ok = Jpeg(Sof(0xC0, 5, 7));
             Assert.False(JpegFrameHeader.TryRead(ok, ok.Length + 1, out _, out _));
             Assert.False(JpegFrameHeader.TryRead(ok, 3, out _, out _));
@@ -90,7 +91,8 @@ namespace StickyPi.Core.Tests.Hostile
         {
             foreach (var data in new[]
             {
-                Jpeg(new byte[] { 0xFF, 0xD0 }, Sof(0xC0, 5, 7)),           // RST0 stands alone like RST1-7
+                Jpeg(new byte[] { 0xFF, 0xD0 }, Sof(0xC0, 5, 7)),           // RST0 and RST7 stand alone like RST1-6
+                Jpeg(new byte[] { 0xFF, 0xD7 }, Sof(0xC0, 5, 7)),
                 Jpeg(new byte[] { 0xFF, 0xFE, 0x00, 0x02 }, Sof(0xC0, 5, 7)), // an empty comment segment
                 Jpeg(new byte[] { 0xFF, 0xC0, 0x00, 0x07, 8, 0, 7, 0, 5 }),    // SOF length 7: the size and nothing more
                 Jpeg(Sof(0xC0, 5, 7).Take(9).ToArray()),                      // the data ends right after the width
@@ -166,6 +168,7 @@ namespace StickyPi.Core.Tests.Hostile
                 File.WriteAllBytes(small, new byte[] { 1, 2, 3 });
                 Assert.Equal(new byte[] { 1, 2, 3 }, BoundedFile.ReadAllBytes(small, int.MaxValue));
                 Assert.Equal(new byte[] { 1, 2, 3 }, BoundedFile.ReadAllBytes(small, (long)int.MaxValue + 1));
+                Assert.Equal(new byte[] { 1, 2, 3 }, BoundedFile.ReadAllBytes(small, long.MaxValue)); // "no cap" read nothing before
 
                 // Text: a UTF-16 byte-order mark is honoured as well as UTF-8's.
                 File.WriteAllBytes(small, new byte[] { 0xFF, 0xFE, (byte)'h', 0, (byte)'i', 0 });

@@ -12,34 +12,36 @@ namespace StickyPi.Core.Tests.Parsing
     /// </summary>
     public class PythonLiteralEdgeTests
     {
-        public static IEnumerable<object[]> Values => new[]
-        {
-            new object[] { "[1,\\\n 2]", new List<object> { 1L, 2L } }, // explicit line continuation
-            new object[] { "01.5", 1.5 }, // leading zeros are fine in a float
-            new object[] { "007.5", 7.5 },
-            new object[] { "01e3", 1000.0 },
-            new object[] { "1.e2", 100.0 },
-            new object[] { "0x7FFFFFFFFFFFFFFF", long.MaxValue },
-            new object[] { "-0x8000000000000000", long.MinValue },
-            new object[] { "0x8000000000000000", 9223372036854775808.0 }, // beyond long: the double
-            new object[] { "0xFFFFFFFFFFFFFFFF", 18446744073709551615.0 },
-            new object[] { "0x10000000000000000", 18446744073709551616.0 }, // beyond ulong too
-            new object[] { "-0x10000000000000000", -18446744073709551616.0 },
-            new object[] { "0x1_0000_0000_0000_0001", 18446744073709551617.0 },
-            new object[] { "0o1" + new string('0', 21), 9223372036854775808.0 }, // 8^21 = 2^63
-            new object[] { "0b1" + new string('0', 64), 18446744073709551616.0 },
-            new object[] { "'\\uFFFF'", "\uFFFF" },
-            new object[] { "'\\U00010000'", "\U00010000" }, // the first code point that needs a surrogate pair
-            new object[] { "'\\U0010FFFF'", "\U0010FFFF" }, // the last code point
-        };
-
+        // InlineData, not MemberData: each row is its own test case, which Stryker needs to map coverage per test.
         [Theory]
-        [MemberData(nameof(Values))]
+        [InlineData("01.5", 1.5)] // leading zeros are fine in a float
+        [InlineData("007.5", 7.5)]
+        [InlineData("01e3", 1000.0)]
+        [InlineData("1.e2", 100.0)]
+        [InlineData("0x_1", 1L)] // an underscore may follow the base prefix
+        [InlineData("0x7FFFFFFFFFFFFFFF", long.MaxValue)]
+        [InlineData("-0x8000000000000000", long.MinValue)]
+        [InlineData("0x8000000000000000", 9223372036854775808.0)] // beyond long: the double
+        [InlineData("0xFFFFFFFFFFFFFFFF", 18446744073709551615.0)]
+        [InlineData("0x10000000000000000", 18446744073709551616.0)] // beyond ulong too
+        [InlineData("-0x10000000000000000", -18446744073709551616.0)]
+        [InlineData("0x1_0000_0000_0000_0001", 18446744073709551617.0)]
+        [InlineData("0o1000000000000000000000", 9223372036854775808.0)] // 8^21 = 2^63
+        [InlineData("0b10000000000000000000000000000000000000000000000000000000000000000", 18446744073709551616.0)] // 2^64
+        [InlineData("'\\uFFFF'", "\uFFFF")]
+        [InlineData("'\\U00010000'", "\U00010000")] // the first code point that needs a surrogate pair
+        [InlineData("'\\U0010FFFF'", "\U0010FFFF")] // the last code point
         public void ValuesAtTheEdges(string text, object expected)
         {
             var value = PythonLiteral.Parse(text);
             Assert.IsType(expected.GetType(), value);
             Assert.Equal(expected, value);
+        }
+
+        [Fact]
+        public void ABackslashAtTheEndOfALineContinuesIt()
+        {
+            Assert.Equal(new List<object> { 1L, 2L }, PythonLiteral.Parse("[1,\\\n 2]"));
         }
 
         [Theory]
