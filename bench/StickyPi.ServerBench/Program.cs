@@ -33,8 +33,13 @@ namespace StickyPi.ServerBench
                     case "--fixtures": o.Fixtures = args[++i]; break;
                     case "--output": o.Output = args[++i]; break;
                     case "--keep": o.Keep = true; break;
+                    case "--warmup": o.Warmup = int.Parse(args[++i], Inv); break;
+                    case "--server-env":
+                        var kv = args[++i].Split('=', 2);
+                        o.ServerEnv[kv[0]] = kv.Length > 1 ? kv[1] : string.Empty;
+                        break;
                     default:
-                        Console.Error.WriteLine("Unknown option " + args[i] + "\nUsage: StickyPi.ServerBench [--n 240] [--rounds 3] [--parallel 8] [--client-threads 8] [--no-upstream] [--fixtures DIR] [--output FILE] [--keep]");
+                        Console.Error.WriteLine("Unknown option " + args[i] + "\nUsage: StickyPi.ServerBench [--n 240] [--rounds 3] [--parallel 8] [--client-threads 8] [--no-upstream] [--fixtures DIR] [--output FILE] [--keep] [--warmup 16] [--server-env NAME=VALUE]...");
                         return 2;
                 }
             }
@@ -71,6 +76,10 @@ namespace StickyPi.ServerBench
             public string Fixtures = Corpus.DefaultFixtures;
             public string Output;
             public bool Keep;
+            public int Warmup = 16;
+
+            /// <summary>Extra environment for the server processes only (runtime settings to compare, e.g. DOTNET_gcServer=0).</summary>
+            public Dictionary<string, string> ServerEnv = new Dictionary<string, string>();
         }
 
         private static string RepoRoot()
@@ -108,7 +117,7 @@ namespace StickyPi.ServerBench
             var corpus = Corpus.Synthesize(Path.Combine(work, "corpus"), Corpus.LoadFixtures(o.Fixtures), o.N, salt: 1);
             var files = Directory.EnumerateFiles(corpus.Directory, "*.jpg", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).ToList();
             Log($"Corpus: {corpus.Count} images ({corpus.Count5Mp} × 5 MP + {corpus.Count12Mp} × 12 MP), {corpus.Bytes / 1e6:F1} MB");
-            var warmup = SampleImages.WriteSeason(Path.Combine(work, "warmup"), 16, seed: 5);
+            var warmup = SampleImages.WriteSeason(Path.Combine(work, "warmup"), o.Warmup, seed: 5);
             var env = new Dictionary<string, string>
             {
                 ["SECRET_API_KEY"] = "bench-" + Guid.NewGuid().ToString("N"),
@@ -117,6 +126,10 @@ namespace StickyPi.ServerBench
                 ["UID_USER"] = "spi_uid",
                 ["UID_PASSWORD"] = "bench-uid-password",
             };
+            foreach (var kv in o.ServerEnv)
+            {
+                env[kv.Key] = kv.Value;
+            }
 
             // One untimed local import: page cache and CPU warm, as the import benchmark does.
             LocalImport(benchDll, corpus.Directory, Path.Combine(work, "store-warm"));
@@ -129,10 +142,12 @@ namespace StickyPi.ServerBench
                 using var client = new Uploader(server.BaseUrl, o.Parallel);
                 client.LoginAsync(env["API_ADMIN_NAME"], env["API_ADMIN_PASSWORD"]).GetAwaiter().GetResult();
                 var warm = client.UploadAsync(warmup, o.Parallel).GetAwaiter().GetResult(); // a long-running server is warm
+                var threadsBefore = server.CpuByThreadName;
                 var cpuBefore = server.CpuSeconds;
                 var clientCpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
                 var upload = client.UploadAsync(files, o.Parallel).GetAwaiter().GetResult();
                 var serverCpu = server.CpuSeconds - cpuBefore;
+                var threadsAfter = server.CpuByThreadName;
                 var clientCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - clientCpuBefore;
                 var count = client.CountAsync().GetAwaiter().GetResult();
                 if (upload.Errors.Count > 0 || warm.Errors.Count > 0 || count != files.Count + warmup.Count)
@@ -142,6 +157,10 @@ namespace StickyPi.ServerBench
                 }
 
                 rounds.Add((local, upload, server.PeakRssKb, serverCpu, clientCpu));
+                // Threads that ended during the upload are missing from the second reading: the breakdown is indicative.
+                Log("  server CPU by thread during the upload: " + string.Join(", ", threadsAfter
+                    .Select(kv => (kv.Key, Seconds: kv.Value - threadsBefore.GetValueOrDefault(kv.Key)))
+                    .Where(x => x.Seconds >= 0.01).OrderByDescending(x => x.Seconds).Select(x => $"{x.Key.Trim()} {x.Seconds:F2} s")));
                 Log($"Round {r + 1}/{o.Rounds}: local import {localRate:F1} img/s (peak RSS {(long)local["PeakRssKb"] / 1024} MB), "
                     + $"server upload {files.Count / upload.Seconds:F1} img/s over {upload.Connections} connections "
                     + $"(ratio {files.Count / upload.Seconds / localRate:F3}, server peak RSS {server.PeakRssKb / 1024} MB, CPU: local import {(double)local["CpuSeconds"]:F1} s, server {serverCpu:F1} s + client {clientCpu:F1} s)");
@@ -235,7 +254,8 @@ namespace StickyPi.ServerBench
             sb.AppendLine();
             sb.AppendLine($"Machine: {machine.Summary}. Load average (1 min) {loadBefore} before, {loadAfter} after. "
                 + $"Corpus: {corpus.Count} images ({corpus.Count5Mp} × 5 MP + {corpus.Count12Mp} × 12 MP, {corpus.Bytes / 1e6:F1} MB). "
-                + $"C# client: {o.Parallel} parallel requests, keep-alive; server started fresh per round, warmed with 16 small images.");
+                + $"C# client: {o.Parallel} parallel requests, keep-alive; server started fresh per round, warmed with {o.Warmup} small images"
+                + (o.ServerEnv.Count == 0 ? "." : "; server environment: " + string.Join(", ", o.ServerEnv.Select(kv => kv.Key + "=" + kv.Value)) + "."));
             sb.AppendLine();
             sb.AppendLine("| round | local import img/s | server upload img/s | ratio | TCP connections | server peak RSS MB | local import peak RSS MB | CPU s: local import | server | client | CPU ratio |");
             sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
