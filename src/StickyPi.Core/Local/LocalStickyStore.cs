@@ -875,8 +875,10 @@ namespace StickyPi.Core.Local
                 {
                     string start = SqliteRows.Bound(query.Start);
                     string end = SqliteRows.Bound(query.End);
+                    lease.Connection.ResetCache();
                     foreach (var device in devices)
                     {
+                        lease.Connection.SizeCacheForNextPass();
                         rows.Reset();
                         rows.Bind("$device", device);
                         rows.Bind("$start", start);

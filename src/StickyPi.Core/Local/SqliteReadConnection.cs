@@ -15,6 +15,12 @@ namespace StickyPi.Core.Local
     /// </summary>
     internal sealed class SqliteReadConnection : IDisposable
     {
+        /// <summary>SQLite's default page cache: the size for passes that cannot reuse each other's pages.</summary>
+        internal const int SmallCacheKiB = 2048;
+
+        private int _cacheKiB;
+        private int _largeCachePages;
+
         private SqliteReadConnection(sqlite3 db)
         {
             Db = db;
@@ -40,10 +46,16 @@ namespace StickyPi.Core.Local
 
                 var connection = new SqliteReadConnection(db);
                 raw.sqlite3_busy_timeout(db, CatalogSchema.BusyTimeoutMilliseconds);
-                connection.Execute("PRAGMA cache_size=-" + CatalogSchema.CacheSizeKiB);
+                connection.SetCacheSize(CatalogSchema.CacheSizeKiB);
                 using (var encoding = SqliteStatementRow.Prepare(db, "PRAGMA encoding", utf8: false))
                 {
                     connection.IsUtf8 = encoding.Read() && encoding.TextOrNull(0) == "UTF-8";
+                }
+
+                using (var pageSize = SqliteStatementRow.Prepare(db, "PRAGMA page_size", utf8: false))
+                {
+                    long bytes = pageSize.Read() ? pageSize.Int64OrNull(0) ?? 4096 : 4096;
+                    connection._largeCachePages = (int)(CatalogSchema.CacheSizeKiB * 1024L / Math.Max(512, bytes));
                 }
 
                 return connection;
@@ -56,6 +68,36 @@ namespace StickyPi.Core.Local
         }
 
         public SqliteStatementRow Prepare(string sql) => SqliteStatementRow.Prepare(Db, sql, IsUtf8);
+
+        /// <summary>
+        /// Page cache for the next pass of a multi-pass read. Each pass of a series read (one device) walks the table
+        /// pages its rows are on. When a pass missed fewer pages than the cache holds, the next device's rows (same
+        /// window, same pages: rows are stored in capture order) are found in the cache, so it stays large
+        /// (<see cref="CatalogSchema.CacheSizeKiB"/>: query b −20 %). When it missed more, no page survives to the
+        /// next pass whatever the size, and a small cache is faster: its pages stay in the processor's caches while
+        /// SQLite recycles them (whole catalog −17 % CPU, bench/RESULTS.md). Resets the miss counter.
+        /// </summary>
+        public void SizeCacheForNextPass()
+        {
+            raw.sqlite3_db_status(Db, raw.SQLITE_DBSTATUS_CACHE_MISS, out int missed, out _, 1);
+            SetCacheSize(missed > _largeCachePages ? SmallCacheKiB : CatalogSchema.CacheSizeKiB);
+        }
+
+        /// <summary>Back to the store's usual cache (a pooled handle starts each read with it) and a fresh miss count.</summary>
+        public void ResetCache()
+        {
+            raw.sqlite3_db_status(Db, raw.SQLITE_DBSTATUS_CACHE_MISS, out _, out _, 1);
+            SetCacheSize(CatalogSchema.CacheSizeKiB);
+        }
+
+        private void SetCacheSize(int kib)
+        {
+            if (kib != _cacheKiB)
+            {
+                Execute("PRAGMA cache_size=-" + kib);
+                _cacheKiB = kib;
+            }
+        }
 
         public void Execute(string sql)
         {
