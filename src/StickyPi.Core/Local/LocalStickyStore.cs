@@ -16,7 +16,8 @@ namespace StickyPi.Core.Local
     /// </summary>
     /// <remarks>
     /// Thread-safe except <see cref="CommitStagedImages"/>, which expects a single writer thread. Every operation opens
-    /// its own pooled connection with foreign keys on and a busy timeout. All SQL is parameterised (spec §8 #2).
+    /// its own pooled connection with foreign keys on and a busy timeout; the long series reads take a read handle of
+    /// their own from a small pool instead (<see cref="SqliteReadConnection"/>). All SQL is parameterised (spec §8 #2).
     /// Datetimes are stored as upstream does (<c>YYYY-MM-DD HH:MM:SS.ffffff</c> text), <c>datetime_created</c> in UTC
     /// (spec §8 #14).
     /// </remarks>
