@@ -15,12 +15,9 @@ namespace StickyPi.Core.Tests.Support
     /// </summary>
     public static class Requirements
     {
-        /// <summary>True when the environment variable <c>CI</c> is <c>true</c> (as CI runs <c>.ci/run</c>).</summary>
-        public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+        public static bool InCi => TestPaths.InCi;
 
-        /// <summary>Why the shared fixtures cannot be used, or null when they are there.</summary>
-        public static string FixturesMissing =>
-            Directory.Exists(TestPaths.Fixtures) ? null : "needs the shared fixtures: " + TestPaths.Fixtures + " (../shared/fixtures beside the checkout) is missing";
+        public static string FixturesMissing => TestPaths.FixturesMissing;
 
         /// <summary>Why TurboJPEG cannot be used, or null when the library actually loaded in this process.</summary>
         public static string TurboJpegMissing =>

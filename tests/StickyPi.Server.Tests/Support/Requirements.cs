@@ -11,11 +11,7 @@ namespace StickyPi.Server.Tests.Support
     /// </summary>
     public static class Requirements
     {
-        public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
-        public static string FixturesMissing =>
-            InCi || Directory.Exists(TestPaths.Fixtures) ? null
-                : "needs the shared fixtures: " + TestPaths.Fixtures + " (../shared/fixtures beside the checkout) is missing";
+        public static string FixturesMissing => TestPaths.InCi ? null : TestPaths.FixturesMissing;
     }
 
     /// <summary>A fact that needs <c>../shared/fixtures</c>.</summary>
