@@ -21,9 +21,15 @@ namespace StickyPi.Core.Sync
     /// images is never held in memory. Four stages joined by bounded channels, one cancellation token for all:
     /// lookup (name, stat, cache, one sink lookup per batch) → parse (hash, EXIF, thumbnails: the CPU, exactly
     /// <see cref="ImageImportOptions.MaxDegreeOfParallelism"/> at once, one file at a time) → stage (the sink writes
-    /// the files: disk waits, never on a parse task) → commit (one writer, rows in batches after the files are in
+    /// the files: disk waits, never on a parse loop) → commit (one writer, rows in batches after the files are in
     /// place, so no row ever exists without its files).
     /// </summary>
+    /// <remarks>
+    /// Lookup and commit are async loops on the thread pool. Parse and stage loops block a thread for each item
+    /// (decoding; fsync), so they run on threads of their own (long-running tasks) and wait on their channel there:
+    /// the parser keeps native pixel memory and a TurboJPEG handle per thread, and parse work wandering over pool
+    /// threads cost ~20 MB of peak RSS (measured, bench/RESULTS.md).
+    /// </remarks>
     public class ImageImportPipeline<TStaged> : IImageImportSession
     {
         private readonly IImageImportSink<TStaged> _sink;
@@ -84,10 +90,10 @@ namespace StickyPi.Core.Sync
             // stage's output is completed, so the next stage drains and ends too).
             _stages = new[]
             {
-                RunStage(workers, LookupLoop, _ready.Writer),
-                RunStage(workers, ParseLoop, _toStage.Writer),
-                RunStage(Math.Max(4, Math.Min(2 * workers, 8)), StageLoop, _toCommit.Writer),
-                RunStage(1, CommitLoop, _results.Writer, FlushCache),
+                RunStage(OnPool(workers, LookupLoop), _ready.Writer),
+                RunStage(OnOwnThreads(workers, () => Consume(_ready.Reader, next => Guarded(next.Candidate, () => ProcessOne(next.Candidate, next.StoredMd5)))), _toStage.Writer),
+                RunStage(OnOwnThreads(Math.Max(4, Math.Min(2 * workers, 8)), () => Consume(_toStage.Reader, next => Guarded(next.Candidate, () => Stage(next)))), _toCommit.Writer),
+                RunStage(OnPool(1, CommitLoop), _results.Writer, FlushCache),
             };
         }
 
@@ -98,7 +104,7 @@ namespace StickyPi.Core.Sync
         /// </summary>
         internal Action<string, string> FaultInjection { get; set; }
 
-        /// <summary>Raised (on a parse task) just before a file is opened for reading; for diagnostics and tests.</summary>
+        /// <summary>Raised (on a parse thread) just before a file is opened for reading; for diagnostics and tests.</summary>
         public event Action<string> FileOpening;
 
         public bool IsCancellationRequested => _cancel.IsCancellationRequested;
@@ -121,16 +127,9 @@ namespace StickyPi.Core.Sync
         /// <summary>Queues a file. Blocks while the queue is full (back-pressure); returns false once cancelled.</summary>
         public bool Post(string path)
         {
-            var posted = new PostedPath(path, Interlocked.Increment(ref _sequence));
             try
             {
-                while (!_input.Writer.TryWrite(posted))
-                {
-                    if (_cancel.IsCancellationRequested || !Wait(_input.Writer.WaitToWriteAsync(_cancel.Token)))
-                    {
-                        return false;
-                    }
-                }
+                Write(_input.Writer, new PostedPath(path, Interlocked.Increment(ref _sequence)));
             }
             catch (OperationCanceledException)
             {
@@ -214,20 +213,49 @@ namespace StickyPi.Core.Sync
 
         private static Channel<T> Bounded<T>(int capacity) => Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
 
+        /// <summary>Blocks (a caller's or a stage's own thread) until the channel has room or data, or is completed.</summary>
         private static bool Wait(ValueTask<bool> pending) => pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
-        /// <summary>
-        /// <paramref name="count"/> loops of one stage on the thread pool, each under <see cref="WorkerGuard"/>; when the
-        /// last has ended (done, cancelled or broken) the stage's output is completed.
-        /// </summary>
-        private Task RunStage<TOut>(int count, Func<Task> loop, ChannelWriter<TOut> output, Action exit = null)
+        /// <summary>Writes, waiting while the channel is full; cancellation (or a completed channel) throws <see cref="OperationCanceledException"/>.</summary>
+        private void Write<T>(ChannelWriter<T> writer, T item)
         {
-            var loops = Enumerable.Range(0, count).Select(_ => Task.Run(() => WorkerGuard.RunLoopAsync(loop, Broken))).ToArray();
-            return WorkerGuard.RunLoopAsync(() => Task.WhenAll(loops), Broken, () =>
+            while (!writer.TryWrite(item))
+            {
+                if (_cancel.IsCancellationRequested || !Wait(writer.WaitToWriteAsync(_cancel.Token)))
+                {
+                    throw new OperationCanceledException(_cancel.Token);
+                }
+            }
+        }
+
+        /// <summary>One stage: when all its loops have ended (done, cancelled or broken), its output is completed.</summary>
+        private Task RunStage<TOut>(Task[] loops, ChannelWriter<TOut> output, Action exit = null) =>
+            WorkerGuard.RunLoopAsync(() => Task.WhenAll(loops), Broken, () =>
             {
                 exit?.Invoke();
                 output.TryComplete();
             });
+
+        /// <summary>Async loops on the thread pool, each under <see cref="WorkerGuard"/>: none ever faults.</summary>
+        private Task[] OnPool(int count, Func<Task> loop) =>
+            Enumerable.Range(0, count).Select(_ => Task.Run(() => WorkerGuard.RunLoopAsync(loop, Broken))).ToArray();
+
+        /// <summary>Loops on threads of their own (long-running tasks), each under <see cref="WorkerGuard"/>: none ever faults.</summary>
+        private Task[] OnOwnThreads(int count, Action loop) =>
+            Enumerable.Range(0, count)
+                .Select(_ => Task.Factory.StartNew(() => WorkerGuard.RunLoop(loop, Broken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+                .ToArray();
+
+        /// <summary>A parse or stage loop: one item at a time, until the input is completed or the import cancelled.</summary>
+        private void Consume<T>(ChannelReader<T> input, Action<T> handle)
+        {
+            while (Wait(input.WaitToReadAsync(_cancel.Token)))
+            {
+                while (!_cancel.IsCancellationRequested && input.TryRead(out var item))
+                {
+                    handle(item);
+                }
+            }
         }
 
         /// <summary>A loop broke outside any item: stop, and report it once on the caller's thread.</summary>
@@ -270,41 +298,17 @@ namespace StickyPi.Core.Sync
             }
         }
 
-        /// <summary>Hashes, parses and thumbnails one file at a time.</summary>
-        private async Task ParseLoop()
-        {
-            while (await _ready.Reader.WaitToReadAsync(_cancel.Token).ConfigureAwait(false))
-            {
-                while (!_cancel.IsCancellationRequested && _ready.Reader.TryRead(out var next))
-                {
-                    await Guarded(next.Candidate, () => ProcessOne(next.Candidate, next.StoredMd5)).ConfigureAwait(false);
-                }
-            }
-        }
-
-        /// <summary>Has the sink write parsed images' files (flushed to disk), then queues them for the commit.</summary>
-        private async Task StageLoop()
-        {
-            // Cancelled: parsed files not yet written are abandoned, as files being read are.
-            while (await _toStage.Reader.WaitToReadAsync(_cancel.Token).ConfigureAwait(false))
-            {
-                while (!_cancel.IsCancellationRequested && _toStage.Reader.TryRead(out var next))
-                {
-                    await Guarded(next.Candidate, () => Stage(next)).ConfigureAwait(false);
-                }
-            }
-        }
-
         /// <summary>
         /// The one place where an item's exception becomes that item's result: a typed error as it is, a file that
         /// cannot be read as <c>FileUnreadable</c>, a closed store as <c>StoreIo</c>, anything else <c>UnexpectedError</c>
-        /// (<see cref="WorkerGuard.Unexpected"/>). Cancellation passes to the loop.
+        /// (<see cref="WorkerGuard.Unexpected"/>). Cancellation passes to the loop. (Parsed files not yet staged when the
+        /// import is cancelled are abandoned, as files being read are.)
         /// </summary>
-        private async Task Guarded(Candidate c, Func<Task> work)
+        private void Guarded(Candidate c, Action work)
         {
             try
             {
-                await work().ConfigureAwait(false);
+                work();
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {
@@ -395,7 +399,7 @@ namespace StickyPi.Core.Sync
             }
         }
 
-        private async Task ProcessOne(Candidate c, string storedMd5)
+        private void ProcessOne(Candidate c, string storedMd5)
         {
             Inject("parse", c.Path);
             if (storedMd5 == null && _committed.TryGetValue(c.Key, out var committedMd5))
@@ -437,7 +441,7 @@ namespace StickyPi.Core.Sync
             {
                 // Another file with this key was committed between the lookup and the claim: decide again.
                 Release(c);
-                await ProcessOne(c, committedMeanwhile).ConfigureAwait(false);
+                ProcessOne(c, committedMeanwhile);
                 return;
             }
 
@@ -456,12 +460,7 @@ namespace StickyPi.Core.Sync
             {
                 var parsed = _parser.Parse(buffer, length, c.Path, makeThumbnails: true);
                 _cache.Add(c.Path, new StatCacheEntry(c.Size, c.ModifiedTicks, parsed.Key, parsed.Md5));
-                var pending = new PendingImage { Candidate = c, Parsed = parsed, Bytes = buffer, Length = length };
-                if (!_toStage.Writer.TryWrite(pending))
-                {
-                    await _toStage.Writer.WriteAsync(pending, _cancel.Token).ConfigureAwait(false);
-                }
-
+                Write(_toStage.Writer, new PendingImage { Candidate = c, Parsed = parsed, Bytes = buffer, Length = length });
                 handedOver = true;
             }
             finally
@@ -473,7 +472,7 @@ namespace StickyPi.Core.Sync
             }
         }
 
-        private Task Stage(PendingImage p)
+        private void Stage(PendingImage p)
         {
             // For a replacement the store keeps the new files pending until the commit swaps row and files in one
             // transaction, so a crash never leaves the old row pointing at new files.
@@ -489,7 +488,6 @@ namespace StickyPi.Core.Sync
             }
 
             _toCommit.Writer.TryWrite(p);
-            return Task.CompletedTask;
         }
 
         private StickyPiException AsStoreFailure(Exception ex) =>
