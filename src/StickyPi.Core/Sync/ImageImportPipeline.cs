@@ -83,7 +83,7 @@ namespace StickyPi.Core.Sync
             _ready = Bounded<ReadyFile>(Math.Max(64, workers * _options.LookupBatchSize));
 
             // Stagers mostly wait for the original's fsync, whose latency varies: enough of them, and a deep enough
-            // queue, that the parse tasks never wait behind a slow flush (measured: bench/RESULTS.md).
+            // queue, that the parse loops never wait behind a slow flush (measured: bench/RESULTS.md).
             _toStage = Bounded<PendingImage>(8 * workers);
 
             // Each stage's loops run under WorkerGuard (an exception never leaves them: a break is recorded, then the
