@@ -10,7 +10,8 @@ out="$here/out"
 findings=${3:-$out/findings-$target}
 
 cd "$repo"
-dotnet tool restore >/dev/null
+# The fuzzing tool is pinned in fuzz/.config (not the root manifest, so the README's test command never fetches it).
+(cd "$here" && dotnet tool restore >/dev/null)
 rm -rf "$out/bin"   # a fresh copy: instrumenting twice is refused
 dotnet publish fuzz/StickyPi.Fuzz -c Release -o "$out/bin" -v quiet -nologo
 # Seeds from the same generator the tests use, plus every finding already turned into a regression test.
@@ -20,8 +21,8 @@ if [ -d "$here/regressions/$target" ]; then cp "$here/regressions/$target"/* "$o
 
 # Instrument the code under test (our parsers, and MetadataExtractor which reads the EXIF for them), not the harness
 # or the BCL. A fresh publish replaced them, so each is instrumented exactly once.
-dotnet sharpfuzz "$out/bin/StickyPi.Core.dll"
-[ "$target" = image ] && dotnet sharpfuzz "$out/bin/MetadataExtractor.dll"
+(cd "$here" && dotnet sharpfuzz "$out/bin/StickyPi.Core.dll")
+if [ "$target" = image ]; then (cd "$here" && dotnet sharpfuzz "$out/bin/MetadataExtractor.dll"); fi
 
 export AFL_SKIP_BIN_CHECK=1          # the .NET host is not AFL-instrumented; SharpFuzz instruments the IL
 export AFL_NO_UI=1
