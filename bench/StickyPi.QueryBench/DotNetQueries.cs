@@ -74,8 +74,10 @@ namespace StickyPi.QueryBench
                     }
 
                     var q = profile == "whole" ? new ImageSeriesQuery("%", DateTime.MinValue, DateTime.MaxValue) : new ImageSeriesQuery("%", Catalog.WeekStart, Catalog.WeekEnd);
+                    long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
                     var prof = Median(() => store.EnumerateImageSeries(caller, q).LongCount(), calls, 1);
-                    Console.WriteLine($"profile {profile}: {prof.Ms:F1} ms, CPU {prof.CpuMs:F1} ms");
+                    double perRow = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / (double)((calls + 1) * prof.Rows);
+                    Console.WriteLine($"profile {profile}: {prof.Ms:F1} ms, CPU {prof.CpuMs:F1} ms, {perRow:F0} bytes allocated per row");
                     return;
                 }
 

@@ -10,7 +10,8 @@ namespace StickyPi.QueryBench
 {
     /// <summary>
     /// dotnet run -c Release --project bench/StickyPi.QueryBench -- [--rows 1000000] [--baseline-module PATH]
-    ///     [--calls 20] [--first-calls 20] [--whole-calls 3] [--baseline-first-calls 2] [--baseline-whole-calls 1] [--only dotnet|pwsh]
+    ///     [--baseline-name TEXT] [--calls 20] [--first-calls 20] [--whole-calls 3] [--baseline-first-calls 2] [--baseline-whole-calls 1]
+    ///     [--only dotnet|pwsh]
     /// Prints the figures as Markdown (bench/RESULTS.md, section "Queries at season scale").
     /// </summary>
     internal static class Program
@@ -43,36 +44,77 @@ namespace StickyPi.QueryBench
                 var modules = new List<(string Name, string Path, int FirstCalls, int WholeCalls)> { ("this tree", opt.Module, opt.FirstCalls, opt.WholeCalls) };
                 if (opt.BaselineModule != null)
                 {
-                    modules.Add(("previous release", opt.BaselineModule, opt.BaselineFirstCalls, opt.BaselineWholeCalls));
+                    modules.Add(("baseline " + opt.BaselineName, opt.BaselineModule, opt.BaselineFirstCalls, opt.BaselineWholeCalls));
                 }
 
-                foreach (var m in modules)
+                // The modules' processes take turns (bare, queries, whole catalog), so a change in the machine's load
+                // falls on both sides of each ratio.
+                var results = modules.Select(_ => new Dictionary<string, (JsonElement Json, string Load)>()).ToList();
+                foreach (var mode in new[] { "bare", "queries", "whole" })
                 {
+                    for (int n = 0; n < modules.Count; n++)
+                    {
+                        var m = modules[n];
+                        results[n][mode] = (Pwsh(m.Path, store, mode, opt, pairs, m.FirstCalls, m.WholeCalls), Load());
+                    }
+                }
+
+                for (int n = 0; n < modules.Count; n++)
+                {
+                    var m = modules[n];
                     Console.WriteLine();
                     Console.WriteLine($"## pwsh through the cmdlets: {m.Name} ({m.Path})");
-                    var bare = Pwsh(m.Path, store, "bare", opt, pairs, m.FirstCalls, m.WholeCalls);
+                    var bare = results[n]["bare"].Json;
                     Console.WriteLine($"bare pwsh + Import-Module + Connect-StickyApi: peak RSS {bare.GetProperty("PeakRssMiB").GetDouble():F0} MiB");
-                    var q = Pwsh(m.Path, store, "queries", opt, pairs, m.FirstCalls, m.WholeCalls);
+                    var q = results[n]["queries"].Json;
                     Line("a. one device, one week", q, "A", "RowsA");
                     Line("b. all devices, one week", q, "B", "RowsB");
                     Line("c. 100 pairs, Get-StickyImage", q, "C", "RowsC");
                     Line("Get-StickySeries -Device * | Select-Object -First 10", q, "First10", "RowsFirst10");
                     Console.WriteLine($"| completion of -Device | {q.GetProperty("Completion").GetProperty("MedianMs").GetDouble():F1} ms | " +
                         $"{q.GetProperty("CompletionMatches").GetInt32()} matches, completer attribute: {q.GetProperty("CompletionHasCompleter").GetBoolean()} |");
-                    Console.WriteLine($"(queries process peak RSS {q.GetProperty("PeakRssMiB").GetDouble():F0} MiB; load {Load()})");
-                    var w = Pwsh(m.Path, store, "whole", opt, pairs, m.FirstCalls, m.WholeCalls);
-                    var times = w.GetProperty("WholeMs").EnumerateArray().Select(e => e.GetDouble()).OrderBy(t => t).ToList();
-                    double median = times[(times.Count - 1) / 2];
-                    long rows = w.GetProperty("Rows").GetInt64();
-                    var cpuTimes = w.GetProperty("WholeCpuMs").EnumerateArray().Select(e => e.GetDouble()).OrderBy(t => t).ToList();
-                    Console.WriteLine($"| whole catalog \\| Measure-Object | {median:F0} ms median of {times.Count} ({string.Join(", ", times.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))}) | CPU {cpuTimes[(cpuTimes.Count - 1) / 2]:F0} ms | " +
-                        $"{rows:N0} rows, {rows / (median / 1000):N0} rows/s, process peak RSS {w.GetProperty("PeakRssMiB").GetDouble():F0} MiB |");
-                    Console.WriteLine($"(load {Load()})");
+                    Console.WriteLine($"(queries process peak RSS {q.GetProperty("PeakRssMiB").GetDouble():F0} MiB; load after it {results[n]["queries"].Load})");
+                    var w = Whole(results[n]["whole"].Json);
+                    Console.WriteLine($"| whole catalog \\| Measure-Object | {w.Median:F0} ms median of {w.Times.Count} ({string.Join(", ", w.Times.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))}) | CPU {w.CpuMedian:F0} ms | " +
+                        $"{w.Rows:N0} rows, {w.Rows / (w.Median / 1000):N0} rows/s, process peak RSS {w.PeakRss:F0} MiB |");
+                    Console.WriteLine($"(load after it {results[n]["whole"].Load})");
+                }
+
+                if (modules.Count == 2)
+                {
+                    Console.WriteLine();
+                    Console.WriteLine($"## Ratios, this tree against {modules[1].Name} (same run; below 1 is faster)");
+                    Console.WriteLine("| | this tree: wall | CPU | baseline: wall | CPU | ratio wall | ratio CPU |");
+                    Console.WriteLine("|---|---|---|---|---|---|---|");
+                    foreach (var (what, key) in new[] { ("a", "A"), ("b", "B"), ("c", "C"), ("-First 10", "First10") })
+                    {
+                        var t = results[0]["queries"].Json.GetProperty(key);
+                        var r = results[1]["queries"].Json.GetProperty(key);
+                        RatioLine(what + " (ms)", t.GetProperty("MedianMs").GetDouble(), t.GetProperty("CpuMedianMs").GetDouble(),
+                            r.GetProperty("MedianMs").GetDouble(), r.GetProperty("CpuMedianMs").GetDouble());
+                    }
+
+                    var tw = Whole(results[0]["whole"].Json);
+                    var rw = Whole(results[1]["whole"].Json);
+                    RatioLine("whole catalog (ms)", tw.Median, tw.CpuMedian, rw.Median, rw.CpuMedian);
+                    Console.WriteLine($"| whole catalog rows/s | {tw.Rows / (tw.Median / 1000):N0} | {tw.Rows / (tw.CpuMedian / 1000):N0} | {rw.Rows / (rw.Median / 1000):N0} | {rw.Rows / (rw.CpuMedian / 1000):N0} | | |");
+                    Console.WriteLine($"| whole catalog peak RSS | {tw.PeakRss:F0} MiB | | {rw.PeakRss:F0} MiB | | | |");
                 }
             }
 
             return 0;
         }
+
+        private static (List<double> Times, double Median, double CpuMedian, long Rows, double PeakRss) Whole(JsonElement w)
+        {
+            var times = w.GetProperty("WholeMs").EnumerateArray().Select(e => e.GetDouble()).OrderBy(t => t).ToList();
+            var cpu = w.GetProperty("WholeCpuMs").EnumerateArray().Select(e => e.GetDouble()).OrderBy(t => t).ToList();
+            return (times, times[(times.Count - 1) / 2], cpu[(cpu.Count - 1) / 2], w.GetProperty("Rows").GetInt64(), w.GetProperty("PeakRssMiB").GetDouble());
+        }
+
+        private static void RatioLine(string what, double wall, double cpu, double baseWall, double baseCpu) =>
+            Console.WriteLine(FormattableString.Invariant(
+                $"| {what} | {wall:F2} | {cpu:F2} | {baseWall:F2} | {baseCpu:F2} | {wall / baseWall:F2} | {cpu / baseCpu:F2} |"));
 
         private static void Line(string what, JsonElement q, string key, string rowsKey)
         {
@@ -147,6 +189,7 @@ namespace StickyPi.QueryBench
             public string Root;
             public string Module;
             public string BaselineModule;
+            public string BaselineName = "(previous build)";
             public string Pwsh = "/opt/pwsh/pwsh";
             public int Calls = 20;
             public int FirstCalls = 20;
@@ -167,6 +210,7 @@ namespace StickyPi.QueryBench
                         case "--root": o.Root = Path.GetFullPath(v); i++; break;
                         case "--module": o.Module = Path.GetFullPath(v); i++; break;
                         case "--baseline-module": o.BaselineModule = Path.GetFullPath(v); i++; break;
+                        case "--baseline-name": o.BaselineName = v; i++; break;
                         case "--pwsh": o.Pwsh = v; i++; break;
                         case "--calls": o.Calls = int.Parse(v, CultureInfo.InvariantCulture); i++; break;
                         case "--first-calls": o.FirstCalls = int.Parse(v, CultureInfo.InvariantCulture); i++; break;

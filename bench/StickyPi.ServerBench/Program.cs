@@ -33,8 +33,14 @@ namespace StickyPi.ServerBench
                     case "--fixtures": o.Fixtures = args[++i]; break;
                     case "--output": o.Output = args[++i]; break;
                     case "--keep": o.Keep = true; break;
+                    case "--warmup": o.Warmup = int.Parse(args[++i], Inv); break;
+                    case "--baseline-server": o.BaselineServer = Path.GetFullPath(args[++i]); break;
+                    case "--server-env":
+                        var kv = args[++i].Split('=', 2);
+                        o.ServerEnv[kv[0]] = kv.Length > 1 ? kv[1] : string.Empty;
+                        break;
                     default:
-                        Console.Error.WriteLine("Unknown option " + args[i] + "\nUsage: StickyPi.ServerBench [--n 240] [--rounds 3] [--parallel 8] [--client-threads 8] [--no-upstream] [--fixtures DIR] [--output FILE] [--keep]");
+                        Console.Error.WriteLine("Unknown option " + args[i] + "\nUsage: StickyPi.ServerBench [--n 240] [--rounds 3] [--parallel 8] [--client-threads 8] [--no-upstream] [--fixtures DIR] [--output FILE] [--keep] [--warmup 16] [--baseline-server DLL] [--server-env NAME=VALUE]...");
                         return 2;
                 }
             }
@@ -71,6 +77,13 @@ namespace StickyPi.ServerBench
             public string Fixtures = Corpus.DefaultFixtures;
             public string Output;
             public bool Keep;
+            public int Warmup = 16;
+
+            /// <summary>Another build's StickyPi.Server.dll, uploaded to in each round after ours (before/after in the same run).</summary>
+            public string BaselineServer;
+
+            /// <summary>Extra environment for the server processes only (runtime settings to compare, e.g. DOTNET_gcServer=0).</summary>
+            public Dictionary<string, string> ServerEnv = new Dictionary<string, string>();
         }
 
         private static string RepoRoot()
@@ -108,7 +121,7 @@ namespace StickyPi.ServerBench
             var corpus = Corpus.Synthesize(Path.Combine(work, "corpus"), Corpus.LoadFixtures(o.Fixtures), o.N, salt: 1);
             var files = Directory.EnumerateFiles(corpus.Directory, "*.jpg", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).ToList();
             Log($"Corpus: {corpus.Count} images ({corpus.Count5Mp} × 5 MP + {corpus.Count12Mp} × 12 MP), {corpus.Bytes / 1e6:F1} MB");
-            var warmup = SampleImages.WriteSeason(Path.Combine(work, "warmup"), 16, seed: 5);
+            var warmup = SampleImages.WriteSeason(Path.Combine(work, "warmup"), o.Warmup, seed: 5);
             var env = new Dictionary<string, string>
             {
                 ["SECRET_API_KEY"] = "bench-" + Guid.NewGuid().ToString("N"),
@@ -117,34 +130,31 @@ namespace StickyPi.ServerBench
                 ["UID_USER"] = "spi_uid",
                 ["UID_PASSWORD"] = "bench-uid-password",
             };
+            foreach (var kv in o.ServerEnv)
+            {
+                env[kv.Key] = kv.Value;
+            }
 
             // One untimed local import: page cache and CPU warm, as the import benchmark does.
             LocalImport(benchDll, corpus.Directory, Path.Combine(work, "store-warm"));
-            var rounds = new List<(JsonNode local, UploadRun upload, long rssKb, double serverCpu, double clientCpu)>();
+            var rounds = new List<(JsonNode local, ServerRound ours, ServerRound baseline)>();
             for (int r = 0; r < o.Rounds; r++)
             {
                 var local = LocalImport(benchDll, corpus.Directory, Path.Combine(work, "store-" + r));
                 var localRate = (int)local["Sent"] / (double)local["Seconds"];
-                using var server = new OurServer(serverDll, Path.Combine(work, "server-" + r), env);
-                using var client = new Uploader(server.BaseUrl, o.Parallel);
-                client.LoginAsync(env["API_ADMIN_NAME"], env["API_ADMIN_PASSWORD"]).GetAwaiter().GetResult();
-                var warm = client.UploadAsync(warmup, o.Parallel).GetAwaiter().GetResult(); // a long-running server is warm
-                var cpuBefore = server.CpuSeconds;
-                var clientCpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-                var upload = client.UploadAsync(files, o.Parallel).GetAwaiter().GetResult();
-                var serverCpu = server.CpuSeconds - cpuBefore;
-                var clientCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - clientCpuBefore;
-                var count = client.CountAsync().GetAwaiter().GetResult();
-                if (upload.Errors.Count > 0 || warm.Errors.Count > 0 || count != files.Count + warmup.Count)
+                var ours = UploadRound(serverDll, Path.Combine(work, "server-" + r), env, o, files, warmup, r);
+                Log($"Round {r + 1}/{o.Rounds}: local import {localRate:F1} img/s (peak RSS {(long)local["PeakRssKb"] / 1024} MB), "
+                    + $"server upload {files.Count / ours.Upload.Seconds:F1} img/s over {ours.Upload.Connections} connections "
+                    + $"(ratio {files.Count / ours.Upload.Seconds / localRate:F3}, server peak RSS {ours.RssKb / 1024} MB, CPU: local import {(double)local["CpuSeconds"]:F1} s, server {ours.ServerCpu:F1} s + client {ours.ClientCpu:F1} s)");
+                ServerRound baseline = null;
+                if (o.BaselineServer != null)
                 {
-                    throw new InvalidOperationException($"Upload round {r + 1}: {upload.Stored}/{files.Count} stored, server holds {count}; errors:\n"
-                        + string.Join("\n", warm.Errors.Concat(upload.Errors).Take(10)) + "\n--- server log\n" + server.Log);
+                    baseline = UploadRound(o.BaselineServer, Path.Combine(work, "baseline-" + r), env, o, files, warmup, r);
+                    Log($"  baseline server upload {files.Count / baseline.Upload.Seconds:F1} img/s (ratio {files.Count / baseline.Upload.Seconds / localRate:F3}, "
+                        + $"peak RSS {baseline.RssKb / 1024} MB, CPU: server {baseline.ServerCpu:F1} s + client {baseline.ClientCpu:F1} s)");
                 }
 
-                rounds.Add((local, upload, server.PeakRssKb, serverCpu, clientCpu));
-                Log($"Round {r + 1}/{o.Rounds}: local import {localRate:F1} img/s (peak RSS {(long)local["PeakRssKb"] / 1024} MB), "
-                    + $"server upload {files.Count / upload.Seconds:F1} img/s over {upload.Connections} connections "
-                    + $"(ratio {files.Count / upload.Seconds / localRate:F3}, server peak RSS {server.PeakRssKb / 1024} MB, CPU: local import {(double)local["CpuSeconds"]:F1} s, server {serverCpu:F1} s + client {clientCpu:F1} s)");
+                rounds.Add((local, ours, baseline));
             }
 
             // Upstream's RemoteClient (one request per image, Connection: close, client-side parsing) to ours and to upstream's.
@@ -156,6 +166,43 @@ namespace StickyPi.ServerBench
 
             var loadAfter = MachineInfo.LoadAverage();
             return Format(o, machine, loadBefore, loadAfter, corpus, rounds, python);
+        }
+
+        private sealed class ServerRound
+        {
+            public UploadRun Upload;
+            public long RssKb;
+            public double ServerCpu;
+            public double ClientCpu;
+        }
+
+        /// <summary>A fresh server of <paramref name="serverDll"/>: login, warm-up, then the timed upload of the corpus, checked complete.</summary>
+        private static ServerRound UploadRound(string serverDll, string dataDir, Dictionary<string, string> env, Options o,
+            IReadOnlyList<string> files, IReadOnlyList<string> warmup, int round)
+        {
+            using var server = new OurServer(serverDll, dataDir, env);
+            using var client = new Uploader(server.BaseUrl, o.Parallel);
+            client.LoginAsync(env["API_ADMIN_NAME"], env["API_ADMIN_PASSWORD"]).GetAwaiter().GetResult();
+            var warm = client.UploadAsync(warmup, o.Parallel).GetAwaiter().GetResult(); // a long-running server is warm
+            var threadsBefore = server.CpuByThreadName;
+            var cpuBefore = server.CpuSeconds;
+            var clientCpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+            var upload = client.UploadAsync(files, o.Parallel).GetAwaiter().GetResult();
+            var serverCpu = server.CpuSeconds - cpuBefore;
+            var threadsAfter = server.CpuByThreadName;
+            var clientCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - clientCpuBefore;
+            var count = client.CountAsync().GetAwaiter().GetResult();
+            if (upload.Errors.Count > 0 || warm.Errors.Count > 0 || count != files.Count + warmup.Count)
+            {
+                throw new InvalidOperationException($"Upload round {round + 1} ({serverDll}): {upload.Stored}/{files.Count} stored, server holds {count}; errors:\n"
+                    + string.Join("\n", warm.Errors.Concat(upload.Errors).Take(10)) + "\n--- server log\n" + server.Log);
+            }
+
+            // Threads that ended during the upload are missing from the second reading: the breakdown is indicative.
+            Log("  server CPU by thread during the upload: " + string.Join(", ", threadsAfter
+                .Select(kv => (kv.Key, Seconds: kv.Value - threadsBefore.GetValueOrDefault(kv.Key)))
+                .Where(x => x.Seconds >= 0.01).OrderByDescending(x => x.Seconds).Select(x => $"{x.Key.Trim()} {x.Seconds:F2} s")));
+            return new ServerRound { Upload = upload, RssKb = server.PeakRssKb, ServerCpu = serverCpu, ClientCpu = clientCpu };
         }
 
         private static (JsonNode, JsonNode, string) UpstreamClientRuns(Options o, string work, string serverDll, string upstreamDir,
@@ -221,7 +268,7 @@ namespace StickyPi.ServerBench
         }
 
         private static string Format(Options o, MachineInfo machine, string loadBefore, string loadAfter, CorpusInfo corpus,
-            List<(JsonNode local, UploadRun upload, long rssKb, double serverCpu, double clientCpu)> rounds, (JsonNode toOurs, JsonNode toUpstream, string note) python)
+            List<(JsonNode local, ServerRound ours, ServerRound baseline)> rounds, (JsonNode toOurs, JsonNode toUpstream, string note) python)
         {
             double Median(IEnumerable<double> xs)
             {
@@ -235,26 +282,44 @@ namespace StickyPi.ServerBench
             sb.AppendLine();
             sb.AppendLine($"Machine: {machine.Summary}. Load average (1 min) {loadBefore} before, {loadAfter} after. "
                 + $"Corpus: {corpus.Count} images ({corpus.Count5Mp} × 5 MP + {corpus.Count12Mp} × 12 MP, {corpus.Bytes / 1e6:F1} MB). "
-                + $"C# client: {o.Parallel} parallel requests, keep-alive; server started fresh per round, warmed with 16 small images.");
+                + $"C# client: {o.Parallel} parallel requests, keep-alive; server started fresh per round, warmed with {o.Warmup} small images"
+                + (o.ServerEnv.Count == 0 ? "." : "; server environment: " + string.Join(", ", o.ServerEnv.Select(kv => kv.Key + "=" + kv.Value)) + ".")
+                + (o.BaselineServer == null ? string.Empty : " Baseline server (each round, after ours): " + o.BaselineServer + "."));
             sb.AppendLine();
-            sb.AppendLine("| round | local import img/s | server upload img/s | ratio | TCP connections | server peak RSS MB | local import peak RSS MB | CPU s: local import | server | client | CPU ratio |");
-            sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            var withBaseline = o.BaselineServer != null;
+            sb.AppendLine("| round | local import img/s | server upload img/s | ratio | TCP connections | server peak RSS MB | local import peak RSS MB | CPU s: local import | server | client | CPU ratio |"
+                + (withBaseline ? " baseline server img/s | baseline ratio | baseline server peak RSS MB | baseline CPU s: server | client | baseline CPU ratio |" : string.Empty));
+            sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|" + (withBaseline ? "---|---|---|---|---|---|" : string.Empty));
             var ratios = new List<double>();
             var cpuRatios = new List<double>();
+            var baseRatios = new List<double>();
+            var baseCpuRatios = new List<double>();
             int i = 0;
-            foreach (var (local, upload, rss, cpu, clientCpu) in rounds)
+            foreach (var (local, ours, baseline) in rounds)
             {
                 var localRate = (int)local["Sent"] / (double)local["Seconds"];
-                var rate = upload.Files / upload.Seconds;
                 var localCpu = (double)local["CpuSeconds"];
+                var rate = ours.Upload.Files / ours.Upload.Seconds;
+                var cpuRatio = localCpu / (ours.ServerCpu + ours.ClientCpu);
                 ratios.Add(rate / localRate);
-                cpuRatios.Add(localCpu / (cpu + clientCpu));
-                sb.AppendLine($"| {++i} | {localRate:F1} | {rate:F1} | {rate / localRate:F3} | {upload.Connections} | {rss / 1024.0:F0} | {(long)local["PeakRssKb"] / 1024.0:F0} | {localCpu:F1} | {cpu:F1} | {clientCpu:F1} | {localCpu / (cpu + clientCpu):F3} |");
+                cpuRatios.Add(cpuRatio);
+                var line = $"| {++i} | {localRate:F1} | {rate:F1} | {rate / localRate:F3} | {ours.Upload.Connections} | {ours.RssKb / 1024.0:F0} | {(long)local["PeakRssKb"] / 1024.0:F0} | {localCpu:F1} | {ours.ServerCpu:F1} | {ours.ClientCpu:F1} | {cpuRatio:F3} |";
+                if (baseline != null)
+                {
+                    var baseRate = baseline.Upload.Files / baseline.Upload.Seconds;
+                    var baseCpuRatio = localCpu / (baseline.ServerCpu + baseline.ClientCpu);
+                    baseRatios.Add(baseRate / localRate);
+                    baseCpuRatios.Add(baseCpuRatio);
+                    line += $" {baseRate:F1} | {baseRate / localRate:F3} | {baseline.RssKb / 1024.0:F0} | {baseline.ServerCpu:F1} | {baseline.ClientCpu:F1} | {baseCpuRatio:F3} |";
+                }
+
+                sb.AppendLine(line);
             }
 
             sb.AppendLine();
             sb.AppendLine($"Median ratio server / local (images/s): **{Median(ratios):F3}** (goal ≥ 0.8); median CPU ratio (local import CPU / server + client CPU, "
-                + $"the same work per CPU-second, less sensitive to other load): **{Median(cpuRatios):F3}**; server peak RSS max {rounds.Max(r => r.rssKb) / 1024.0:F0} MB.");
+                + $"the same work per CPU-second, less sensitive to other load): **{Median(cpuRatios):F3}**; server peak RSS max {rounds.Max(r => r.ours.RssKb) / 1024.0:F0} MB."
+                + (withBaseline ? $" Baseline server: median ratio **{Median(baseRatios):F3}**, median CPU ratio **{Median(baseCpuRatios):F3}**, peak RSS max {rounds.Max(r => r.baseline.RssKb) / 1024.0:F0} MB." : string.Empty));
             if (python.toOurs != null || python.note != null)
             {
                 sb.AppendLine();

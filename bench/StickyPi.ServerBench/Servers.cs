@@ -53,6 +53,8 @@ namespace StickyPi.ServerBench
 
         public double CpuSeconds => ProcStatus.CpuSeconds(_process.Id);
 
+        public Dictionary<string, double> CpuByThreadName => ProcStatus.CpuByThreadName(_process.Id);
+
         public void Dispose()
         {
             if (!_process.HasExited)
@@ -168,6 +170,36 @@ namespace StickyPi.ServerBench
             {
                 return 0;
             }
+        }
+
+        /// <summary>CPU seconds of a process's threads, summed by thread name (".NET Tiered Com", ".NET TP Worker", ...).</summary>
+        public static Dictionary<string, double> CpuByThreadName(int pid)
+        {
+            var byName = new Dictionary<string, double>(StringComparer.Ordinal);
+            try
+            {
+                foreach (var task in Directory.EnumerateDirectories("/proc/" + pid + "/task"))
+                {
+                    try
+                    {
+                        var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                        var open = stat.IndexOf('(');
+                        var close = stat.LastIndexOf(')');
+                        var name = stat.Substring(open + 1, close - open - 1);
+                        var fields = stat.Substring(close + 2).Split(' ');
+                        byName[name] = byName.GetValueOrDefault(name) + (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
+                    }
+                    catch (IOException)
+                    {
+                        // the thread ended
+                    }
+                }
+            }
+            catch (IOException)
+            {
+            }
+
+            return byName;
         }
 
         /// <summary>User + system CPU time of a process (its threads; children not included).</summary>

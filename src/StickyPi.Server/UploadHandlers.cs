@@ -27,7 +27,8 @@ namespace StickyPi.Server
             var ingest = call.Http.RequestServices.GetRequiredService<ImageUploadIngest>();
             var files = new List<(string Name, string Path)>();
             var md5s = new Dictionary<string, string>(StringComparer.Ordinal);
-            string folder = TempFolder(call);
+            var space = call.Http.RequestServices.GetRequiredService<UploadSpace>();
+            var created = new List<string>();
             try
             {
                 await foreach (var part in Parts(call.Http))
@@ -35,7 +36,8 @@ namespace StickyPi.Server
                     if (part.FileName != null)
                     {
                         var name = SafeFileName(string.IsNullOrEmpty(part.Name) ? part.FileName : part.Name);
-                        var path = Path.Combine(folder, files.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".jpg");
+                        var path = space.NewFilePath();
+                        created.Add(path);
                         await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
                         {
                             await part.Section.Body.CopyToAsync(output, call.Http.RequestAborted);
@@ -68,12 +70,24 @@ namespace StickyPi.Server
                     stored.Add(await ingest.StoreAsync(call.Caller, path, name, md5, call.Http.RequestAborted));
                 }
 
+                // Stored: the parts go before the answer, so a client that has it never sees them.
+                DeleteAll(created);
                 await call.WriteRows(stored, (w, s) => WireRows.Image(w, s.Row, WireRows.ImageForm.Uploaded, uploadedDeviceVersion: s.ParsedDeviceVersion));
             }
             finally
             {
-                TryDeleteDirectory(folder);
+                DeleteAll(created);
             }
+        }
+
+        private static void DeleteAll(List<string> paths)
+        {
+            foreach (var path in paths)
+            {
+                TryDeleteFile(path);
+            }
+
+            paths.Clear();
         }
 
         public static async Task PutTiledTuboids(ApiCall call)
@@ -307,6 +321,21 @@ namespace StickyPi.Server
         private static string TempFolder(ApiCall call)
         {
             return call.Http.RequestServices.GetRequiredService<UploadSpace>().NewFolder();
+        }
+
+        internal static void TryDeleteFile(string path)
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (IOException)
+            {
+                // A leftover is swept on the next start.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
         }
 
         internal static void TryDeleteDirectory(string folder)

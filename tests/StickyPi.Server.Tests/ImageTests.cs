@@ -47,6 +47,18 @@ namespace StickyPi.Server.Tests
             Assert.Contains("\"device_version\":\"3.1.0\",\"width\":4056,\"height\":3040,\"lat\":49.26142,\"lng\":-123.25088,\"alt\":97,\"temp\":20.6,\"hum\":42.6,\"lum\":1.2,\"bat\":72,\"but\":1,\"url\":\"\"}", got.Body);
             Assert.Contains("\"device_version\":\"1.0.0\",\"width\":2592,\"height\":1944,\"lat\":null,\"lng\":null,\"alt\":null,\"temp\":21.9,\"hum\":76.8,\"lum\":null,\"bat\":null,\"but\":null,\"url\":\"\"}", got.Body);
             Assert.Equal("[]\n", (await api.Post("get_images/metadata", "[{\"device\": \"01234567\", \"datetime\": \"2020-06-20T20:19:15Z\"}]")).AssertOk().Body);
+            AssertNoUploadLeftovers(server);
+        }
+
+        /// <summary>Streamed parts are deleted by the request that wrote them: the server's upload space holds only its lock.</summary>
+        private static void AssertNoUploadLeftovers(StickyServer server)
+        {
+            var spaces = Directory.GetDirectories(Path.Combine(server.DataDirectory, ".stickypi-tmp"), "server-*");
+            Assert.NotEmpty(spaces);
+            foreach (var space in spaces)
+            {
+                Assert.Equal(new[] { "session.lock" }, Directory.EnumerateFileSystemEntries(space).Select(Path.GetFileName).ToArray());
+            }
         }
 
         [FixtureTheory]
@@ -153,6 +165,7 @@ namespace StickyPi.Server.Tests
             Assert.Equal(0, (await api.Post("get_image_series/metadata", "[{\"device\": \"%\", \"start_datetime\": \"2019-01-01T00:00:00Z\", \"end_datetime\": \"2030-01-01T00:00:00Z\"}]")).Count);
             Assert.False(Directory.Exists(Path.Combine(server.DataDirectory, "raw_images", "5c173ff2")) &&
                 Directory.GetFiles(Path.Combine(server.DataDirectory, "raw_images", "5c173ff2")).Length > 0);
+            AssertNoUploadLeftovers(server);
         }
 
         [FixtureTheory]

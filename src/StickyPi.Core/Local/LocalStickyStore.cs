@@ -16,7 +16,8 @@ namespace StickyPi.Core.Local
     /// </summary>
     /// <remarks>
     /// Thread-safe except <see cref="CommitStagedImages"/>, which expects a single writer thread. Every operation opens
-    /// its own pooled connection with foreign keys on and a busy timeout. All SQL is parameterised (spec §8 #2).
+    /// its own pooled connection with foreign keys on and a busy timeout; the long series reads take a read handle of
+    /// their own from a small pool instead (<see cref="SqliteReadConnection"/>). All SQL is parameterised (spec §8 #2).
     /// Datetimes are stored as upstream does (<c>YYYY-MM-DD HH:MM:SS.ffffff</c> text), <c>datetime_created</c> in UTC
     /// (spec §8 #14).
     /// </remarks>
@@ -43,6 +44,7 @@ namespace StickyPi.Core.Local
 
         private readonly string _connectionString;
         private readonly LocalFileStore _files;
+        private readonly SqliteReadPool _readers;
         private volatile bool _disposed;
 
         private LocalStickyStore(string root)
@@ -58,6 +60,7 @@ namespace StickyPi.Core.Local
                 DefaultTimeout = CatalogSchema.BusyTimeoutMilliseconds / 1000,
             }.ToString();
             _files = new LocalFileStore(root);
+            _readers = new SqliteReadPool(DatabasePath);
         }
 
         /// <summary>Absolute path of the store directory (upstream's <c>LOCAL_DIR</c>).</summary>
@@ -787,6 +790,7 @@ namespace StickyPi.Core.Local
 
             _disposed = true;
             _files.Dispose();
+            _readers.Dispose();
             using (var conn = new SqliteConnection(_connectionString))
             {
                 // Pooled connections keep database.db open; release them so the directory can be moved or deleted.
@@ -849,17 +853,33 @@ namespace StickyPi.Core.Local
                 yield break;
             }
 
-            using (var conn = OpenConnection())
-            using (var tx = conn.BeginTransaction(deferred: true))
+            // A handle of our own (no per-call mutex, read through the raw statement), one snapshot for every device;
+            // disposing the lease (also when the enumeration stops early) ends the transaction and gives it back.
+            using (var lease = _readers.Take())
             {
-                var devices = MatchingDevices(conn, tx, new LikePattern(query.DeviceLikePattern));
-                using (var rows = SqliteStatementRow.Prepare(conn,
+                lease.Begin();
+                List<string> devices;
+                using (var first = lease.Connection.Prepare(DeviceHopSql(inclusive: true)))
+                using (var next = lease.Connection.Prepare(DeviceHopSql(inclusive: false)))
+                {
+                    devices = MatchingDevices(new LikePattern(query.DeviceLikePattern), (after, inclusive) =>
+                    {
+                        var hop = inclusive ? first : next;
+                        hop.Reset();
+                        hop.Bind("$p", after);
+                        return hop.Read() && hop.IsText(0) ? hop.TextOrNull(0) : null; // as ExecuteScalar() as string
+                    });
+                }
+
+                using (var rows = lease.Connection.Prepare(
                     select + " WHERE i.device = $device AND i.datetime >= $start AND i.datetime < $end " + tail))
                 {
                     string start = SqliteRows.Bound(query.Start);
                     string end = SqliteRows.Bound(query.End);
+                    lease.Connection.ResetCache();
                     foreach (var device in devices)
                     {
+                        lease.Connection.SizeCacheForNextPass();
                         rows.Reset();
                         rows.Bind("$device", device);
                         rows.Bind("$start", start);
@@ -871,45 +891,65 @@ namespace StickyPi.Core.Local
                     }
                 }
 
-                tx.Commit();
+                lease.Commit();
+            }
+        }
+
+        private static string DeviceHopSql(bool inclusive) => inclusive ? DeviceFromSql : DeviceAfterSql;
+
+        private const string DeviceFromSql = "SELECT device FROM images WHERE device >= $p ORDER BY device LIMIT 1";
+
+        private const string DeviceAfterSql = "SELECT device FROM images WHERE device > $p ORDER BY device LIMIT 1";
+
+        /// <summary>As <see cref="MatchingDevices(LikePattern, Func{string, bool, string})"/>, on an ADO.NET connection.</summary>
+        private static List<string> MatchingDevices(SqliteConnection conn, SqliteTransaction tx, LikePattern like)
+        {
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                var p = cmd.Parameters.Add("$p", SqliteType.Text);
+                return MatchingDevices(like, (after, inclusive) =>
+                {
+                    cmd.CommandText = DeviceHopSql(inclusive);
+                    p.Value = after;
+                    return cmd.ExecuteScalar() as string;
+                });
             }
         }
 
         /// <summary>
         /// Distinct stored devices matching a LIKE pattern, found by hopping through the (device, datetime) index
         /// (one seek per distinct device) within the range where the pattern's literal prefix can match.
+        /// <paramref name="deviceFrom"/>(p, inclusive) is the first stored device at or after p (inclusive) or after
+        /// p, or null.
         /// </summary>
-        private static List<string> MatchingDevices(SqliteConnection conn, SqliteTransaction tx, LikePattern like)
+        private static List<string> MatchingDevices(LikePattern like, Func<string, bool, string> deviceFrom)
         {
             var devices = new List<string>();
             string lowest = like.LowestPrefixVariant;
             string highest = like.HighestPrefixVariant;
-            using (var cmd = conn.CreateCommand())
+            string after = lowest;
+            bool inclusive = true;
+            while (true)
             {
-                cmd.Transaction = tx;
-                cmd.CommandText = "SELECT device FROM images WHERE device >= $p ORDER BY device LIMIT 1";
-                var p = cmd.Parameters.AddWithValue("$p", lowest);
-                while (true)
+                var next = deviceFrom(after, inclusive);
+                if (next == null)
                 {
-                    var next = cmd.ExecuteScalar() as string;
-                    if (next == null)
-                    {
-                        break;
-                    }
-
-                    if (highest.Length > 0 && string.CompareOrdinal(next, highest) > 0 && !next.StartsWith(highest, StringComparison.Ordinal))
-                    {
-                        break; // past every case variant of the prefix
-                    }
-
-                    if (like.IsMatch(next))
-                    {
-                        devices.Add(next);
-                    }
-
-                    p.Value = next;
-                    cmd.CommandText = "SELECT device FROM images WHERE device > $p ORDER BY device LIMIT 1";
+                    break;
                 }
+
+                if (highest.Length > 0 && string.CompareOrdinal(next, highest) > 0 && !next.StartsWith(highest, StringComparison.Ordinal))
+                {
+                    break; // past every case variant of the prefix
+                }
+
+                if (like.IsMatch(next))
+                {
+                    devices.Add(next);
+                }
+
+                after = next;
+                inclusive = false;
             }
 
             return devices;

@@ -4,7 +4,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 using StickyPi.Core.Model;
 
 namespace StickyPi.Core.Local
@@ -128,10 +127,10 @@ namespace StickyPi.Core.Local
             var o = r.ImageOrdinals;
             var img = into ?? new StickyImage();
             img.Id = r.Int64OrNull(o.Id);
-            img.Device = device ?? r.TextOrNull(o.Device);
+            img.Device = device ?? r.SharedTextOrNull(o.Device);
             img.DateTime = StickyTime.Normalize(r.DateTimeValue(o.DateTime));
             img.Md5 = r.TextOrNull(o.Md5);
-            img.DeviceVersion = r.TextOrNull(o.DeviceVersion);
+            img.DeviceVersion = r.SharedTextOrNull(o.DeviceVersion);
             img.Width = (int)(r.Int64OrNull(o.Width) ?? 0);
             img.Height = (int)(r.Int64OrNull(o.Height) ?? 0);
             img.Lat = r.DoubleOrNull(o.Lat);
@@ -143,7 +142,7 @@ namespace StickyPi.Core.Local
             img.Bat = r.DoubleOrNull(o.Bat);
             img.But = r.BoolOrNull(o.But);
             img.DateTimeCreated = r.DateTimeValue(o.DateTimeCreated);
-            img.ApiVersion = r.TextOrNull(o.ApiVersion);
+            img.ApiVersion = r.SharedTextOrNull(o.ApiVersion);
             img.ApiUserId = r.Int64OrNull(o.ApiUserId);
             return img;
         }
@@ -164,12 +163,12 @@ namespace StickyPi.Core.Local
                 ParentImageId = r.Int64OrNull(o.ParentImageId) ?? 0,
                 Device = device,
                 DateTime = dateTime,
-                AlgoName = r.TextOrNull(o.AlgoName),
-                AlgoVersion = r.TextOrNull(o.AlgoVersion),
+                AlgoName = r.SharedTextOrNull(o.AlgoName),
+                AlgoVersion = r.SharedTextOrNull(o.AlgoVersion),
                 NObjects = (int)(r.Int64OrNull(o.NObjects) ?? 0),
                 Json = includeJson ? r.TextOrNull(o.Json) : null,
                 DateTimeCreated = r.DateTimeValue(o.DateTimeCreated),
-                ApiVersion = r.TextOrNull(o.ApiVersion),
+                ApiVersion = r.SharedTextOrNull(o.ApiVersion),
                 ApiUserId = r.Int64OrNull(o.ApiUserId),
             };
         }
@@ -267,14 +266,21 @@ namespace StickyPi.Core.Local
         /// <summary>Non-zero numbers, and the texts '1' and 'true', are true.</summary>
         public abstract bool? BoolOrNull(int ordinal);
 
+        /// <summary>
+        /// As <see cref="TextOrNull"/>, for columns whose values repeat from row to row (versions, algorithm names): a
+        /// source may hand out the previous row's string when the stored text is the same, so a long read keeps one
+        /// copy instead of one per row.
+        /// </summary>
+        public virtual string SharedTextOrNull(int ordinal) => TextOrNull(ordinal);
+
         public virtual DateTime DateTimeValue(int ordinal)
         {
             var text = TextOrNull(ordinal);
-            if (text == null)
-            {
-                return default;
-            }
+            return text == null ? default : ParseDateTime(ordinal, text);
+        }
 
+        protected DateTime ParseDateTime(int ordinal, string text)
+        {
             try
             {
                 return StickyTime.FromDatabase(text);
@@ -432,164 +438,6 @@ namespace StickyPi.Core.Local
             }
 
             return type == typeof(string) ? ParseBool(Reader.GetString(ordinal)) : Convert.ToBoolean(Reader.GetValue(ordinal), CultureInfo.InvariantCulture);
-        }
-    }
-
-    /// <summary>
-    /// Rows of a statement prepared straight on the connection's SQLite handle (<see cref="SqliteConnection.Handle"/>):
-    /// each column costs one call for its storage class and one for its value, where the ADO.NET reader's typed
-    /// getters ask for the storage class again on every call (the calls, each taking the connection's mutex and the
-    /// statement's handle, are most of a long read's time: bench/RESULTS.md). Dispose finalises the statement.
-    /// </summary>
-    internal sealed class SqliteStatementRow : CatalogRow, IDisposable
-    {
-        private readonly SqliteConnection _connection;
-        private readonly sqlite3_stmt _stmt;
-
-        private SqliteStatementRow(SqliteConnection connection, sqlite3_stmt stmt)
-            : base(Names(stmt))
-        {
-            _connection = connection;
-            _stmt = stmt;
-        }
-
-        /// <summary>Prepares <paramref name="sql"/> on an open connection (its transaction, if any, applies).</summary>
-        public static SqliteStatementRow Prepare(SqliteConnection connection, string sql)
-        {
-            int rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out sqlite3_stmt stmt);
-            if (rc != raw.SQLITE_OK)
-            {
-                stmt?.Dispose();
-                SqliteException.ThrowExceptionForRC(rc, connection.Handle);
-            }
-
-            return new SqliteStatementRow(connection, stmt);
-        }
-
-        /// <summary>Binds a named parameter (<c>$name</c>); the statement must be reset to bind again.</summary>
-        public void Bind(string name, string value)
-        {
-            int index = raw.sqlite3_bind_parameter_index(_stmt, name);
-            if (index == 0)
-            {
-                throw new ArgumentException("No parameter " + name + " in the statement.", nameof(name));
-            }
-
-            Check(value == null ? raw.sqlite3_bind_null(_stmt, index) : raw.sqlite3_bind_text(_stmt, index, value));
-        }
-
-        /// <summary>Ends the current run so the statement can be bound and run again.</summary>
-        public void Reset() => raw.sqlite3_reset(_stmt);
-
-        public override bool Read()
-        {
-            int rc = raw.sqlite3_step(_stmt);
-            if (rc == raw.SQLITE_ROW)
-            {
-                return true;
-            }
-
-            if (rc != raw.SQLITE_DONE)
-            {
-                Check(rc);
-            }
-
-            return false;
-        }
-
-        public override string StringOrNull(int ordinal)
-        {
-            switch (raw.sqlite3_column_type(_stmt, ordinal))
-            {
-                case raw.SQLITE_NULL:
-                    return null;
-                case raw.SQLITE_INTEGER:
-                    return raw.sqlite3_column_int64(_stmt, ordinal).ToString(CultureInfo.InvariantCulture);
-                case raw.SQLITE_FLOAT:
-                    return raw.sqlite3_column_double(_stmt, ordinal).ToString(CultureInfo.InvariantCulture);
-                case raw.SQLITE_TEXT:
-                    return raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string();
-                default:
-                    return Convert.ToString(raw.sqlite3_column_blob(_stmt, ordinal).ToArray(), CultureInfo.InvariantCulture);
-            }
-        }
-
-        public override string TextOrNull(int ordinal) =>
-            raw.sqlite3_column_type(_stmt, ordinal) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string();
-
-        public override long? Int64OrNull(int ordinal)
-        {
-            switch (raw.sqlite3_column_type(_stmt, ordinal))
-            {
-                case raw.SQLITE_NULL:
-                    return null;
-                case raw.SQLITE_INTEGER:
-                    return raw.sqlite3_column_int64(_stmt, ordinal);
-                case raw.SQLITE_FLOAT:
-                    return (long)raw.sqlite3_column_double(_stmt, ordinal);
-                case raw.SQLITE_TEXT:
-                    return ParseInt64(raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string());
-                default:
-                    return Convert.ToInt64(raw.sqlite3_column_blob(_stmt, ordinal).ToArray(), CultureInfo.InvariantCulture);
-            }
-        }
-
-        public override double? DoubleOrNull(int ordinal)
-        {
-            switch (raw.sqlite3_column_type(_stmt, ordinal))
-            {
-                case raw.SQLITE_NULL:
-                    return null;
-                case raw.SQLITE_FLOAT:
-                    return raw.sqlite3_column_double(_stmt, ordinal);
-                case raw.SQLITE_INTEGER:
-                    return raw.sqlite3_column_int64(_stmt, ordinal);
-                case raw.SQLITE_TEXT:
-                    return ParseDouble(raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string());
-                default:
-                    return Convert.ToDouble(raw.sqlite3_column_blob(_stmt, ordinal).ToArray(), CultureInfo.InvariantCulture);
-            }
-        }
-
-        public override bool? BoolOrNull(int ordinal)
-        {
-            switch (raw.sqlite3_column_type(_stmt, ordinal))
-            {
-                case raw.SQLITE_NULL:
-                    return null;
-                case raw.SQLITE_INTEGER:
-                    return raw.sqlite3_column_int64(_stmt, ordinal) != 0;
-                case raw.SQLITE_FLOAT:
-                    return raw.sqlite3_column_double(_stmt, ordinal) != 0;
-                case raw.SQLITE_TEXT:
-                    return ParseBool(raw.sqlite3_column_text(_stmt, ordinal).utf8_to_string());
-                default:
-                    return Convert.ToBoolean(raw.sqlite3_column_blob(_stmt, ordinal).ToArray(), CultureInfo.InvariantCulture);
-            }
-        }
-
-        public void Dispose() => _stmt.Dispose();
-
-        protected override string ColumnName(int ordinal) => raw.sqlite3_column_name(_stmt, ordinal).utf8_to_string();
-
-        private static IEnumerable<string> Names(sqlite3_stmt stmt)
-        {
-            int count = raw.sqlite3_column_count(stmt);
-            var names = new string[count];
-            for (int i = 0; i < count; i++)
-            {
-                names[i] = raw.sqlite3_column_name(stmt, i).utf8_to_string();
-            }
-
-            return names;
-        }
-
-        private void Check(int rc)
-        {
-            if (rc != raw.SQLITE_OK)
-            {
-                SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
-            }
         }
     }
 

@@ -5,6 +5,7 @@ using System.Linq;
 using Microsoft.Data.Sqlite;
 using StickyPi.Core.Local;
 using StickyPi.Core.Model;
+using StickyPi.Core.Tests.Support;
 using Xunit;
 
 namespace StickyPi.Core.Tests.Local
@@ -102,6 +103,89 @@ namespace StickyPi.Core.Tests.Local
             Assert.Equal(10, dir.Store.EnumerateImageSeries(Kit.Admin, query).Take(10).Count());
             Write(other);
             Assert.Equal(0L, Checkpoint(other));
+        }
+
+        [Fact]
+        public void A_utf16_catalog_reads_the_same_rows_as_the_reference_reader()
+        {
+            // Text is read in place only from UTF-8 catalogs; any other encoding goes through SQLite's conversion.
+            using var dir = new TempDir("stickypi-utf16");
+            string db = System.IO.Path.Combine(dir.Path, CatalogSchema.DatabaseFileName);
+            using (var conn = Open(db))
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.CommandText = "PRAGMA encoding='UTF-16le'; CREATE TABLE placeholder (x INTEGER); DROP TABLE placeholder;";
+                cmd.ExecuteNonQuery();
+                cmd.CommandText = "PRAGMA encoding";
+                Assert.Equal("UTF-16le", cmd.ExecuteScalar());
+            }
+
+            using var store = LocalStickyStore.Open(dir.Path, createIfMissing: false);
+            Generate(db, perDevice: 60);
+            var all = store.EnumerateImageSeries(Kit.Admin, new ImageSeriesQuery("%", DateTime.MinValue, DateTime.MaxValue)).Select(Describe).ToList();
+            Assert.Equal(Devices.Length * 60, all.Count);
+            Assert.Equal(Reference(db, "%", DateTime.MinValue, DateTime.MaxValue), all);
+        }
+
+        [Fact]
+        public void Enumerations_interleaved_or_on_parallel_threads_each_read_their_own_rows()
+        {
+            // Each enumeration holds its own read handle (opened without SQLite's mutex) until it is disposed.
+            using var dir = new StoreDir();
+            Generate(dir.Db, perDevice: 300);
+            var store = dir.Store;
+            var everything = new ImageSeriesQuery("%", DateTime.MinValue, DateTime.MaxValue);
+            var oneDevice = new ImageSeriesQuery("1f2e3d4c", DateTime.MinValue, DateTime.MaxValue);
+            var expectedAll = Reference(dir.Db, "%", DateTime.MinValue, DateTime.MaxValue);
+            var expectedOne = Reference(dir.Db, "1f2e3d4c", DateTime.MinValue, DateTime.MaxValue);
+
+            var a = new List<string>();
+            var b = new List<string>();
+            using (var ea = store.EnumerateImageSeries(Kit.Admin, everything).GetEnumerator())
+            using (var eb = store.EnumerateImageSeries(Kit.Admin, oneDevice).GetEnumerator())
+            {
+                bool moreA = true, moreB = true;
+                while (moreA || moreB)
+                {
+                    if (moreA && (moreA = ea.MoveNext()))
+                    {
+                        a.Add(Describe(ea.Current));
+                    }
+
+                    if (moreB && (moreB = eb.MoveNext()))
+                    {
+                        b.Add(Describe(eb.Current));
+                    }
+                }
+            }
+
+            Assert.Equal(expectedAll, a);
+            Assert.Equal(expectedOne, b);
+
+            var results = new List<string>[8];
+            System.Threading.Tasks.Parallel.For(0, results.Length, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 4 }, n =>
+                results[n] = store.EnumerateImageSeries(Kit.Admin, n % 2 == 0 ? everything : oneDevice).Select(Describe).ToList());
+            for (int n = 0; n < results.Length; n++)
+            {
+                Assert.Equal(n % 2 == 0 ? expectedAll : expectedOne, results[n]);
+            }
+        }
+
+        [Fact]
+        public void An_enumeration_still_open_when_the_store_is_disposed_closes_its_handle_at_the_end()
+        {
+            using var dir = new StoreDir();
+            Generate(dir.Db, perDevice: 50);
+            var e = dir.Store.EnumerateImageSeries(Kit.Admin, new ImageSeriesQuery("%", DateTime.MinValue, DateTime.MaxValue)).GetEnumerator();
+            Assert.True(e.MoveNext());
+            dir.Store.Dispose();
+            e.Dispose();
+
+            // Nothing of the store holds the catalog: a writer gets the exclusive lock at once (busy timeout 0).
+            using var other = Open(dir.Db);
+            using var cmd = other.CreateCommand();
+            cmd.CommandText = "PRAGMA journal_mode=DELETE";
+            Assert.Equal("delete", cmd.ExecuteScalar());
         }
 
         [Fact]
