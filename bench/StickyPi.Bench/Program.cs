@@ -131,7 +131,7 @@ namespace StickyPi.Bench
             report.LoadBefore = MachineInfo.LoadAverage();
             Log("Machine: " + report.Machine.Summary);
             Log("Work folder: " + _workDir);
-            report.SettleWait = o.Settle ? Settling.WaitAfterLastDeletion(Path.GetDirectoryName(_workDir), Log) : (TimeSpan?)null;
+            report.SettleWait = o.Settle ? Settling.WaitAfterLastDeletion(Path.GetDirectoryName(_workDir), o.SettleWindow, Log) : (TimeSpan?)null;
             Directory.CreateDirectory(_workDir);
 
             var fixtures = Corpus.LoadFixtures(o.Fixtures);
@@ -365,6 +365,7 @@ namespace StickyPi.Bench
             "                  default: the parser's own decoder is TurboJPEG when libturbojpeg is installed)\n" +
             "  --no-settle     do not wait for the previous run's clean-up to settle (see Settling.cs; by default a run\n" +
             "                  started within 370 s of the last one's clean-up waits for the rest)\n" +
+            "  --settle-seconds S  wait only until S s after the last clean-up (shorter runs; the report says so)\n" +
             "  --profile       instead: a one-thread CPU-time breakdown per stage (decode, resize, encode, store)\n" +
             "By hand (what the run starts in child processes, plus helpers; each prints one BENCH-RESULT line):\n" +
             "  --child limit CORPUS | import CORPUS STORE | noop CORPUS STORE | synth DIR N | synth-small DIR N\n" +
@@ -381,6 +382,7 @@ namespace StickyPi.Bench
         public bool Profile;
         public bool SkiaReference = true;
         public bool Settle = true;
+        public TimeSpan SettleWindow = Settling.Window;
         public string Fixtures = Environment.GetEnvironmentVariable("STICKYPI_FIXTURES") ?? Corpus.DefaultFixtures;
         public string WorkRoot;
         public string Output;
@@ -435,6 +437,9 @@ namespace StickyPi.Bench
                         break;
                     case "--no-skia-reference":
                         o.SkiaReference = false;
+                        break;
+                    case "--settle-seconds":
+                        o.SettleWindow = TimeSpan.FromSeconds(NextInt(0));
                         break;
                     case "--no-settle":
                         o.Settle = false;

@@ -57,7 +57,13 @@ namespace StickyPi.Bench
                 ? "no wait for a previous run's clean-up (--no-settle)"
                 : SettleWait.Value > TimeSpan.Zero
                     ? "waited " + F(SettleWait.Value.TotalSeconds, 0) + " s for the previous run's deleted inodes to leave the kernel's reuse window (Settling.cs)"
-                    : "no run's clean-up within the kernel's inode-reuse window (Settling.cs)"));
+                    : "no run's clean-up within the kernel's inode-reuse window (Settling.cs)")
+                + (_o.Settle && _o.SettleWindow != Settling.Window ? "; window shortened to " + F(_o.SettleWindow.TotalSeconds, 0) + " s (--settle-seconds) instead of " + F(Settling.Window.TotalSeconds, 0) + " s" : string.Empty));
+            var directIo = Environment.GetEnvironmentVariable("STICKYPI_DIRECT_IO");
+            if (directIo != null)
+            {
+                sb.AppendLine("- STICKYPI_DIRECT_IO=" + directIo + " (O_DIRECT writes of originals " + (directIo == "0" ? "off" : "as by default") + ")");
+            }
             if (_o.Quick)
             {
                 sb.AppendLine("- Smoke run: far too small for the targets (per-process start-up costs dominate); use the default size for figures.");

@@ -21,7 +21,7 @@ namespace StickyPi.Bench
         private const string MarkerName = ".last-cleanup-utc";
 
         /// <summary>The kernel's 60 + 300 s (RECENTCY_MIN + RECENTCY_DIRTY) and a margin for the clock's granularity.</summary>
-        private static readonly TimeSpan Window = TimeSpan.FromSeconds(370);
+        public static readonly TimeSpan Window = TimeSpan.FromSeconds(370);
 
         /// <summary>After deleting a run's folder under <paramref name="workRoot"/>: flush, then note the time.</summary>
         public static void RecordDeletion(string workRoot)
@@ -38,7 +38,7 @@ namespace StickyPi.Bench
         }
 
         /// <summary>Waits until the last recorded clean-up under <paramref name="workRoot"/> is outside the window; returns the wait.</summary>
-        public static TimeSpan WaitAfterLastDeletion(string workRoot, Action<string> log)
+        public static TimeSpan WaitAfterLastDeletion(string workRoot, TimeSpan window, Action<string> log)
         {
             var marker = Path.Combine(workRoot, MarkerName);
             if (!File.Exists(marker)
@@ -47,13 +47,13 @@ namespace StickyPi.Bench
                 return TimeSpan.Zero;
             }
 
-            var left = deleted.ToUniversalTime() + Window - DateTime.UtcNow;
+            var left = deleted.ToUniversalTime() + window - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
             {
                 return TimeSpan.Zero;
             }
 
-            log($"The previous run's clean-up was {(DateTime.UtcNow - deleted.ToUniversalTime()).TotalSeconds:F0} s ago: waiting {left.TotalSeconds:F0} s so its deleted inodes do not slow this run's file creation (--no-settle skips this).");
+            log($"The previous run's clean-up was {(DateTime.UtcNow - deleted.ToUniversalTime()).TotalSeconds:F0} s ago: waiting {left.TotalSeconds:F0} s so its deleted inodes do not slow this run's file creation (--settle-seconds N shortens it, --no-settle skips it).");
             Thread.Sleep(left);
             return left;
         }

@@ -150,7 +150,7 @@ namespace StickyPi.Core.Backend
         public IReadOnlyList<StickyImage> DeleteImages(CallerIdentity caller, IEnumerable<ImageKey> keys) => Store.DeleteImages(caller, keys);
 
         public IImageImportSession BeginImageImport(CallerIdentity caller, ImageImportOptions options) =>
-            new ImageImportSession(new ImageImporter(Store, caller, options));
+            new ImageImporter(Store, caller, options);
 
         // ------------------------------------------------------------ tuboids and labels
 
@@ -217,33 +217,5 @@ namespace StickyPi.Core.Backend
         }
 
         public override string ToString() => Kind + ":" + Location;
-
-        /// <summary>The store's importer behind the back-end-neutral session interface.</summary>
-        private sealed class ImageImportSession : IImageImportSession
-        {
-            private readonly ImageImporter _importer;
-
-            public ImageImportSession(ImageImporter importer) => _importer = importer;
-
-            public bool IsCancellationRequested => _importer.IsCancellationRequested;
-
-            public bool IsFinished => _importer.IsFinished;
-
-            public ImportProgress Progress => _importer.Progress;
-
-            public bool Post(string path) => _importer.Post(path);
-
-            public void Complete() => _importer.Complete();
-
-            public void Cancel() => _importer.Cancel();
-
-            public bool TryTake(out ImageImportResult result) => _importer.TryTake(out result);
-
-            public bool TryTake(out ImageImportResult result, TimeSpan timeout) => _importer.TryTake(out result, timeout);
-
-            public IEnumerable<ImageImportResult> Drain() => _importer.Drain();
-
-            public void Dispose() => _importer.Dispose();
-        }
     }
 }

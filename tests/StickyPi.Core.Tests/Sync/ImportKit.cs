@@ -237,7 +237,22 @@ namespace StickyPi.Core.Tests.Sync
                 }
                 else if (!file.EndsWith("-shm", StringComparison.Ordinal))
                 {
-                    using (var src = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+                    // The importer's stagers keep renaming their temporary files into place while this runs on the
+                    // commit thread: a file gone since the listing was an uncommitted image's (committed files do
+                    // not move during a commit), which a crash at this instant may lose as well. Skipping it, rather
+                    // than stopping half-way, keeps the copy one that a crash could leave.
+                    FileStream src;
+                    try
+                    {
+                        src = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    }
+                    catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
+                    {
+                        continue;
+                    }
+
+                    Directory.CreateDirectory(Path.GetDirectoryName(target));
+                    using (src)
                     using (var dst = File.Create(target))
                     {
                         src.CopyTo(dst);
