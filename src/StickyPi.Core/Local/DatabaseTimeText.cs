@@ -5,15 +5,18 @@ namespace StickyPi.Core.Local
     /// <summary>
     /// The catalog's stored datetime forms <c>YYYY-MM-DD HH:MM:SS</c> and <c>YYYY-MM-DD HH:MM:SS.f…</c> (1–7 fraction
     /// digits, space or <c>T</c>) read digit by digit from SQLite's UTF-8 text, without making a string: the same
-    /// forms and results as the fast path of <see cref="Model.StickyTime.FromDatabase"/>, which reads every other form
-    /// (the caller falls back to it when this returns false).
+    /// forms and results for text (<see cref="Model.StickyTime.FromDatabase"/>'s fast path comes here too); every other
+    /// form is left to the caller's fallback when this returns false.
     /// </summary>
     internal static class DatabaseTimeText
     {
+        /// <summary>The longest form: <c>YYYY-MM-DD HH:MM:SS.fffffff</c>.</summary>
+        public const int MaxLength = 27;
+
         public static bool TryParse(ReadOnlySpan<byte> s, out DateTime value)
         {
             value = default;
-            if (s.Length < 19 || s.Length == 20 || s.Length > 27
+            if (s.Length < 19 || s.Length == 20 || s.Length > MaxLength
                 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':')
             {
                 return false;

@@ -50,65 +50,30 @@ namespace StickyPi.Core.Model
         }
 
         /// <summary>
-        /// The stored forms <c>YYYY-MM-DD HH:MM:SS</c> and <c>YYYY-MM-DD HH:MM:SS.f…</c> (1–7 fraction digits, space or
-        /// <c>T</c>) read digit by digit: catalog rows are read millions at a time, and ParseExact with a format list
-        /// costs more than the rest of the row. Anything else (or an impossible date) is left to ParseExact.
+        /// The stored forms read digit by digit (catalog rows are read millions at a time, and ParseExact with a format
+        /// list costs more than the rest of the row): the text, at most 27 ASCII characters, goes through the same
+        /// reader as SQLite's UTF-8 bytes (<see cref="Local.DatabaseTimeText"/>). Anything else is left to ParseExact.
         /// </summary>
         private static bool TryParseDatabaseDigits(string s, out DateTime value)
         {
             value = default;
-            if (s == null || s.Length < 19 || s.Length == 20 || s.Length > 27
-                || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':')
+            if (s == null || s.Length > Local.DatabaseTimeText.MaxLength)
             {
                 return false;
             }
 
-            if (!Digits(s, 0, 4, out int year) || !Digits(s, 5, 2, out int month) || !Digits(s, 8, 2, out int day)
-                || !Digits(s, 11, 2, out int hour) || !Digits(s, 14, 2, out int minute) || !Digits(s, 17, 2, out int second))
+            Span<byte> ascii = stackalloc byte[Local.DatabaseTimeText.MaxLength];
+            for (int i = 0; i < s.Length; i++)
             {
-                return false;
-            }
-
-            long fraction = 0;
-            if (s.Length > 19)
-            {
-                if (s[19] != '.' || !Digits(s, 20, s.Length - 20, out int f))
+                if (s[i] > 127)
                 {
                     return false;
                 }
 
-                fraction = f;
-                for (int n = s.Length - 20; n < 7; n++)
-                {
-                    fraction *= 10;
-                }
+                ascii[i] = (byte)s[i];
             }
 
-            if (year < 1 || month < 1 || month > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
-                || hour > 23 || minute > 59 || second > 59)
-            {
-                return false;
-            }
-
-            value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fraction);
-            return true;
-        }
-
-        private static bool Digits(string s, int start, int count, out int value)
-        {
-            value = 0;
-            for (int n = start; n < start + count; n++)
-            {
-                int d = s[n] - '0';
-                if (d < 0 || d > 9)
-                {
-                    return false;
-                }
-
-                value = (value * 10) + d;
-            }
-
-            return true;
+            return Local.DatabaseTimeText.TryParse(ascii.Slice(0, s.Length), out value);
         }
 
         /// <summary>Parses <c>YYYY-MM-DDTHH:MM:SSZ</c> or the legacy <c>YYYY-MM-DD_HH-MM-SS</c>; false for anything else.</summary>
