@@ -206,6 +206,11 @@ Get-StickySeries -WithAnnotation | ForEach-Object { 'joined ' + $_.Device + ' ' 
             AssertConsistent(ws.Store);
         }
 
+        /// <summary>
+        /// Rows committed so far, read while the import writes: a plain read-only connection counting the table (the
+        /// store's own open would take part in the writer's locking and, under load, keep answering busy until the
+        /// import had finished).
+        /// </summary>
         private static int CountRows(string db)
         {
             if (!File.Exists(db))
@@ -215,12 +220,16 @@ Get-StickySeries -WithAnnotation | ForEach-Object { 'joined ' + $_.Device + ' ' 
 
             try
             {
-                using var store = LocalStickyStore.Open(Path.GetDirectoryName(db), createIfMissing: false);
-                return store.GetImageSeries(CallerIdentity.LocalAdministrator, new ImageSeriesQuery("%", DateTime.MinValue, DateTime.MaxValue)).Count;
+                var cs = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = db, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 1 };
+                using var connection = new Microsoft.Data.Sqlite.SqliteConnection(cs.ToString());
+                connection.Open();
+                using var count = connection.CreateCommand();
+                count.CommandText = "SELECT COUNT(*) FROM images";
+                return Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
             }
-            catch (Exception)
+            catch (Microsoft.Data.Sqlite.SqliteException)
             {
-                return 0;
+                return 0; // not created yet, or busy for a moment: the next poll reads it
             }
         }
 
