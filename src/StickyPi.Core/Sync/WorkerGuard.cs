@@ -8,8 +8,8 @@ namespace StickyPi.Core.Sync
     /// <summary>
     /// The core's one rule for parallel work: <b>no exception escapes a worker thread or task</b>. An unhandled
     /// exception on a thread ends the whole process — for a module, the user's PowerShell session — so every piece of
-    /// parallel code runs its items through <see cref="RunItem"/> and its loops through <see cref="StartThread"/>,
-    /// <see cref="RunLoop"/> or (task-based pipelines) <see cref="RunLoopAsync"/>:
+    /// parallel code runs its items through <see cref="RunItem"/> (or maps their failures with <see cref="Unexpected"/>)
+    /// and its loops through <see cref="RunLoop"/> or (task-based loops) <see cref="RunLoopAsync"/>:
     /// <list type="bullet">
     /// <item>an item that throws becomes a failed result for that item (a <see cref="StickyPiException"/>; anything
     /// else is wrapped as <c>UnexpectedError</c> with the item as target) and the rest of the batch goes on;</item>
@@ -77,14 +77,7 @@ namespace StickyPi.Core.Sync
             }
             catch (Exception e)
             {
-                try
-                {
-                    onBroken?.Invoke(e);
-                }
-                catch (Exception)
-                {
-                    // The report itself failed; the thread must still end quietly.
-                }
+                ReportBroken(onBroken, e);
             }
             finally
             {
@@ -112,14 +105,7 @@ namespace StickyPi.Core.Sync
             }
             catch (Exception e)
             {
-                try
-                {
-                    onBroken?.Invoke(e);
-                }
-                catch (Exception)
-                {
-                    // The report itself failed; the task must still end quietly.
-                }
+                ReportBroken(onBroken, e);
             }
             finally
             {
@@ -130,12 +116,17 @@ namespace StickyPi.Core.Sync
             }
         }
 
-        /// <summary>Starts a background thread running <paramref name="loop"/> under <see cref="RunLoop"/>.</summary>
-        public static Thread StartThread(string name, Action loop, Action<Exception> onBroken, Action onExit = null)
+        /// <summary>Hands a loop's break to its owner; a failing report is swallowed, so the loop still ends quietly.</summary>
+        private static void ReportBroken(Action<Exception> onBroken, Exception error)
         {
-            var thread = new Thread(() => RunLoop(loop, onBroken, onExit)) { IsBackground = true, Name = name };
-            thread.Start();
-            return thread;
+            try
+            {
+                onBroken?.Invoke(error);
+            }
+            catch (Exception)
+            {
+                // Nothing may leave a worker, not even a failed report.
+            }
         }
     }
 }

@@ -110,14 +110,22 @@ namespace StickyPi.Core.Tests.Hostile
         public void GuardedThreadsHandTheirExceptionToTheOwner()
         {
             var broken = new List<Exception>();
-            var thread = WorkerGuard.StartThread("test loop", () => throw new InjectedBug("loop"), ex => broken.Add(ex));
+            var thread = OnThread(() => WorkerGuard.RunLoop(() => throw new InjectedBug("loop"), ex => broken.Add(ex)));
             thread.Join();
             Assert.IsType<InjectedBug>(Assert.Single(broken));
 
             // A failing report and cancellation end the thread quietly too.
-            WorkerGuard.StartThread("test loop 2", () => throw new InjectedBug("loop"), _ => throw new InjectedBug("report")).Join();
-            WorkerGuard.StartThread("test loop 3", () => throw new OperationCanceledException(), ex => broken.Add(ex)).Join();
+            OnThread(() => WorkerGuard.RunLoop(() => throw new InjectedBug("loop"), _ => throw new InjectedBug("report"))).Join();
+            OnThread(() => WorkerGuard.RunLoop(() => throw new OperationCanceledException(), ex => broken.Add(ex))).Join();
             Assert.Single(broken);
+        }
+
+        /// <summary>A background thread of its own: an exception escaping it would end the test process.</summary>
+        private static System.Threading.Thread OnThread(Action body)
+        {
+            var thread = new System.Threading.Thread(() => body()) { IsBackground = true };
+            thread.Start();
+            return thread;
         }
 
         [Fact]
