@@ -12,8 +12,12 @@ namespace StickyPi.PowerShell.Cmdlets
     [OutputType(typeof(StickyImage))]
     public sealed class GetStickyImageCommand : StickyCmdlet
     {
-        private const int Batch = 256;
-        private readonly List<ImageKey> _pending = new List<ImageKey>();
+        private readonly PipedKeyBatch _keys;
+
+        public GetStickyImageCommand()
+        {
+            _keys = new PipedKeyBatch(256, WriteImages);
+        }
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -28,26 +32,14 @@ namespace StickyPi.PowerShell.Cmdlets
 
         protected override void ProcessStickyRecord()
         {
-            // Piped keys are looked up in batches, one store query each, rather than one query per key.
-            _pending.Add(new ImageKey(Device, DateTime));
-            if (_pending.Count >= Batch)
-            {
-                Flush();
-            }
+            _keys.Add(new ImageKey(Device, DateTime));
         }
 
-        protected override void EndStickyProcessing() => Flush();
+        protected override void EndStickyProcessing() => _keys.Flush();
 
-        /// <summary>Looks up the pending keys and writes, in input order, each key's image(s) or an ImageNotFound error.</summary>
-        private void Flush()
+        /// <summary>Looks up a batch of keys and writes, in input order, each key's image(s) or an ImageNotFound error.</summary>
+        private void WriteImages(ImageKey[] keys)
         {
-            if (_pending.Count == 0)
-            {
-                return;
-            }
-
-            var keys = _pending.ToArray();
-            _pending.Clear();
             var found = new Dictionary<ImageKey, List<StickyImage>>();
             try
             {

@@ -13,8 +13,12 @@ namespace StickyPi.PowerShell.Cmdlets
     {
         private const string InputObjectSet = "InputObject";
         private const string KeySet = "Key";
-        private const int Chunk = 64;
-        private readonly List<ImageKey> _pending = new List<ImageKey>();
+        private readonly PipedKeyBatch _keys;
+
+        public RemoveStickyImageCommand()
+        {
+            _keys = new PipedKeyBatch(64, Delete);
+        }
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
         public StickyImage InputObject { get; set; }
@@ -39,24 +43,14 @@ namespace StickyPi.PowerShell.Cmdlets
                 return;
             }
 
-            _pending.Add(key);
-            if (_pending.Count >= Chunk)
-            {
-                Flush();
-            }
+            _keys.Add(key);
         }
 
-        protected override void EndStickyProcessing() => Flush();
+        protected override void EndStickyProcessing() => _keys.Flush();
 
-        private void Flush()
+        /// <summary>Deletes a batch of keys in one store call; a key that was not stored is an ImageNotFound error.</summary>
+        private void Delete(ImageKey[] keys)
         {
-            if (_pending.Count == 0)
-            {
-                return;
-            }
-
-            var keys = _pending.ToArray();
-            _pending.Clear();
             IReadOnlyList<StickyImage> deleted;
             try
             {
