@@ -167,14 +167,7 @@ namespace StickyPi.Server
         {
             w.WriteStartObject();
             Common(w, l.DateTimeCreated, l.ApiVersion, l.ApiUserId);
-            if (nullId)
-            {
-                w.WriteNull("id");
-            }
-            else
-            {
-                WriteLong(w, "id", l.Id);
-            }
+            WriteLong(w, "id", nullId ? null : l.Id); // upstream echoes a put label's id as null
 
             w.WriteNumber("parent_tuboid_id", l.ParentTuboidId);
             w.WriteString("algo_name", l.AlgoName);
@@ -206,14 +199,7 @@ namespace StickyPi.Server
             Common(w, p.DateTimeCreated, p.ApiVersion, p.ApiUserId);
             w.WriteNumber("parent_project_id", p.ProjectId);
             w.WriteNumber("parent_user_id", p.UserId);
-            if (nullId)
-            {
-                w.WriteNull("id");
-            }
-            else
-            {
-                w.WriteNumber("id", p.Id);
-            }
+            WriteLong(w, "id", nullId ? null : (long?)p.Id); // upstream echoes a put permission's id as null
 
             w.WriteNumber("level", (int)p.Level);
             w.WriteEndObject();
