@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using StickyPi.Core.Local;
 using StickyPi.Core.Model;
 using StickyPi.Core.Parsing;
+using StickyPi.Core.Sync;
 
 namespace StickyPi.Core.Backend
 {
@@ -16,14 +18,17 @@ namespace StickyPi.Core.Backend
     /// it exists (<c>DuplicateImage</c>, Conflict), and a different image with a stored key never touches the stored
     /// files (spec §8 #6). Commits go through one writer at a time, as the store requires, grouped across requests.
     /// </summary>
-    public sealed class ImageUploadIngest
+    public sealed class ImageUploadIngest : IDisposable
     {
+        /// <summary>Uploads committed at most in one transaction.</summary>
+        public const int MaxCommitBatch = 256;
+
         private const int KeyStripes = 64;
         private readonly IStickyBackend _backend;
         private readonly StickyImageParser _parser;
         private readonly SemaphoreSlim _parses;
-        private readonly List<PendingCommit> _queue = new List<PendingCommit>();
-        private bool _committing;
+        private readonly GroupCommitter<PendingCommit, StagedImage> _committer;
+        private readonly Task _commitLoop;
         private readonly SemaphoreSlim[] _keys = new SemaphoreSlim[KeyStripes];
 
         public ImageUploadIngest(IStickyBackend backend, int maxParallelParses = 0, StickyImageParser parser = null)
@@ -36,6 +41,12 @@ namespace StickyPi.Core.Backend
             {
                 _keys[i] = new SemaphoreSlim(1, 1);
             }
+
+            // Zero gather time: a commit takes what has arrived, so a lone upload is never kept waiting.
+            _committer = new GroupCommitter<PendingCommit, StagedImage>(
+                (caller, group, replace) => _backend.CommitStagedImages(caller, group.Select(p => p.Staged).ToList(), replace),
+                MaxCommitBatch, TimeSpan.Zero);
+            _commitLoop = Task.Run(() => _committer.RunAsync());
         }
 
         /// <summary>Images parsed at once (each holds one file's bytes and its decoded thumbnails).</summary>
@@ -108,93 +119,29 @@ namespace StickyPi.Core.Backend
         }
 
         /// <summary>
-        /// Group commit: uploads that finish staging while a commit runs are committed together in the next
-        /// transaction (one writer, as the store requires), so many parallel uploads cost few transactions. A batch
-        /// that fails is retried image by image, so one bad row never fails the others.
+        /// Group commit through the import pipeline's commit stage: uploads that finish staging while a commit runs are
+        /// committed together in the next transaction (one writer, as the store requires), so many parallel uploads
+        /// cost few transactions; a batch that fails is retried image by image, so one bad row never fails the others.
         /// </summary>
         private Task<StickyImage> CommitAsync(CallerIdentity caller, StagedImage staged)
         {
             var pending = new PendingCommit(caller, staged);
-            lock (_queue)
+            if (!_committer.Post(pending))
             {
-                _queue.Add(pending);
-                if (!_committing)
-                {
-                    _committing = true;
-                    Task.Run(CommitLoop);
-                }
+                throw new ObjectDisposedException(nameof(ImageUploadIngest));
             }
 
             return pending.Done.Task;
         }
 
-        private void CommitLoop()
+        /// <summary>Commits what is queued, then stops taking uploads.</summary>
+        public void Dispose()
         {
-            while (true)
-            {
-                List<PendingCommit> batch;
-                lock (_queue)
-                {
-                    if (_queue.Count == 0)
-                    {
-                        _committing = false;
-                        return;
-                    }
-
-                    batch = new List<PendingCommit>(_queue);
-                    _queue.Clear();
-                }
-
-                foreach (var group in GroupByCaller(batch))
-                {
-                    try
-                    {
-                        var rows = _backend.CommitStagedImages(group[0].Caller, group.ConvertAll(p => p.Staged), replaceExisting: false);
-                        for (int i = 0; i < group.Count; i++)
-                        {
-                            group[i].Done.TrySetResult(rows[i]);
-                        }
-                    }
-                    catch (Exception) when (group.Count > 1)
-                    {
-                        foreach (var one in group)
-                        {
-                            try
-                            {
-                                one.Done.TrySetResult(_backend.CommitStagedImages(one.Caller, new[] { one.Staged }, replaceExisting: false)[0]);
-                            }
-                            catch (Exception e)
-                            {
-                                one.Done.TrySetException(e);
-                            }
-                        }
-                    }
-                    catch (Exception e)
-                    {
-                        group[0].Done.TrySetException(e);
-                    }
-                }
-            }
+            _committer.Complete();
+            _commitLoop.GetAwaiter().GetResult();
         }
 
-        private static IEnumerable<List<PendingCommit>> GroupByCaller(List<PendingCommit> batch)
-        {
-            var groups = new List<List<PendingCommit>>();
-            foreach (var p in batch)
-            {
-                var g = groups.Find(x => x[0].Caller.Id == p.Caller.Id && x[0].Caller.UserName == p.Caller.UserName);
-                if (g == null)
-                {
-                    groups.Add(g = new List<PendingCommit>());
-                }
-
-                g.Add(p);
-            }
-
-            return groups;
-        }
-
-        private sealed class PendingCommit
+        private sealed class PendingCommit : ICommitItem<StagedImage>
         {
             public PendingCommit(CallerIdentity caller, StagedImage staged)
             {
@@ -206,7 +153,13 @@ namespace StickyPi.Core.Backend
 
             public StagedImage Staged { get; }
 
+            public bool Replace => false;
+
             public TaskCompletionSource<StickyImage> Done { get; } = new TaskCompletionSource<StickyImage>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public void Committed(StickyImage row) => Done.TrySetResult(row);
+
+            public void Failed(Exception error) => Done.TrySetException(error);
         }
 
         private static StickyPiException Exists(ImageKey key) =>

@@ -21,8 +21,9 @@ namespace StickyPi.Core.Sync
     /// images is never held in memory. Four stages joined by bounded channels, one cancellation token for all:
     /// lookup (name, stat, cache, one sink lookup per batch) → parse (hash, EXIF, thumbnails: the CPU, exactly
     /// <see cref="ImageImportOptions.MaxDegreeOfParallelism"/> at once, one file at a time) → stage (the sink writes
-    /// the files: disk waits, never on a parse loop) → commit (one writer, rows in batches after the files are in
-    /// place, so no row ever exists without its files).
+    /// the files: disk waits, never on a parse loop) → commit (<see cref="GroupCommitter{TItem, TStaged}"/>, shared with
+    /// the server's uploads: one writer, rows in batches after the files are in place, so no row ever exists without
+    /// its files).
     /// </summary>
     /// <remarks>
     /// Lookup and commit are async loops on the thread pool. Parse and stage loops block a thread for each item
@@ -40,7 +41,7 @@ namespace StickyPi.Core.Sync
         private readonly Channel<PostedPath> _input;
         private readonly Channel<ReadyFile> _ready;
         private readonly Channel<PendingImage> _toStage;
-        private readonly Channel<PendingImage> _toCommit = Channel.CreateUnbounded<PendingImage>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly GroupCommitter<PendingImage, TStaged> _committer;
         private readonly Channel<ImageImportResult> _results = Channel.CreateUnbounded<ImageImportResult>();
         private readonly ConcurrentDictionary<ImageKey, InFlight> _inFlight = new ConcurrentDictionary<ImageKey, InFlight>();
 
@@ -85,15 +86,20 @@ namespace StickyPi.Core.Sync
             // Stagers mostly wait for the original's fsync, whose latency varies: enough of them, and a deep enough
             // queue, that the parse loops never wait behind a slow flush (measured: bench/RESULTS.md).
             _toStage = Bounded<PendingImage>(8 * workers);
+            _committer = new GroupCommitter<PendingImage, TStaged>(CommitGroup, _options.CommitBatchSize, _options.CommitInterval);
 
             // Each stage's loops run under WorkerGuard (an exception never leaves them: a break is recorded, then the
             // stage's output is completed, so the next stage drains and ends too).
             _stages = new[]
             {
-                RunStage(OnPool(workers, LookupLoop), _ready.Writer),
-                RunStage(OnOwnThreads(workers, () => Consume(_ready.Reader, next => Guarded(next.Candidate, () => ProcessOne(next.Candidate, next.StoredMd5)))), _toStage.Writer),
-                RunStage(OnOwnThreads(Math.Max(4, Math.Min(2 * workers, 8)), () => Consume(_toStage.Reader, next => Guarded(next.Candidate, () => Stage(next)))), _toCommit.Writer),
-                RunStage(OnPool(1, CommitLoop), _results.Writer, FlushCache),
+                RunStage(OnPool(workers, LookupLoop), () => _ready.Writer.TryComplete()),
+                RunStage(OnOwnThreads(workers, () => Consume(_ready.Reader, next => Guarded(next.Candidate, () => ProcessOne(next.Candidate, next.StoredMd5)))), () => _toStage.Writer.TryComplete()),
+                RunStage(OnOwnThreads(Math.Max(4, Math.Min(2 * workers, 8)), () => Consume(_toStage.Reader, next => Guarded(next.Candidate, () => Stage(next)))), _committer.Complete),
+                RunStage(OnPool(1, () => _committer.RunAsync(BeforeCommitBatch, FlushCache)), () =>
+                {
+                    FlushCache();
+                    _results.Writer.TryComplete();
+                }),
             };
         }
 
@@ -228,13 +234,9 @@ namespace StickyPi.Core.Sync
             }
         }
 
-        /// <summary>One stage: when all its loops have ended (done, cancelled or broken), its output is completed.</summary>
-        private Task RunStage<TOut>(Task[] loops, ChannelWriter<TOut> output, Action exit = null) =>
-            WorkerGuard.RunLoopAsync(() => Task.WhenAll(loops), Broken, () =>
-            {
-                exit?.Invoke();
-                output.TryComplete();
-            });
+        /// <summary>One stage: when all its loops have ended (done, cancelled or broken), <paramref name="completeOutput"/> runs.</summary>
+        private Task RunStage(Task[] loops, Action completeOutput) =>
+            WorkerGuard.RunLoopAsync(() => Task.WhenAll(loops), Broken, completeOutput);
 
         /// <summary>Async loops on the thread pool, each under <see cref="WorkerGuard"/>: none ever faults.</summary>
         private Task[] OnPool(int count, Func<Task> loop) =>
@@ -460,7 +462,7 @@ namespace StickyPi.Core.Sync
             {
                 var parsed = _parser.Parse(buffer, length, c.Path, makeThumbnails: true);
                 _cache.Add(c.Path, new StatCacheEntry(c.Size, c.ModifiedTicks, parsed.Key, parsed.Md5));
-                Write(_toStage.Writer, new PendingImage { Candidate = c, Parsed = parsed, Bytes = buffer, Length = length });
+                Write(_toStage.Writer, new PendingImage { Owner = this, Candidate = c, Parsed = parsed, Bytes = buffer, Length = length });
                 handedOver = true;
             }
             finally
@@ -487,7 +489,7 @@ namespace StickyPi.Core.Sync
                 p.Bytes = null;
             }
 
-            _toCommit.Writer.TryWrite(p);
+            _committer.Post(p);
         }
 
         private StickyPiException AsStoreFailure(Exception ex) =>
@@ -530,58 +532,11 @@ namespace StickyPi.Core.Sync
             }
         }
 
-        /// <summary>
-        /// The single writer: waits for one staged image, gathers more for up to the commit interval, commits them.
-        /// Not cancelled: whatever was staged before a cancellation is still committed.
-        /// </summary>
-        private async Task CommitLoop()
+        /// <summary>Before each commit batch: rows in the order the files were posted (ids as a one-at-a-time import would give them), whichever parse task finished first.</summary>
+        private void BeforeCommitBatch(List<PendingImage> batch)
         {
-            var batch = new List<PendingImage>(_options.CommitBatchSize);
-            while (await _toCommit.Reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                batch.Clear();
-                var gathering = Stopwatch.StartNew();
-                while (batch.Count < _options.CommitBatchSize)
-                {
-                    if (_toCommit.Reader.TryRead(out var next))
-                    {
-                        batch.Add(next);
-                        continue;
-                    }
-
-                    if (!await MoreWithin(_options.CommitInterval - gathering.Elapsed).ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-
-                if (batch.Count > 0)
-                {
-                    Inject("commit-batch", null);
-                    Commit(batch);
-                }
-            }
-        }
-
-        /// <summary>True when another staged image arrives within <paramref name="left"/>.</summary>
-        private async Task<bool> MoreWithin(TimeSpan left)
-        {
-            if (left <= TimeSpan.Zero)
-            {
-                return false;
-            }
-
-            using (var timeout = new CancellationTokenSource(left))
-            {
-                try
-                {
-                    return await _toCommit.Reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-                {
-                    return false;
-                }
-            }
+            Inject("commit-batch", null);
+            batch.Sort((x, y) => x.Candidate.Sequence.CompareTo(y.Candidate.Sequence));
         }
 
         private void FlushCache()
@@ -596,67 +551,37 @@ namespace StickyPi.Core.Sync
             }
         }
 
-        private void Commit(List<PendingImage> batch)
-        {
-            // Rows in the order the files were posted (ids as a one-at-a-time import would give them), whichever
-            // parse task finished first.
-            batch.Sort((x, y) => x.Candidate.Sequence.CompareTo(y.Candidate.Sequence));
-            try
-            {
-                CommitGroup(batch);
-            }
-            catch (Exception ex) when (!(ex is OperationCanceledException))
-            {
-                // Something in the batch was refused (e.g. stored meanwhile): isolate it. Items already committed
-                // by an earlier group of this batch are done and never retried.
-                foreach (var one in batch.Where(p => !p.Committed))
-                {
-                    try
-                    {
-                        CommitGroup(new List<PendingImage> { one });
-                    }
-                    catch (Exception oneEx) when (!(oneEx is OperationCanceledException))
-                    {
-                        Release(one.Candidate);
-                        Emit(CommitFailure(one, oneEx));
-                    }
-                }
-            }
-
-            FlushCache();
-        }
-
-        private void CommitGroup(List<PendingImage> group)
+        private IReadOnlyList<StickyImage> CommitGroup(CallerIdentity caller, IReadOnlyList<PendingImage> group, bool replace)
         {
             foreach (var p in group)
             {
                 Inject("commit", p.Candidate.Path);
             }
 
-            foreach (var byReplace in group.GroupBy(p => p.Candidate.Replace))
+            return _sink.Commit(caller, group.Select(p => p.Staged).ToList(), replace);
+        }
+
+        private void OnCommitted(PendingImage p, StickyImage row)
+        {
+            _committed[p.Parsed.Key] = p.Parsed.Md5;
+            Interlocked.Increment(ref _sent);
+            Release(p.Candidate);
+            EmitCounted(new ImageImportResult
             {
-                var items = byReplace.ToList();
-                var rows = _sink.Commit(_caller, items.Select(p => p.Staged).ToList(), byReplace.Key);
-                var byKey = rows.ToDictionary(r => r.Key);
-                foreach (var p in items)
-                {
-                    p.Committed = true;
-                    byKey.TryGetValue(p.Parsed.Key, out var row);
-                    _committed[p.Parsed.Key] = p.Parsed.Md5;
-                    Interlocked.Increment(ref _sent);
-                    Release(p.Candidate);
-                    EmitCounted(new ImageImportResult
-                    {
-                        Path = p.Candidate.Path,
-                        Status = ImportStatus.Sent,
-                        Device = p.Parsed.Device,
-                        DateTime = p.Parsed.DateTime,
-                        Md5 = p.Parsed.Md5,
-                        Reason = p.Candidate.Replace ? "Replaced the stored image." : null,
-                        Image = row,
-                    });
-                }
-            }
+                Path = p.Candidate.Path,
+                Status = ImportStatus.Sent,
+                Device = p.Parsed.Device,
+                DateTime = p.Parsed.DateTime,
+                Md5 = p.Parsed.Md5,
+                Reason = p.Candidate.Replace ? "Replaced the stored image." : null,
+                Image = row,
+            });
+        }
+
+        private void OnCommitFailed(PendingImage p, Exception ex)
+        {
+            Release(p.Candidate);
+            Emit(CommitFailure(p, ex));
         }
 
         /// <summary>
@@ -817,14 +742,23 @@ namespace StickyPi.Core.Sync
             public string StoredMd5;
         }
 
-        private sealed class PendingImage
+        private sealed class PendingImage : ICommitItem<TStaged>
         {
+            public ImageImportPipeline<TStaged> Owner;
             public Candidate Candidate;
             public ParsedImage Parsed;
             public byte[] Bytes;
             public int Length;
-            public TStaged Staged;
-            public bool Committed;
+
+            public TStaged Staged { get; set; }
+
+            public CallerIdentity Caller => Owner._caller;
+
+            public bool Replace => Candidate.Replace;
+
+            public void Committed(StickyImage row) => Owner.OnCommitted(this, row);
+
+            public void Failed(Exception error) => Owner.OnCommitFailed(this, error);
         }
     }
 }
