@@ -73,5 +73,14 @@ namespace StickyPi.Core.Model
         public const string InvalidAnnotation = "InvalidAnnotation";
         public const string StoreCorrupt = "StoreCorrupt";
         public const string StoreIo = "StoreIoError";
+
+        /// <summary>A remote server refused the credentials (401) or the caller's role (403).</summary>
+        public const string RemoteAccessDenied = "RemoteAccessDenied";
+
+        /// <summary>A remote server could not be reached, or kept failing after retries.</summary>
+        public const string RemoteUnavailable = "RemoteUnavailable";
+
+        /// <summary>A remote server answered an error without an id of ours (upstream's server: 500 for any refusal).</summary>
+        public const string RemoteError = "RemoteError";
     }
 }
