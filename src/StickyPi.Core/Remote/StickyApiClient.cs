@@ -57,10 +57,10 @@ namespace StickyPi.Core.Remote
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
                     Delay = TimeSpan.FromSeconds(1),
-                    ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                        .Handle<HttpRequestException>()
-                        .Handle<TaskCanceledException>(e => !e.CancellationToken.IsCancellationRequested) // a timeout, not the caller
-                        .HandleResult(r => IsTransient(r.StatusCode)),
+                    ShouldHandle = args => new ValueTask<bool>(
+                        args.Outcome.Exception is HttpRequestException
+                        || (args.Outcome.Exception is TaskCanceledException && !args.Context.CancellationToken.IsCancellationRequested) // a timeout, not the caller
+                        || (args.Outcome.Result != null && IsTransient(args.Outcome.Result.StatusCode))),
                     OnRetry = args =>
                     {
                         args.Outcome.Result?.Dispose();

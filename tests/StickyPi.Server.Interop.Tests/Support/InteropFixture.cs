@@ -103,6 +103,14 @@ namespace StickyPi.Server.Interop.Tests.Support
                 }
 
                 (Ours, OursRun) = RunScenario(ours.Port, identity, samples, null);
+                OursClient = RunOurClient("http://127.0.0.1:" + ours.Port + "/", identity, seed: 7100, out var oursClientError);
+                OursClientError = oursClientError;
+                if (upstream != null)
+                {
+                    UpstreamClient = RunOurClient("http://127.0.0.1:" + upstream.Port + "/", identity, seed: 7100, out var upstreamClientError);
+                    UpstreamClientError = upstreamClientError;
+                }
+
                 var tokenArgs = new List<string>
                 {
                     "--secret", identity.SecretApiKey, "--user", identity.AdminName, "--password", identity.AdminPassword,
@@ -125,6 +133,34 @@ namespace StickyPi.Server.Interop.Tests.Support
             {
                 upstream?.Dispose();
                 InteropPaths.DeleteDir(samples);
+            }
+        }
+
+        /// <summary>Our client side (the import pipeline's sending sink) against our server, then against upstream's.</summary>
+        public ClientImport OursClient { get; private set; }
+
+        public string OursClientError { get; private set; }
+
+        public ClientImport UpstreamClient { get; private set; }
+
+        public string UpstreamClientError { get; private set; }
+
+        private static ClientImport RunOurClient(string baseUrl, ServerIdentity identity, int seed, out string error)
+        {
+            var work = InteropPaths.NewTempDir("interop-client");
+            try
+            {
+                error = null;
+                return ClientImport.Run(baseUrl, identity, work, seed);
+            }
+            catch (Exception e)
+            {
+                error = e.ToString();
+                return null;
+            }
+            finally
+            {
+                InteropPaths.DeleteDir(work);
             }
         }
 
