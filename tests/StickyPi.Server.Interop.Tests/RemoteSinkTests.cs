@@ -68,6 +68,23 @@ namespace StickyPi.Server.Interop.Tests
             Assert.Equal(ClientImport.Count, run.Stored.Count); // the refused image is not there
         }
 
+        [SkippableTheory]
+        [InlineData("ours")]
+        [InlineData("upstream")]
+        public void TheModulesRemoteBackEndReadsSortedSeriesAndKeysAndDeletes(string server)
+        {
+            var run = Run(server);
+            Assert.Equal(UserRole.Admin, run.BackendRole);
+            var names = run.Sent.Keys.OrderBy(k => k, System.StringComparer.Ordinal).ToList();
+            Assert.Equal(names, run.Series.Select(i => i.FileName));
+            Assert.All(run.Series, i => Assert.Equal(run.Sent[i.FileName], i.Md5));
+            Assert.All(run.Series, i => Assert.True(i.Id > 0));
+            Assert.Equal(names, run.ByKey.Select(i => i.FileName));
+            var deleted = Assert.Single(run.Deleted);
+            Assert.Equal(run.Sent[deleted.FileName], deleted.Md5);
+            Assert.Equal(names.Where(n => n != deleted.FileName), run.SeriesAfterDelete.Select(i => i.FileName));
+        }
+
         private ClientImport Run(string server)
         {
             if (server == "upstream")

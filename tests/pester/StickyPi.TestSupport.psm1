@@ -262,6 +262,80 @@ function Invoke-Hostless {
     }
 }
 
+function Start-TestStickyServer {
+    <#
+        Starts StickyPi.Server (built by 'dotnet build StickyPi.PowerShell.sln'; the newest of Debug and Release, or
+        $env:STICKYPI_TEST_SERVER) on a free port of 127.0.0.1 with a fresh data folder and upstream's configuration
+        variables, and waits until it answers. Returns Url, Credential (the bootstrap administrator), Process and
+        DataDirectory; stop it with Stop-TestStickyServer.
+    #>
+    $dll = $env:STICKYPI_TEST_SERVER
+    if (-not $dll) {
+        $dll = Get-ChildItem -Path (Join-Path $script:RepoRoot 'src/StickyPi.Server/bin/*/net*/StickyPi.Server.dll') -ErrorAction SilentlyContinue |
+            Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1 -ExpandProperty FullName
+    }
+    if (-not $dll -or -not (Test-Path -LiteralPath $dll)) {
+        throw "StickyPi.Server is not built: run 'dotnet build StickyPi.PowerShell.sln' or set `$env:STICKYPI_TEST_SERVER."
+    }
+
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    $port = $listener.LocalEndpoint.Port
+    $listener.Stop()
+    $url = "http://127.0.0.1:$port/"
+    $data = New-TestDirectory -Name 'server'
+    $adminPassword = 'pester-admin-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @($dll, '--urls', $url.TrimEnd('/'), '--data', $data)) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.Environment['ASPNETCORE_ENVIRONMENT'] = 'Production'
+    $psi.Environment['SECRET_API_KEY'] = 'pester-' + [guid]::NewGuid().ToString('N')
+    $psi.Environment['API_ADMIN_NAME'] = 'admin'
+    $psi.Environment['API_ADMIN_PASSWORD'] = $adminPassword
+    $psi.Environment['UID_USER'] = 'spi_uid'
+    $psi.Environment['UID_PASSWORD'] = 'pester-uid-password'
+    $process = [System.Diagnostics.Process]::Start($psi)
+    # Drain the output so the server never blocks on a full pipe.
+    $null = $process.StandardOutput.ReadToEndAsync()
+    $null = $process.StandardError.ReadToEndAsync()
+    $deadline = [datetime]::UtcNow.AddSeconds(60)
+    while ($true) {
+        try {
+            $null = Invoke-WebRequest -Uri ($url + 'healthz') -UseBasicParsing -TimeoutSec 5
+            break
+        }
+        catch {
+            if ($process.HasExited) { throw "StickyPi.Server exited with code $($process.ExitCode) before answering." }
+            if ([datetime]::UtcNow -gt $deadline) { $process.Kill(); throw "StickyPi.Server did not answer on $url within 60 s." }
+            Start-Sleep -Milliseconds 200
+        }
+    }
+
+    [pscustomobject]@{
+        Url           = $url
+        Credential    = [pscredential]::new('admin', (ConvertTo-SecureString $adminPassword -AsPlainText -Force))
+        Process       = $process
+        DataDirectory = $data
+    }
+}
+
+function Stop-TestStickyServer {
+    <# Stops a server started by Start-TestStickyServer and removes its data folder and this computer's stat cache for it. #>
+    param([object] $Server)
+
+    if ($null -eq $Server) { return }
+    if (-not $Server.Process.HasExited) {
+        $Server.Process.Kill()
+        $null = $Server.Process.WaitForExit(10000)
+    }
+    Remove-TestDirectory $Server.DataDirectory
+    $uri = [uri]$Server.Url
+    $cache = Join-Path ([Environment]::GetFolderPath('LocalApplicationData')) ('StickyPi/remote/{0}_{1}_{2}' -f $uri.Scheme, $uri.Host, $uri.Port)
+    Remove-TestDirectory $cache
+}
+
 function Assert-ErrorRecord {
     <# Checks one error record's id (prefix before the comma), category and target. #>
     param(

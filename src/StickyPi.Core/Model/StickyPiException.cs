@@ -82,5 +82,8 @@ namespace StickyPi.Core.Model
 
         /// <summary>A remote server answered an error without an id of ours (upstream's server: 500 for any refusal).</summary>
         public const string RemoteError = "RemoteError";
+
+        /// <summary>An operation the remote back-end does not offer yet (it names the operation).</summary>
+        public const string NotAvailableRemotely = "NotAvailableRemotely";
     }
 }

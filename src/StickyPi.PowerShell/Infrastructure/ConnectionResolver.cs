@@ -37,6 +37,13 @@ namespace StickyPi.PowerShell
             }
         }
 
+        /// <summary>Connects to a Sticky Pi server as <paramref name="userName"/> (credentials and role checked now).</summary>
+        public static StickyConnection OpenRemote(Uri endpoint, string userName, string password)
+        {
+            var backend = StickyPi.Core.Remote.RemoteStickyBackend.Connect(endpoint, userName, password, out var caller);
+            return new StickyConnection(backend, caller);
+        }
+
         public static StickyConnection GetDefault()
         {
             var id = CurrentRunspaceId();

@@ -93,8 +93,28 @@ namespace StickyPi.Server.Interop.Tests.Support
                 }
             }
 
+            // The module's remote back-end (what Connect-StickyApi -Uri opens) reading and deleting what was sent.
+            using (var backend = RemoteStickyBackend.Connect(endpoint, identity.AdminName, identity.AdminPassword, out var caller, cacheRoot: Path.Combine(work, "backend-cache")))
+            {
+                run.BackendRole = caller.Role;
+                run.Series = backend.GetImageSeries(caller, new ImageSeriesQuery("%", start, start.AddDays(1))).ToList();
+                run.ByKey = backend.GetImages(caller, files.Select(f => StickyPi.Core.Parsing.ImageFileName.Parse(f))).ToList();
+                run.Deleted = backend.DeleteImages(caller, new[] { StickyPi.Core.Parsing.ImageFileName.Parse(files[Count - 1]) }).ToList();
+                run.SeriesAfterDelete = backend.GetImageSeries(caller, new ImageSeriesQuery("%", start, start.AddDays(1))).ToList();
+            }
+
             return run;
         }
+
+        public UserRole BackendRole { get; private set; }
+
+        public List<StickyImage> Series { get; private set; }
+
+        public List<StickyImage> ByKey { get; private set; }
+
+        public List<StickyImage> Deleted { get; private set; }
+
+        public List<StickyImage> SeriesAfterDelete { get; private set; }
 
         private static List<ImageImportResult> Import(Uri endpoint, string user, string password, string cache, IEnumerable<string> files, out int opened)
         {

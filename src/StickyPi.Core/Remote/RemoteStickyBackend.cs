@@ -1,0 +1,335 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using StickyPi.Core.Access;
+using StickyPi.Core.Backend;
+using StickyPi.Core.Local;
+using StickyPi.Core.Model;
+using StickyPi.Core.Parsing;
+using StickyPi.Core.Sync;
+
+namespace StickyPi.Core.Remote
+{
+    /// <summary>
+    /// A Sticky Pi server (StickyPi.Server or upstream's) as a back-end, over upstream's wire protocol. Images are
+    /// complete: look-ups, series, deletion and the import pipeline with a sink that sends (the stat cache kept on this
+    /// machine, per server). Users are read to learn the caller's role. The other parts of the API (annotations,
+    /// projects, tuboids, labels, ML bundles, completion) are refused with <c>NotAvailableRemotely</c>, naming the
+    /// operation, until they are brought over.
+    /// </summary>
+    public sealed class RemoteStickyBackend : IStickyBackend
+    {
+        private readonly StickyApiClient _client;
+        private readonly string _cacheDirectory;
+
+        private RemoteStickyBackend(StickyApiClient client, string cacheDirectory)
+        {
+            _client = client;
+            _cacheDirectory = cacheDirectory;
+        }
+
+        /// <summary>
+        /// Connects as <paramref name="userName"/>: the credentials are checked now (a token is fetched) and the user's
+        /// role read, so a wrong password fails here rather than at the first file. Returns the back-end and the caller.
+        /// </summary>
+        /// <param name="endpoint">The server's root URL.</param>
+        /// <param name="userName">The server user.</param>
+        /// <param name="password">Its password.</param>
+        /// <param name="caller">The user as the server sees it (id and role).</param>
+        /// <param name="cacheRoot">Where the stat caches of remote imports live (one folder per server); default: the user's local application data.</param>
+        /// <param name="handler">Makes the HTTP stack (tests, proxies); the default handler when null.</param>
+        public static RemoteStickyBackend Connect(Uri endpoint, string userName, string password, out CallerIdentity caller, string cacheRoot = null, HttpClientHandlerFactory handler = null)
+        {
+            var client = new StickyApiClient(endpoint, userName, password, handler?.Invoke());
+            try
+            {
+                var backend = new RemoteStickyBackend(client, CacheDirectory(cacheRoot, client.Endpoint));
+                caller = backend.GetCallerIdentity(userName);
+                return backend;
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Makes the HTTP stack a connection uses (tests, proxies).</summary>
+        public delegate System.Net.Http.HttpMessageHandler HttpClientHandlerFactory();
+
+        public string Kind => "Remote";
+
+        public string Location => _client.Endpoint.AbsoluteUri;
+
+        public IStickyFileStorage Files => throw NotRemote("the file storage");
+
+        public InputLimits Limits => InputLimits.Default;
+
+        // ------------------------------------------------------------ users
+
+        /// <summary>The user's role as the server sees it (a read-only user may list users, spec §1.4).</summary>
+        public CallerIdentity GetCallerIdentity(string userName)
+        {
+            var user = GetUser(null, userName) ?? throw new StickyPiException(StickyErrorIds.RemoteAccessDenied, StickyErrorKind.PermissionDenied,
+                "The server at " + Location + " has no user '" + userName + "'.", userName);
+            return new CallerIdentity(user.Id, user.UserName, user.CanWrite, user.IsAdmin);
+        }
+
+        public IEnumerable<StickyUser> GetUsers(CallerIdentity caller, string userNameLike = "%")
+        {
+            using (var answer = _client.PostJson("get_users", JsonSerializer.Serialize(new[] { new Dictionary<string, string> { ["username"] = userNameLike ?? "%" } })))
+            {
+                return Array(answer, "get_users").Select(ReadUser).ToList();
+            }
+        }
+
+        /// <summary>The user with exactly this name (upstream's filter is a LIKE: <c>_</c> and <c>%</c> match others too).</summary>
+        public StickyUser GetUser(CallerIdentity caller, string userName)
+        {
+            var matches = GetUsers(caller, userName).ToList();
+            return matches.FirstOrDefault(u => string.Equals(u.UserName, userName, StringComparison.Ordinal))
+                ?? matches.FirstOrDefault(u => string.Equals(u.UserName, userName, StringComparison.OrdinalIgnoreCase));
+        }
+
+        public CallerIdentity FindCallerIdentity(long userId) => throw NotRemote("finding a user by id");
+
+        public bool VerifyPassword(string userName, char[] password) => throw NotRemote("checking a password");
+
+        public StickyUser AddUser(CallerIdentity caller, string userName, char[] password, string email = null, bool isAdmin = false, bool canWrite = true) =>
+            throw NotRemote("adding users");
+
+        public IReadOnlyList<StickyUser> PutUsers(CallerIdentity caller, IEnumerable<StickyUserSubmission> users) => throw NotRemote("adding users");
+
+        public IReadOnlyList<StickyUser> DeleteUsers(CallerIdentity caller, IEnumerable<string> userNames) => throw NotRemote("removing users");
+
+        // ------------------------------------------------------------ images
+
+        public IEnumerable<StickyImage> GetImages(CallerIdentity caller, IEnumerable<ImageKey> keys, ImageFileKind what = ImageFileKind.Metadata)
+        {
+            var list = (keys ?? throw new ArgumentNullException(nameof(keys))).Where(k => k.Device != null).Distinct().ToList();
+            return ImagesByKeys(list, What(what));
+        }
+
+        public IEnumerable<StickyImage> GetImageSeries(CallerIdentity caller, ImageSeriesQuery query, ImageFileKind what = ImageFileKind.Metadata)
+        {
+            if (query == null)
+            {
+                throw new ArgumentNullException(nameof(query));
+            }
+
+            var body = JsonSerializer.Serialize(new[]
+            {
+                new Dictionary<string, string>
+                {
+                    ["device"] = query.DeviceLikePattern,
+                    ["start_datetime"] = StickyTime.ToWire(query.Start),
+                    ["end_datetime"] = StickyTime.ToWire(query.End),
+                },
+            });
+            using (var answer = _client.PostJson("get_image_series/" + What(what), body))
+            {
+                // Upstream's server sends series unsorted per device; ours and the embedded store sort by device, datetime.
+                return Array(answer, "get_image_series").Select(WireImageRow.Read)
+                    .OrderBy(i => i.Device, StringComparer.Ordinal).ThenBy(i => i.DateTime).ToList();
+            }
+        }
+
+        public string GetStoredMd5(ImageKey key) => GetStoredMd5s(new[] { key }).TryGetValue(key, out var md5) ? md5 : null;
+
+        public IDictionary<ImageKey, string> GetStoredMd5s(IEnumerable<ImageKey> keys) => new RemoteImageSink(_client).GetStoredMd5s(keys);
+
+        public IReadOnlyList<StickyImage> DeleteImages(CallerIdentity caller, IEnumerable<ImageKey> keys)
+        {
+            var list = (keys ?? throw new ArgumentNullException(nameof(keys))).Where(k => k.Device != null).Distinct().ToList();
+            var deleted = new List<StickyImage>();
+            for (int start = 0; start < list.Count; start += RemoteImageSink.LookupChunk)
+            {
+                using (var answer = _client.PostJson("delete_images", KeysJson(list.Skip(start).Take(RemoteImageSink.LookupChunk))))
+                {
+                    deleted.AddRange(Array(answer, "delete_images").Select(WireImageRow.Read));
+                }
+            }
+
+            return deleted;
+        }
+
+        public IImageImportSession BeginImageImport(CallerIdentity caller, ImageImportOptions options)
+        {
+            Directory.CreateDirectory(_cacheDirectory);
+            return new ImageImportPipeline<StickyImage>(new RemoteImageSink(_client), caller, _cacheDirectory, options);
+        }
+
+        public StagedImage StageImage(ParsedImage parsed, byte[] originalBytes, int length) => throw NotRemote("staging images (use the import)");
+
+        public IReadOnlyList<StickyImage> CommitStagedImages(CallerIdentity caller, IReadOnlyList<StagedImage> batch, bool replaceExisting) =>
+            throw NotRemote("committing staged images (use the import)");
+
+        public IReadOnlyList<StickyImage> PutImages(CallerIdentity caller, IEnumerable<(ParsedImage parsed, byte[] bytes)> images) =>
+            throw NotRemote("storing parsed images (use the import)");
+
+        // ------------------------------------------------------------ not brought over yet
+
+        public StickyProject AddProject(CallerIdentity caller, string name, string description = null, string notes = null) => throw NotRemote("projects");
+
+        public IEnumerable<StickyProject> GetProjects(CallerIdentity caller, IEnumerable<StickyProjectFilter> filters = null) => throw NotRemote("projects");
+
+        public IReadOnlyList<StickyProject> DeleteProjects(CallerIdentity caller, IEnumerable<StickyProjectFilter> filters = null) => throw NotRemote("projects");
+
+        public StickyProject DeleteProject(CallerIdentity caller, long projectId) => throw NotRemote("projects");
+
+        public ProjectPermission PutProjectPermission(CallerIdentity caller, long projectId, string userName, int level) => throw NotRemote("project permissions");
+
+        public ProjectPermission PutProjectPermission(CallerIdentity caller, long projectId, long userId, int level) => throw NotRemote("project permissions");
+
+        public IEnumerable<ProjectPermission> GetProjectPermissions(CallerIdentity caller, IEnumerable<StickyProjectFilter> filters = null) => throw NotRemote("project permissions");
+
+        public ProjectPermission DeleteProjectPermission(CallerIdentity caller, long projectId, string userName) => throw NotRemote("project permissions");
+
+        public IEnumerable<ProjectSeriesRow> GetProjectSeries(CallerIdentity caller, long projectId) => throw NotRemote("project series");
+
+        public IEnumerable<ProjectColumn> GetProjectColumns(CallerIdentity caller, long projectId) => throw NotRemote("project columns");
+
+        public ProjectSeriesRow AddProjectSeries(CallerIdentity caller, long projectId, string device, DateTime start, DateTime end, IDictionary<string, object> values) =>
+            throw NotRemote("project series");
+
+        public ProjectSeriesRow SetProjectSeries(CallerIdentity caller, long projectId, long id, IDictionary<string, object> values) => throw NotRemote("project series");
+
+        public ProjectSeriesRow DeleteProjectSeries(CallerIdentity caller, long projectId, long id) => throw NotRemote("project series");
+
+        public ProjectColumn AddProjectColumn(CallerIdentity caller, long projectId, string name, ProjectColumnType type) => throw NotRemote("project columns");
+
+        public ProjectColumn RenameProjectColumn(CallerIdentity caller, long projectId, string oldName, string newName) => throw NotRemote("project columns");
+
+        public ProjectColumn RemoveProjectColumn(CallerIdentity caller, long projectId, string name) => throw NotRemote("project columns");
+
+        public long ResolveProjectId(CallerIdentity caller, string project) => throw NotRemote("projects");
+
+        public IReadOnlyList<StickyImage> GetImagesToAnnotate(CallerIdentity caller, string algoName, string algoVersion, ImageSeriesQuery query, ImageFileKind what = ImageFileKind.Metadata) =>
+            throw NotRemote("images to annotate");
+
+        public IEnumerable<StickyAnnotatedImage> GetImagesWithUidAnnotationSeries(CallerIdentity caller, ImageSeriesQuery query, ImageFileKind what, bool includeJson) =>
+            throw NotRemote("UID annotations");
+
+        public IReadOnlyList<UidAnnotation> PutUidAnnotations(CallerIdentity caller, IEnumerable<UidAnnotationSubmission> items) => throw NotRemote("UID annotations");
+
+        public IReadOnlyList<UidAnnotationProblem> ValidateUidAnnotations(CallerIdentity caller, IReadOnlyList<UidAnnotationSubmission> items) => throw NotRemote("UID annotations");
+
+        public IEnumerable<UidAnnotation> GetUidAnnotations(CallerIdentity caller, IEnumerable<ImageKey> keys, bool includeJson) => throw NotRemote("UID annotations");
+
+        public IEnumerable<UidAnnotation> GetUidAnnotationSeries(CallerIdentity caller, ImageSeriesQuery query, bool includeJson) => throw NotRemote("UID annotations");
+
+        public IEnumerable<TiledTuboid> GetTiledTuboidSeries(CallerIdentity caller, TuboidQuery query, bool includeFiles = false) => throw NotRemote("tuboids");
+
+        public IEnumerable<LabelledTiledTuboid> GetTiledTuboidSeriesWithItcLabels(CallerIdentity caller, TuboidQuery query, bool includeFiles = false) => throw NotRemote("tuboids");
+
+        public IReadOnlyList<ItcLabelResult> PutItcLabels(CallerIdentity caller, IEnumerable<ItcLabelSubmission> labels) => throw NotRemote("ITC labels");
+
+        public IEnumerable<ItcLabel> GetItcLabels(CallerIdentity caller, IEnumerable<string> tuboidIds) => throw NotRemote("ITC labels");
+
+        public IReadOnlyList<TuboidUploadResult> PutTiledTuboids(CallerIdentity caller, IEnumerable<string> tuboidDirectories, TuboidSeriesInfo info) => throw NotRemote("tuboids");
+
+        public TuboidUploadResult UploadTuboid(CallerIdentity caller, string tuboidDirectory, TuboidSeriesInfo given) => throw NotRemote("tuboids");
+
+        public IReadOnlyList<TuboidSeries> DeleteTiledTuboids(CallerIdentity caller, TuboidQuery query) => throw NotRemote("tuboids");
+
+        public IReadOnlyList<MlBundleFile> GetMlBundleFileList(CallerIdentity caller, string bundleName, MlBundleSelection what = MlBundleSelection.All, CancellationToken cancellationToken = default) =>
+            throw NotRemote("ML bundles");
+
+        public IReadOnlyList<MlBundleFile> GetMlBundleUploadTargets(CallerIdentity caller, IEnumerable<MlBundleFile> entries, CancellationToken cancellationToken = default) =>
+            throw NotRemote("ML bundles");
+
+        public MlBundleFile StoreMlBundleFile(CallerIdentity caller, string bundleName, string key, string sourcePath, DateTime mtimeUtc,
+            string expectedMd5 = null, Action<long> bytesCopied = null, CancellationToken cancellationToken = default) => throw NotRemote("ML bundles");
+
+        public Stream OpenMlBundleFile(CallerIdentity caller, string bundleName, string key) => throw NotRemote("ML bundles");
+
+        public IReadOnlyList<string> CompleteMlBundleNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) => throw NotRemote("completion");
+
+        public IMlBundleRemote AsMlBundleRemote(CallerIdentity caller) => throw NotRemote("ML bundles");
+
+        public IReadOnlyList<string> CompleteImageDevices(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) => throw NotRemote("completion");
+
+        public IReadOnlyList<string> CompleteTuboidDevices(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) => throw NotRemote("completion");
+
+        public IReadOnlyList<string> CompleteProjectNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) => throw NotRemote("completion");
+
+        public IReadOnlyList<string> CompleteUserNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) => throw NotRemote("completion");
+
+        public IReadOnlyList<string> CompleteAlgoNames(CallerIdentity caller, AlgoNameSource source, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) =>
+            throw NotRemote("completion");
+
+        public void Dispose() => _client.Dispose();
+
+        // ------------------------------------------------------------ helpers
+
+        /// <summary>One folder per server (scheme, host, port) under <paramref name="root"/>.</summary>
+        private static string CacheDirectory(string root, Uri endpoint)
+        {
+            root = root ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "StickyPi", "remote");
+            string name = endpoint.Scheme + "_" + endpoint.Host + "_" + endpoint.Port;
+            foreach (var c in Path.GetInvalidFileNameChars())
+            {
+                name = name.Replace(c, '_');
+            }
+
+            return Path.Combine(root, name);
+        }
+
+        private static string What(ImageFileKind what)
+        {
+            switch (what)
+            {
+                case ImageFileKind.Metadata: return "metadata";
+                case ImageFileKind.Image: return "image";
+                case ImageFileKind.Thumbnail: return "thumbnail";
+                case ImageFileKind.ThumbnailMini: return "thumbnail-mini";
+                default: throw new ArgumentOutOfRangeException(nameof(what));
+            }
+        }
+
+        private IEnumerable<StickyImage> ImagesByKeys(List<ImageKey> list, string what)
+        {
+            for (int start = 0; start < list.Count; start += RemoteImageSink.LookupChunk)
+            {
+                List<StickyImage> rows;
+                using (var answer = _client.PostJson("get_images/" + what, KeysJson(list.Skip(start).Take(RemoteImageSink.LookupChunk))))
+                {
+                    rows = Array(answer, "get_images").Select(WireImageRow.Read)
+                        .OrderBy(i => i.Device, StringComparer.Ordinal).ThenBy(i => i.DateTime).ToList();
+                }
+
+                foreach (var row in rows)
+                {
+                    yield return row;
+                }
+            }
+        }
+
+        private static string KeysJson(IEnumerable<ImageKey> keys) =>
+            JsonSerializer.Serialize(keys.Select(k => new Dictionary<string, string> { ["device"] = k.Device, ["datetime"] = StickyTime.ToWire(k.DateTime) }));
+
+        private static IEnumerable<JsonElement> Array(JsonDocument answer, string route) =>
+            answer.RootElement.ValueKind == JsonValueKind.Array
+                ? answer.RootElement.EnumerateArray().ToList()
+                : throw new StickyPiException(StickyErrorIds.RemoteError, StickyErrorKind.InvalidData, "The server's answer to " + route + " is not a list.");
+
+        private static StickyUser ReadUser(JsonElement row) => new StickyUser
+        {
+            Id = row.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number ? id.GetInt64() : 0,
+            UserName = row.TryGetProperty("username", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
+            Email = row.TryGetProperty("email", out var email) && email.ValueKind == JsonValueKind.String ? email.GetString() : null,
+            IsAdmin = Flag(row, "is_admin"),
+            CanWrite = Flag(row, "can_write"),
+        };
+
+        private static bool Flag(JsonElement row, string name) =>
+            row.TryGetProperty(name, out var v) && (v.ValueKind == JsonValueKind.True || (v.ValueKind == JsonValueKind.Number && v.GetDouble() != 0));
+
+        private StickyPiException NotRemote(string what) =>
+            new StickyPiException(StickyErrorIds.NotAvailableRemotely, StickyErrorKind.ResourceUnavailable,
+                "This operation (" + what + ") is not available on a remote connection yet (" + Location + "); connect to a local store for it.", Location);
+    }
+}

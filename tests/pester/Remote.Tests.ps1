@@ -1,0 +1,116 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+<#
+    A remote connection as a lab admin or a CI job uses it: Connect-StickyApi -Uri -Credential against StickyPi.Server
+    started on 127.0.0.1, then the image cmdlets over HTTP (upstream's wire protocol), a read-only user, and the
+    cmdlets a remote connection does not offer yet.
+#>
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
+    Import-TestModule
+
+    function Get-Md5([string] $Path) { (Get-FileHash -LiteralPath $Path -Algorithm MD5).Hash.ToLowerInvariant() }
+
+    $server = Start-TestStickyServer
+    $work = New-TestDirectory -Name 'remote-input'
+    $t0 = [datetime]::new(2020, 7, 5, 20, 0, 0, [DateTimeKind]::Utc)
+    $files = @(
+        0..2 | ForEach-Object { New-TestImage -Directory $work -Device '5c173ff2' -DateTime $t0.AddMinutes(20 * $_) -Format Legacy2020 -Index $_ }
+        New-TestImage -Directory $work -Device '1b74105a' -DateTime ([datetime]::new(2022, 5, 17, 18, 30, 0, [DateTimeKind]::Utc)) -Format Csv2022
+    )
+
+    # A read-only user, made the way any client makes one (put_users as the administrator).
+    $basic = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('admin:' + $server.Credential.GetNetworkCredential().Password))
+    $null = Invoke-RestMethod -Method Post -Uri ($server.Url + 'put_users') -Headers @{ Authorization = "Basic $basic" } -ContentType 'application/json' `
+        -Body '[{"username": "reader", "password": "reader-password-1", "can_write": false}]'
+    $reader = [pscredential]::new('reader', (ConvertTo-SecureString 'reader-password-1' -AsPlainText -Force))
+}
+
+AfterAll {
+    Get-Variable -Name remote -Scope Script -ErrorAction SilentlyContinue | ForEach-Object { if ($_.Value) { Disconnect-StickyApi -Connection $_.Value } }
+    Stop-TestStickyServer $server
+    Remove-TestDirectory $work
+}
+
+Describe 'Connect-StickyApi -Uri -Credential' {
+    It 'checks the password at once, reads the role, and becomes the session default' {
+        $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential
+        $remote.Kind | Should -Be 'Remote'
+        $remote.Location | Should -Be $server.Url
+        $remote.User | Should -Be 'admin'
+        $remote.IsDefault | Should -BeTrue
+    }
+
+    It 'stops with RemoteAccessDenied (AuthenticationError) for a wrong password, naming the server' {
+        $wrong = [pscredential]::new('admin', (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
+        $err = { Connect-StickyApi -Uri $server.Url -Credential $wrong } | Should -Throw -PassThru
+        Assert-ErrorRecord $err -ErrorId 'RemoteAccessDenied' -Category AuthenticationError -TargetObject ([uri]$server.Url)
+        $err.Exception.Message | Should -BeLike "*$($server.Url)*401*"
+    }
+
+    It 'stops with a connection error when nothing answers' {
+        $err = { Connect-StickyApi -Uri 'http://127.0.0.1:9/' -Credential $server.Credential } | Should -Throw -PassThru
+        Assert-ErrorRecord $err -ErrorId 'RemoteUnavailable' -Category ConnectionError
+    }
+}
+
+Describe 'The image cmdlets on a remote connection' {
+    BeforeAll { $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential }
+
+    It 'Send-StickyImage sends each file with its md5, and a re-run skips every file without opening it' {
+        $sent = @(Get-ChildItem $work -Filter *.jpg | Send-StickyImage)
+        $sent.Count | Should -Be 4
+        $sent.Status | Sort-Object -Unique | Should -Be 'Sent'
+        foreach ($r in $sent) { $r.Md5 | Should -Be (Get-Md5 $r.Path) }
+
+        $again = @(Send-StickyImage -Path $work)
+        $again.Count | Should -Be 4
+        $again.Status | Sort-Object -Unique | Should -Be 'Skipped'
+        $again.FromCache | Sort-Object -Unique | Should -BeTrue
+    }
+
+    It 'Get-StickySeries reads the series from the server, sorted, and Get-StickyImage finds the same rows by key' {
+        $series = @(Get-StickySeries -Device '*')
+        $series.Count | Should -Be 4
+        ($series | ForEach-Object { "$($_.Device)@$($_.DateTime.ToString('s'))" }) |
+            Should -Be @('1b74105a@2022-05-17T18:30:00', '5c173ff2@2020-07-05T20:00:00', '5c173ff2@2020-07-05T20:20:00', '5c173ff2@2020-07-05T20:40:00')
+        ($series | Where-Object Device -eq '1b74105a').Md5 | Should -Be (Get-Md5 $files[3].FullName)
+
+        $byKey = @($series | Get-StickyImage)
+        $byKey.Md5 | Should -Be $series.Md5
+        @(Get-StickySeries -Device '5c17*' -StartTime $t0.AddMinutes(10) -EndTime $t0.AddMinutes(40)).Count | Should -Be 1
+    }
+
+    It 'Remove-StickyImage deletes on the server' {
+        $removed = @(Get-StickySeries -Device '5c173ff2' | Select-Object -First 1 | Remove-StickyImage -PassThru -Confirm:$false)
+        $removed.Count | Should -Be 1
+        @(Get-StickySeries -Device '*').Count | Should -Be 3
+    }
+}
+
+Describe 'A read-only server user' {
+    It 'may query, but Send-StickyImage stops before reading any file' {
+        $ro = Connect-StickyApi -Uri $server.Url -Credential $reader
+        try {
+            @(Get-StickySeries -Device '*' -Connection $ro).Count | Should -Be 3
+            $err = { Send-StickyImage -Path $work -Connection $ro } | Should -Throw -PassThru
+            $err.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        }
+        finally {
+            Disconnect-StickyApi -Connection $ro
+        }
+    }
+}
+
+Describe 'What a remote connection does not offer yet' {
+    BeforeAll { $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential }
+
+    It 'stops with NotAvailableRemotely naming the operation (<Name>)' -ForEach @(
+        @{ Name = 'Get-StickySeries -WithAnnotation'; Command = { Get-StickySeries -Device '*' -WithAnnotation }; Operation = 'UID annotations' }
+        @{ Name = 'Get-StickyProject'; Command = { Get-StickyProject }; Operation = 'projects' }
+        @{ Name = 'Get-StickyTuboid'; Command = { Get-StickyTuboid -Device '*' }; Operation = 'tuboids' }
+    ) {
+        $err = { & $Command } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'NotAvailableRemotely,*'
+        $err.Exception.Message | Should -BeLike "*$Operation*$($server.Url)*"
+    }
+}
