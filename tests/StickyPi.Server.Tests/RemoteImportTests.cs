@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Tasks;
 using StickyPi.Core.Model;
@@ -45,7 +44,7 @@ namespace StickyPi.Server.Tests
             Assert.Equal(good.Select(Path.GetFullPath).OrderBy(p => p), first.Where(r => r.Status == ImportStatus.Sent).Select(r => r.Path).OrderBy(p => p));
             foreach (var sent in first.Where(r => r.Status == ImportStatus.Sent))
             {
-                Assert.Equal(Md5(sent.Path), sent.Md5);
+                Assert.Equal(TestFiles.Md5(sent.Path), sent.Md5);
                 Assert.Equal(sent.Md5, sent.Image.Md5);
                 Assert.Equal(Path.GetFileName(sent.Path), sent.Image.FileName);
                 Assert.True(sent.Image.Width > 0 && sent.Image.Height > 0);
@@ -58,7 +57,7 @@ namespace StickyPi.Server.Tests
             using (var api = _server.Admin())
             {
                 var stored = (await api.Post("get_images/metadata", Keys(good))).AssertOk();
-                Assert.Equal(good.Select(Md5).OrderBy(m => m), stored.Json.EnumerateArray().Select(r => r.GetProperty("md5").GetString()).OrderBy(m => m));
+                Assert.Equal(good.Select(TestFiles.Md5).OrderBy(m => m), stored.Json.EnumerateArray().Select(r => r.GetProperty("md5").GetString()).OrderBy(m => m));
             }
 
             var opened = new List<string>();
@@ -84,7 +83,7 @@ namespace StickyPi.Server.Tests
             using (var api = _server.Admin())
             {
                 var stored = (await api.Post("get_images/metadata", Keys(new[] { original }))).AssertOk();
-                Assert.Equal(Md5(original), stored[0].GetProperty("md5").GetString());
+                Assert.Equal(TestFiles.Md5(original), stored[0].GetProperty("md5").GetString());
             }
         }
 
@@ -185,13 +184,5 @@ namespace StickyPi.Server.Tests
         private static string Keys(IEnumerable<string> paths) =>
             JsonSerializer.Serialize(paths.Select(p => StickyPi.Core.Parsing.ImageFileName.Parse(p))
                 .Select(k => new Dictionary<string, string> { ["device"] = k.Device, ["datetime"] = StickyTime.ToWire(k.DateTime) }));
-
-        private static string Md5(string path)
-        {
-            using (var md5 = MD5.Create())
-            {
-                return string.Concat(md5.ComputeHash(File.ReadAllBytes(path)).Select(b => b.ToString("x2")));
-            }
-        }
     }
 }

@@ -109,15 +109,9 @@ namespace StickyPi.Core.Tests.Sync
             return paths;
         }
 
-        public static string Md5(byte[] bytes)
-        {
-            using (var md5 = MD5.Create())
-            {
-                return string.Concat(md5.ComputeHash(bytes).Select(b => b.ToString("x2")));
-            }
-        }
+        public static string Md5(byte[] bytes) => TestFiles.Md5(bytes);
 
-        public static string Md5(string path) => Md5(File.ReadAllBytes(path));
+        public static string Md5(string path) => TestFiles.Md5(path);
 
         /// <summary>Upstream's layout for an image: original, thumbnail and mini thumbnail.</summary>
         public static string[] StoredPaths(string storeRoot, ImageKey key)

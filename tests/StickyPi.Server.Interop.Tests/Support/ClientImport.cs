@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using StickyPi.Core.Model;
@@ -54,7 +53,7 @@ namespace StickyPi.Server.Interop.Tests.Support
                 .ToList();
             foreach (var f in files)
             {
-                run.Sent[Path.GetFileName(f)] = Md5(f);
+                run.Sent[Path.GetFileName(f)] = TestFiles.Md5(f);
             }
 
             var endpoint = new Uri(baseUrl);
@@ -132,14 +131,6 @@ namespace StickyPi.Server.Interop.Tests.Support
                 var results = pipeline.Drain().ToList();
                 opened = count;
                 return results;
-            }
-        }
-
-        private static string Md5(string path)
-        {
-            using (var md5 = MD5.Create())
-            {
-                return string.Concat(md5.ComputeHash(File.ReadAllBytes(path)).Select(b => b.ToString("x2")));
             }
         }
     }
