@@ -87,6 +87,18 @@ Describe 'The image cmdlets on a remote connection' {
     }
 }
 
+Describe 'Get-StickyUser on a remote connection' {
+    BeforeAll { $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential }
+
+    It 'lists the server''s users with the roles the server gives them' {
+        $users = @(Get-StickyUser)
+        $users.UserName | Should -Contain 'reader'
+        ($users | Where-Object UserName -eq 'reader').Role | Should -Be 'ReadOnly'
+        (Get-StickyUser -UserName admin).Role | Should -Be 'Admin'
+        (Get-StickyUser -UserName admin).Id | Should -BeGreaterThan 0
+    }
+}
+
 Describe 'A read-only server user' {
     It 'may query, but Send-StickyImage stops before reading any file' {
         $ro = Connect-StickyApi -Uri $server.Url -Credential $reader

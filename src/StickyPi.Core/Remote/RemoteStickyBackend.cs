@@ -16,7 +16,7 @@ namespace StickyPi.Core.Remote
     /// <summary>
     /// A Sticky Pi server (StickyPi.Server or upstream's) as a back-end, over upstream's wire protocol. Images are
     /// complete: look-ups, series, deletion and the import pipeline with a sink that sends (the stat cache kept on this
-    /// machine, per server). Users are read to learn the caller's role. The other parts of the API (annotations,
+    /// machine, per server). Users are read (the caller's role, Get-StickyUser). The other parts of the API (annotations,
     /// projects, tuboids, labels, ML bundles, completion) are refused with <c>NotAvailableRemotely</c>, naming the
     /// operation, until they are brought over.
     /// </summary>
@@ -40,10 +40,10 @@ namespace StickyPi.Core.Remote
         /// <param name="password">Its password.</param>
         /// <param name="caller">The user as the server sees it (id and role).</param>
         /// <param name="cacheRoot">Where the stat caches of remote imports live (one folder per server); default: the user's local application data.</param>
-        /// <param name="handler">Makes the HTTP stack (tests, proxies); the default handler when null.</param>
-        public static RemoteStickyBackend Connect(Uri endpoint, string userName, string password, out CallerIdentity caller, string cacheRoot = null, HttpClientHandlerFactory handler = null)
+        /// <param name="handler">The HTTP stack (tests, proxies; not disposed with the back-end); the default handler when null.</param>
+        public static RemoteStickyBackend Connect(Uri endpoint, string userName, string password, out CallerIdentity caller, string cacheRoot = null, System.Net.Http.HttpMessageHandler handler = null)
         {
-            var client = new StickyApiClient(endpoint, userName, password, handler?.Invoke());
+            var client = new StickyApiClient(endpoint, userName, password, handler);
             try
             {
                 var backend = new RemoteStickyBackend(client, CacheDirectory(cacheRoot, client.Endpoint));
@@ -56,9 +56,6 @@ namespace StickyPi.Core.Remote
                 throw;
             }
         }
-
-        /// <summary>Makes the HTTP stack a connection uses (tests, proxies).</summary>
-        public delegate System.Net.Http.HttpMessageHandler HttpClientHandlerFactory();
 
         public string Kind => "Remote";
 
