@@ -128,7 +128,7 @@ namespace StickyPi.Core.Remote
             });
             using (var answer = _client.PostJson("get_image_series/" + What(what), body))
             {
-                // Upstream's server sends series unsorted per device; ours and the embedded store sort by device, datetime.
+                // Upstream's queries have no ORDER BY (spec, open questions); the embedded store and ours sort by device, datetime.
                 return Array(answer, "get_image_series").Select(WireImageRow.Read)
                     .OrderBy(i => i.Device, StringComparer.Ordinal).ThenBy(i => i.DateTime).ToList();
             }
