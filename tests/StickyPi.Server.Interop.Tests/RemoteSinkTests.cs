@@ -85,6 +85,19 @@ namespace StickyPi.Server.Interop.Tests
             Assert.Equal(names.Where(n => n != deleted.FileName), run.SeriesAfterDelete.Select(i => i.FileName));
         }
 
+        [SkippableTheory]
+        [InlineData("ours")]
+        [InlineData("upstream")]
+        public void TheRemoteBackEndAddsUsersAndRemovesExactlyTheNamedOne(string server)
+        {
+            var run = Run(server);
+            Assert.Equal("interop_a_b", run.UserAdded.UserName);
+            Assert.Equal(UserRole.ReadOnly, run.UserAdded.Role);
+            Assert.Equal(new[] { "interop_a_b" }, run.UsersDeleted);
+            Assert.Contains("interop_axb", run.UsersLeft);
+            Assert.DoesNotContain("interop_a_b", run.UsersLeft);
+        }
+
         private ClientImport Run(string server)
         {
             if (server == "upstream")

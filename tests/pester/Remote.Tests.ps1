@@ -87,8 +87,32 @@ Describe 'The image cmdlets on a remote connection' {
     }
 }
 
-Describe 'Get-StickyUser on a remote connection' {
+Describe 'Users on a remote connection' {
     BeforeAll { $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential }
+    AfterAll { $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential }
+
+    It 'New-StickyUser creates a server user, who can then connect with that role' {
+        $password = ConvertTo-SecureString 'field-password-1' -AsPlainText -Force
+        $user = New-StickyUser -UserName 'field_station' -Password $password -Confirm:$false
+        $user.UserName | Should -Be 'field_station'
+        $user.Role | Should -Be 'ReadWrite'
+        $user.Id | Should -BeGreaterThan 0
+
+        $field = Connect-StickyApi -Uri $server.Url -Credential ([pscredential]::new('field_station', $password))
+        try { $field.User | Should -Be 'field_station' } finally { Disconnect-StickyApi -Connection $field }
+    }
+
+    It 'Remove-StickyUser removes exactly the named user, though the server''s filter is a LIKE (a_b is not axb)' {
+        $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential
+        $password = ConvertTo-SecureString 'other-password-1' -AsPlainText -Force
+        $null = New-StickyUser -UserName 'axb' -Password $password -Confirm:$false
+        $null = New-StickyUser -UserName 'a_b' -Password $password -Confirm:$false
+        $removed = @(Remove-StickyUser -UserName 'a_b' -PassThru -Confirm:$false)
+        $removed.UserName | Should -Be 'a_b'
+        $names = @(Get-StickyUser).UserName
+        $names | Should -Contain 'axb'
+        $names | Should -Not -Contain 'a_b'
+    }
 
     It 'lists the server''s users with the roles the server gives them' {
         $users = @(Get-StickyUser)

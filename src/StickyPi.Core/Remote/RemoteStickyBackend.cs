@@ -16,7 +16,7 @@ namespace StickyPi.Core.Remote
     /// <summary>
     /// A Sticky Pi server (StickyPi.Server or upstream's) as a back-end, over upstream's wire protocol. Images are
     /// complete: look-ups, series, deletion and the import pipeline with a sink that sends (the stat cache kept on this
-    /// machine, per server). Users are read (the caller's role, Get-StickyUser). The other parts of the API (annotations,
+    /// machine, per server). Users are read (the caller's role, Get-StickyUser), created and removed. The other parts of the API (annotations,
     /// projects, tuboids, labels, ML bundles, completion) are refused with <c>NotAvailableRemotely</c>, naming the
     /// operation, until they are brought over.
     /// </summary>
@@ -95,12 +95,69 @@ namespace StickyPi.Core.Remote
 
         public bool VerifyPassword(string userName, char[] password) => throw NotRemote("checking a password");
 
-        public StickyUser AddUser(CallerIdentity caller, string userName, char[] password, string email = null, bool isAdmin = false, bool canWrite = true) =>
-            throw NotRemote("adding users");
+        /// <summary>Creates a user on the server (<c>put_users</c>; the server checks the caller's role and the password).</summary>
+        public StickyUser AddUser(CallerIdentity caller, string userName, char[] password, string email = null, bool isAdmin = false, bool canWrite = true)
+        {
+            if (string.IsNullOrEmpty(userName))
+            {
+                throw new ArgumentException("A user name is required.", nameof(userName));
+            }
 
-        public IReadOnlyList<StickyUser> PutUsers(CallerIdentity caller, IEnumerable<StickyUserSubmission> users) => throw NotRemote("adding users");
+            var item = new Dictionary<string, object>
+            {
+                ["username"] = userName,
+                ["password"] = new string(password ?? throw new ArgumentNullException(nameof(password))),
+                ["is_admin"] = isAdmin,
+                ["can_write"] = canWrite,
+            };
+            if (email != null)
+            {
+                item["email"] = email;
+            }
 
-        public IReadOnlyList<StickyUser> DeleteUsers(CallerIdentity caller, IEnumerable<string> userNames) => throw NotRemote("removing users");
+            // Upstream answers with the last user of the batch (spec §3.6); one user per call, so it is this one.
+            using (var answer = _client.PostJson("put_users", JsonSerializer.Serialize(new[] { item })))
+            {
+                return Array(answer, "put_users").Select(ReadUser).FirstOrDefault(u => u.UserName == userName)
+                    ?? GetUser(caller, userName)
+                    ?? throw new StickyPiException(StickyErrorIds.RemoteError, StickyErrorKind.InvalidData,
+                        "The server at " + Location + " accepted user '" + userName + "' but did not return it.", userName);
+            }
+        }
+
+        public IReadOnlyList<StickyUser> PutUsers(CallerIdentity caller, IEnumerable<StickyUserSubmission> users) => throw NotRemote("adding users in a batch");
+
+        /// <summary>
+        /// Deletes users by exact name. Upstream's filter is a LIKE, so each name is escaped and first looked up: if the
+        /// server's LIKE would match anyone else, nothing is deleted for that name (an error says so).
+        /// </summary>
+        public IReadOnlyList<StickyUser> DeleteUsers(CallerIdentity caller, IEnumerable<string> userNames)
+        {
+            var deleted = new List<StickyUser>();
+            foreach (var name in (userNames ?? throw new ArgumentNullException(nameof(userNames))).Where(n => !string.IsNullOrEmpty(n)).Distinct(StringComparer.Ordinal))
+            {
+                string pattern = EscapeLike(name);
+                var matches = GetUsers(caller, pattern).ToList();
+                if (matches.Count == 0)
+                {
+                    continue;
+                }
+
+                if (matches.Any(u => !string.Equals(u.UserName, name, StringComparison.Ordinal)))
+                {
+                    throw new StickyPiException(StickyErrorIds.RemoteError, StickyErrorKind.Conflict,
+                        "Not removing '" + name + "': the server at " + Location + " matches it with " +
+                        string.Join(", ", matches.Select(u => "'" + u.UserName + "'")) + " too (its user filter is a LIKE).", name);
+                }
+
+                using (var answer = _client.PostJson("delete_users", JsonSerializer.Serialize(new[] { new Dictionary<string, string> { ["username"] = pattern } })))
+                {
+                    deleted.AddRange(Array(answer, "delete_users").Select(ReadUser));
+                }
+            }
+
+            return deleted;
+        }
 
         // ------------------------------------------------------------ images
 
@@ -274,6 +331,9 @@ namespace StickyPi.Core.Remote
 
             return Path.Combine(root, name);
         }
+
+        /// <summary>A name as a LIKE pattern that matches only itself (escape <c>\</c>, as MariaDB's default and our server's).</summary>
+        private static string EscapeLike(string name) => name.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
         private static string What(ImageFileKind what)
         {

@@ -100,6 +100,12 @@ namespace StickyPi.Server.Interop.Tests.Support
                 run.ByKey = backend.GetImages(caller, files.Select(f => StickyPi.Core.Parsing.ImageFileName.Parse(f))).ToList();
                 run.Deleted = backend.DeleteImages(caller, new[] { StickyPi.Core.Parsing.ImageFileName.Parse(files[Count - 1]) }).ToList();
                 run.SeriesAfterDelete = backend.GetImageSeries(caller, new ImageSeriesQuery("%", start, start.AddDays(1))).ToList();
+
+                // Users by exact name, though the server's filter is a LIKE: a_b must not take axb with it.
+                backend.AddUser(caller, "interop_axb", "other-password-1".ToCharArray());
+                run.UserAdded = backend.AddUser(caller, "interop_a_b", "other-password-1".ToCharArray(), canWrite: false);
+                run.UsersDeleted = backend.DeleteUsers(caller, new[] { "interop_a_b" }).Select(u => u.UserName).ToList();
+                run.UsersLeft = backend.GetUsers(caller, "interop%").Select(u => u.UserName).ToList();
             }
 
             return run;
@@ -114,6 +120,12 @@ namespace StickyPi.Server.Interop.Tests.Support
         public List<StickyImage> Deleted { get; private set; }
 
         public List<StickyImage> SeriesAfterDelete { get; private set; }
+
+        public StickyUser UserAdded { get; private set; }
+
+        public List<string> UsersDeleted { get; private set; }
+
+        public List<string> UsersLeft { get; private set; }
 
         private static List<ImageImportResult> Import(Uri endpoint, string user, string password, string cache, IEnumerable<string> files, out int opened)
         {
