@@ -36,9 +36,7 @@ namespace StickyPi.Core.Remote
             var list = (keys ?? throw new ArgumentNullException(nameof(keys))).Where(k => k.Device != null).Distinct().ToList();
             for (int start = 0; start < list.Count; start += LookupChunk)
             {
-                var body = JsonSerializer.Serialize(list.Skip(start).Take(LookupChunk)
-                    .Select(k => new Dictionary<string, string> { ["device"] = k.Device, ["datetime"] = StickyTime.ToWire(k.DateTime) }));
-                using (var answer = _client.PostJson("get_images/metadata", body))
+                using (var answer = _client.PostJson("get_images/metadata", KeysJson(list.Skip(start).Take(LookupChunk))))
                 {
                     foreach (var row in Rows(answer, "get_images"))
                     {
@@ -87,6 +85,10 @@ namespace StickyPi.Core.Remote
 
             return batch;
         }
+
+        /// <summary>Image keys as upstream's routes take them: <c>[{"device", "datetime"}]</c>, datetimes in the wire form.</summary>
+        internal static string KeysJson(IEnumerable<ImageKey> keys) =>
+            JsonSerializer.Serialize(keys.Select(k => new Dictionary<string, string> { ["device"] = k.Device, ["datetime"] = StickyTime.ToWire(k.DateTime) }));
 
         private static IEnumerable<JsonElement> Rows(JsonDocument answer, string route)
         {

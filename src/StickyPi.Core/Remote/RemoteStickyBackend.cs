@@ -201,7 +201,7 @@ namespace StickyPi.Core.Remote
             var deleted = new List<StickyImage>();
             for (int start = 0; start < list.Count; start += RemoteImageSink.LookupChunk)
             {
-                using (var answer = _client.PostJson("delete_images", KeysJson(list.Skip(start).Take(RemoteImageSink.LookupChunk))))
+                using (var answer = _client.PostJson("delete_images", RemoteImageSink.KeysJson(list.Skip(start).Take(RemoteImageSink.LookupChunk))))
                 {
                     deleted.AddRange(Array(answer, "delete_images").Select(WireImageRow.Read));
                 }
@@ -352,7 +352,7 @@ namespace StickyPi.Core.Remote
             for (int start = 0; start < list.Count; start += RemoteImageSink.LookupChunk)
             {
                 List<StickyImage> rows;
-                using (var answer = _client.PostJson("get_images/" + what, KeysJson(list.Skip(start).Take(RemoteImageSink.LookupChunk))))
+                using (var answer = _client.PostJson("get_images/" + what, RemoteImageSink.KeysJson(list.Skip(start).Take(RemoteImageSink.LookupChunk))))
                 {
                     rows = Array(answer, "get_images").Select(WireImageRow.Read)
                         .OrderBy(i => i.Device, StringComparer.Ordinal).ThenBy(i => i.DateTime).ToList();
@@ -364,9 +364,6 @@ namespace StickyPi.Core.Remote
                 }
             }
         }
-
-        private static string KeysJson(IEnumerable<ImageKey> keys) =>
-            JsonSerializer.Serialize(keys.Select(k => new Dictionary<string, string> { ["device"] = k.Device, ["datetime"] = StickyTime.ToWire(k.DateTime) }));
 
         private static IEnumerable<JsonElement> Array(JsonDocument answer, string route) =>
             answer.RootElement.ValueKind == JsonValueKind.Array
