@@ -102,6 +102,12 @@ Describe 'Users on a remote connection' {
         try { $field.User | Should -Be 'field_station' } finally { Disconnect-StickyApi -Connection $field }
     }
 
+    It 'completes -UserName with the server''s user names' {
+        $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential
+        $line = 'Get-StickyUser -UserName field'
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('field_station')
+    }
+
     It 'Remove-StickyUser removes exactly the named user, though the server''s filter is a LIKE (a_b is not axb)' {
         $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential
         $password = ConvertTo-SecureString 'other-password-1' -AsPlainText -Force

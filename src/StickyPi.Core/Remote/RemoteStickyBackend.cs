@@ -17,7 +17,7 @@ namespace StickyPi.Core.Remote
     /// A Sticky Pi server (StickyPi.Server or upstream's) as a back-end, over upstream's wire protocol. Images are
     /// complete: look-ups, series, deletion and the import pipeline with a sink that sends (the stat cache kept on this
     /// machine, per server). Users are read (the caller's role, Get-StickyUser), created and removed. The other parts of the API (annotations,
-    /// projects, tuboids, labels, ML bundles, completion) are refused with <c>NotAvailableRemotely</c>, naming the
+    /// projects, tuboids, labels, ML bundles, completion other than user names) are refused with <c>NotAvailableRemotely</c>, naming the
     /// operation, until they are brought over.
     /// </summary>
     public sealed class RemoteStickyBackend : IStickyBackend
@@ -310,7 +310,9 @@ namespace StickyPi.Core.Remote
 
         public IReadOnlyList<string> CompleteProjectNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) => throw NotRemote("completion");
 
-        public IReadOnlyList<string> CompleteUserNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) => throw NotRemote("completion");
+        /// <summary>The server's user names that start with what was typed (its LIKE, with the typed text escaped).</summary>
+        public IReadOnlyList<string> CompleteUserNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) =>
+            GetUsers(caller, EscapeLike(typed ?? string.Empty) + "%").Select(u => u.UserName).OrderBy(n => n, StringComparer.Ordinal).Take(Math.Max(0, limit)).ToList();
 
         public IReadOnlyList<string> CompleteAlgoNames(CallerIdentity caller, AlgoNameSource source, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) =>
             throw NotRemote("completion");
