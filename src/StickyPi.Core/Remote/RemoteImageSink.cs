@@ -90,7 +90,8 @@ namespace StickyPi.Core.Remote
         internal static string KeysJson(IEnumerable<ImageKey> keys) =>
             JsonSerializer.Serialize(keys.Select(k => new Dictionary<string, string> { ["device"] = k.Device, ["datetime"] = StickyTime.ToWire(k.DateTime) }));
 
-        private static IEnumerable<JsonElement> Rows(JsonDocument answer, string route)
+        /// <summary>The rows of a list answer (every route here answers a list); anything else is a <c>RemoteError</c>.</summary>
+        internal static IEnumerable<JsonElement> Rows(JsonDocument answer, string route)
         {
             if (answer.RootElement.ValueKind != JsonValueKind.Array)
             {

@@ -79,7 +79,7 @@ namespace StickyPi.Core.Remote
         {
             using (var answer = _client.PostJson("get_users", JsonSerializer.Serialize(new[] { new Dictionary<string, string> { ["username"] = userNameLike ?? "%" } })))
             {
-                return Array(answer, "get_users").Select(ReadUser).ToList();
+                return RemoteImageSink.Rows(answer, "get_users").Select(ReadUser).ToList();
             }
         }
 
@@ -118,7 +118,7 @@ namespace StickyPi.Core.Remote
             // Upstream answers with the last user of the batch (spec §3.6); one user per call, so it is this one.
             using (var answer = _client.PostJson("put_users", JsonSerializer.Serialize(new[] { item })))
             {
-                return Array(answer, "put_users").Select(ReadUser).FirstOrDefault(u => u.UserName == userName)
+                return RemoteImageSink.Rows(answer, "put_users").Select(ReadUser).FirstOrDefault(u => u.UserName == userName)
                     ?? GetUser(caller, userName)
                     ?? throw new StickyPiException(StickyErrorIds.RemoteError, StickyErrorKind.InvalidData,
                         "The server at " + Location + " accepted user '" + userName + "' but did not return it.", userName);
@@ -152,7 +152,7 @@ namespace StickyPi.Core.Remote
 
                 using (var answer = _client.PostJson("delete_users", JsonSerializer.Serialize(new[] { new Dictionary<string, string> { ["username"] = pattern } })))
                 {
-                    deleted.AddRange(Array(answer, "delete_users").Select(ReadUser));
+                    deleted.AddRange(RemoteImageSink.Rows(answer, "delete_users").Select(ReadUser));
                 }
             }
 
@@ -186,8 +186,7 @@ namespace StickyPi.Core.Remote
             using (var answer = _client.PostJson("get_image_series/" + What(what), body))
             {
                 // Upstream's queries have no ORDER BY (spec, open questions); the embedded store and ours sort by device, datetime.
-                return Array(answer, "get_image_series").Select(WireImageRow.Read)
-                    .OrderBy(i => i.Device, StringComparer.Ordinal).ThenBy(i => i.DateTime).ToList();
+                return InKeyOrder(RemoteImageSink.Rows(answer, "get_image_series").Select(WireImageRow.Read));
             }
         }
 
@@ -203,7 +202,7 @@ namespace StickyPi.Core.Remote
             {
                 using (var answer = _client.PostJson("delete_images", RemoteImageSink.KeysJson(list.Skip(start).Take(RemoteImageSink.LookupChunk))))
                 {
-                    deleted.AddRange(Array(answer, "delete_images").Select(WireImageRow.Read));
+                    deleted.AddRange(RemoteImageSink.Rows(answer, "delete_images").Select(WireImageRow.Read));
                 }
             }
 
@@ -356,8 +355,7 @@ namespace StickyPi.Core.Remote
                 List<StickyImage> rows;
                 using (var answer = _client.PostJson("get_images/" + what, RemoteImageSink.KeysJson(list.Skip(start).Take(RemoteImageSink.LookupChunk))))
                 {
-                    rows = Array(answer, "get_images").Select(WireImageRow.Read)
-                        .OrderBy(i => i.Device, StringComparer.Ordinal).ThenBy(i => i.DateTime).ToList();
+                    rows = InKeyOrder(RemoteImageSink.Rows(answer, "get_images").Select(WireImageRow.Read));
                 }
 
                 foreach (var row in rows)
@@ -367,10 +365,9 @@ namespace StickyPi.Core.Remote
             }
         }
 
-        private static IEnumerable<JsonElement> Array(JsonDocument answer, string route) =>
-            answer.RootElement.ValueKind == JsonValueKind.Array
-                ? answer.RootElement.EnumerateArray().ToList()
-                : throw new StickyPiException(StickyErrorIds.RemoteError, StickyErrorKind.InvalidData, "The server's answer to " + route + " is not a list.");
+        /// <summary>Rows in the embedded store's order (device, then time), whatever order the server sent.</summary>
+        private static List<StickyImage> InKeyOrder(IEnumerable<StickyImage> rows) =>
+            rows.OrderBy(i => i.Device, StringComparer.Ordinal).ThenBy(i => i.DateTime).ToList();
 
         private static StickyUser ReadUser(JsonElement row) => new StickyUser
         {
