@@ -20,7 +20,7 @@ namespace StickyPi.Core.Remote
     /// projects, tuboids, labels, ML bundles, completion other than user names) are refused with <c>NotAvailableRemotely</c>, naming the
     /// operation, until they are brought over.
     /// </summary>
-    public sealed class RemoteStickyBackend : IStickyBackend
+    public sealed partial class RemoteStickyBackend : IStickyBackend
     {
         private readonly StickyApiClient _client;
         private readonly string _cacheDirectory;
@@ -223,98 +223,11 @@ namespace StickyPi.Core.Remote
         public IReadOnlyList<StickyImage> PutImages(CallerIdentity caller, IEnumerable<(ParsedImage parsed, byte[] bytes)> images) =>
             throw NotRemote("storing parsed images (use the import)");
 
-        // ------------------------------------------------------------ not brought over yet
-
-        public StickyProject AddProject(CallerIdentity caller, string name, string description = null, string notes = null) => throw NotRemote("projects");
-
-        public IEnumerable<StickyProject> GetProjects(CallerIdentity caller, IEnumerable<StickyProjectFilter> filters = null) => throw NotRemote("projects");
-
-        public IReadOnlyList<StickyProject> DeleteProjects(CallerIdentity caller, IEnumerable<StickyProjectFilter> filters = null) => throw NotRemote("projects");
-
-        public StickyProject DeleteProject(CallerIdentity caller, long projectId) => throw NotRemote("projects");
-
-        public ProjectPermission PutProjectPermission(CallerIdentity caller, long projectId, string userName, int level) => throw NotRemote("project permissions");
-
-        public ProjectPermission PutProjectPermission(CallerIdentity caller, long projectId, long userId, int level) => throw NotRemote("project permissions");
-
-        public IEnumerable<ProjectPermission> GetProjectPermissions(CallerIdentity caller, IEnumerable<StickyProjectFilter> filters = null) => throw NotRemote("project permissions");
-
-        public ProjectPermission DeleteProjectPermission(CallerIdentity caller, long projectId, string userName) => throw NotRemote("project permissions");
-
-        public IEnumerable<ProjectSeriesRow> GetProjectSeries(CallerIdentity caller, long projectId) => throw NotRemote("project series");
-
-        public IEnumerable<ProjectColumn> GetProjectColumns(CallerIdentity caller, long projectId) => throw NotRemote("project columns");
-
-        public ProjectSeriesRow AddProjectSeries(CallerIdentity caller, long projectId, string device, DateTime start, DateTime end, IDictionary<string, object> values) =>
-            throw NotRemote("project series");
-
-        public ProjectSeriesRow SetProjectSeries(CallerIdentity caller, long projectId, long id, IDictionary<string, object> values) => throw NotRemote("project series");
-
-        public ProjectSeriesRow DeleteProjectSeries(CallerIdentity caller, long projectId, long id) => throw NotRemote("project series");
-
-        public ProjectColumn AddProjectColumn(CallerIdentity caller, long projectId, string name, ProjectColumnType type) => throw NotRemote("project columns");
-
-        public ProjectColumn RenameProjectColumn(CallerIdentity caller, long projectId, string oldName, string newName) => throw NotRemote("project columns");
-
-        public ProjectColumn RemoveProjectColumn(CallerIdentity caller, long projectId, string name) => throw NotRemote("project columns");
-
-        public long ResolveProjectId(CallerIdentity caller, string project) => throw NotRemote("projects");
-
-        public IReadOnlyList<StickyImage> GetImagesToAnnotate(CallerIdentity caller, string algoName, string algoVersion, ImageSeriesQuery query, ImageFileKind what = ImageFileKind.Metadata) =>
-            throw NotRemote("images to annotate");
-
-        public IEnumerable<StickyAnnotatedImage> GetImagesWithUidAnnotationSeries(CallerIdentity caller, ImageSeriesQuery query, ImageFileKind what, bool includeJson) =>
-            throw NotRemote("UID annotations");
-
-        public IReadOnlyList<UidAnnotation> PutUidAnnotations(CallerIdentity caller, IEnumerable<UidAnnotationSubmission> items) => throw NotRemote("UID annotations");
-
-        public IReadOnlyList<UidAnnotationProblem> ValidateUidAnnotations(CallerIdentity caller, IReadOnlyList<UidAnnotationSubmission> items) => throw NotRemote("UID annotations");
-
-        public IEnumerable<UidAnnotation> GetUidAnnotations(CallerIdentity caller, IEnumerable<ImageKey> keys, bool includeJson) => throw NotRemote("UID annotations");
-
-        public IEnumerable<UidAnnotation> GetUidAnnotationSeries(CallerIdentity caller, ImageSeriesQuery query, bool includeJson) => throw NotRemote("UID annotations");
-
-        public IEnumerable<TiledTuboid> GetTiledTuboidSeries(CallerIdentity caller, TuboidQuery query, bool includeFiles = false) => throw NotRemote("tuboids");
-
-        public IEnumerable<LabelledTiledTuboid> GetTiledTuboidSeriesWithItcLabels(CallerIdentity caller, TuboidQuery query, bool includeFiles = false) => throw NotRemote("tuboids");
-
-        public IReadOnlyList<ItcLabelResult> PutItcLabels(CallerIdentity caller, IEnumerable<ItcLabelSubmission> labels) => throw NotRemote("ITC labels");
-
-        public IEnumerable<ItcLabel> GetItcLabels(CallerIdentity caller, IEnumerable<string> tuboidIds) => throw NotRemote("ITC labels");
-
-        public IReadOnlyList<TuboidUploadResult> PutTiledTuboids(CallerIdentity caller, IEnumerable<string> tuboidDirectories, TuboidSeriesInfo info) => throw NotRemote("tuboids");
-
-        public TuboidUploadResult UploadTuboid(CallerIdentity caller, string tuboidDirectory, TuboidSeriesInfo given) => throw NotRemote("tuboids");
-
-        public IReadOnlyList<TuboidSeries> DeleteTiledTuboids(CallerIdentity caller, TuboidQuery query) => throw NotRemote("tuboids");
-
-        public IReadOnlyList<MlBundleFile> GetMlBundleFileList(CallerIdentity caller, string bundleName, MlBundleSelection what = MlBundleSelection.All, CancellationToken cancellationToken = default) =>
-            throw NotRemote("ML bundles");
-
-        public IReadOnlyList<MlBundleFile> GetMlBundleUploadTargets(CallerIdentity caller, IEnumerable<MlBundleFile> entries, CancellationToken cancellationToken = default) =>
-            throw NotRemote("ML bundles");
-
-        public MlBundleFile StoreMlBundleFile(CallerIdentity caller, string bundleName, string key, string sourcePath, DateTime mtimeUtc,
-            string expectedMd5 = null, Action<long> bytesCopied = null, CancellationToken cancellationToken = default) => throw NotRemote("ML bundles");
-
-        public Stream OpenMlBundleFile(CallerIdentity caller, string bundleName, string key) => throw NotRemote("ML bundles");
-
-        public IReadOnlyList<string> CompleteMlBundleNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) => throw NotRemote("completion");
-
-        public IMlBundleRemote AsMlBundleRemote(CallerIdentity caller) => throw NotRemote("ML bundles");
-
-        public IReadOnlyList<string> CompleteImageDevices(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) => throw NotRemote("completion");
-
-        public IReadOnlyList<string> CompleteTuboidDevices(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) => throw NotRemote("completion");
-
-        public IReadOnlyList<string> CompleteProjectNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) => throw NotRemote("completion");
+        // ------------------------------------------------------------ completion
 
         /// <summary>The server's user names that start with what was typed (its LIKE, with the typed text escaped).</summary>
         public IReadOnlyList<string> CompleteUserNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) =>
             GetUsers(caller, EscapeLike(typed ?? string.Empty) + "%").Select(u => u.UserName).OrderBy(n => n, StringComparer.Ordinal).Take(Math.Max(0, limit)).ToList();
-
-        public IReadOnlyList<string> CompleteAlgoNames(CallerIdentity caller, AlgoNameSource source, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) =>
-            throw NotRemote("completion");
 
         public void Dispose() => _client.Dispose();
 
