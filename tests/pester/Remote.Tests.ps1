@@ -148,7 +148,7 @@ Describe 'What a remote connection does not offer yet' {
 
     It 'stops with NotAvailableRemotely naming the operation (<Name>)' -ForEach @(
         @{ Name = 'Get-StickySeries -WithAnnotation'; Command = { Get-StickySeries -Device '*' -WithAnnotation }; Operation = 'UID annotations' }
-        @{ Name = 'Get-StickyProject'; Command = { Get-StickyProject }; Operation = 'projects' }
+        @{ Name = 'Sync-MLBundle'; Command = { Sync-MLBundle -Name 'bundle1' -Path (Join-Path $TestDrive 'bundle1') -Direction Pull -ErrorAction Stop }; Operation = 'ML bundles' }
         @{ Name = 'Get-StickyTuboid'; Command = { Get-StickyTuboid -Device '*' }; Operation = 'tuboids' }
     ) {
         $err = { & $Command } | Should -Throw -PassThru

@@ -111,6 +111,14 @@ namespace StickyPi.Server.Interop.Tests.Support
                     UpstreamClientError = upstreamClientError;
                 }
 
+                OursProjects = RunRemote(w => RemoteProjectRun.Run("http://127.0.0.1:" + ours.Port + "/", identity, w), out var oursProjectsError);
+                OursProjectsError = oursProjectsError;
+                if (upstream != null)
+                {
+                    UpstreamProjects = RunRemote(w => RemoteProjectRun.Run("http://127.0.0.1:" + upstream.Port + "/", identity, w), out var upstreamProjectsError);
+                    UpstreamProjectsError = upstreamProjectsError;
+                }
+
                 var tokenArgs = new List<string>
                 {
                     "--secret", identity.SecretApiKey, "--user", identity.AdminName, "--password", identity.AdminPassword,
@@ -144,6 +152,35 @@ namespace StickyPi.Server.Interop.Tests.Support
         public ClientImport UpstreamClient { get; private set; }
 
         public string UpstreamClientError { get; private set; }
+
+        /// <summary>The remote back-end on projects (RemoteProjectTests) against our server, then against upstream's.</summary>
+        public RemoteProjectRun OursProjects { get; private set; }
+
+        public string OursProjectsError { get; private set; }
+
+        public RemoteProjectRun UpstreamProjects { get; private set; }
+
+        public string UpstreamProjectsError { get; private set; }
+
+        private static T RunRemote<T>(Func<string, T> run, out string error)
+            where T : class
+        {
+            var work = InteropPaths.NewTempDir("interop-remote");
+            try
+            {
+                error = null;
+                return run(work);
+            }
+            catch (Exception e)
+            {
+                error = e.ToString();
+                return null;
+            }
+            finally
+            {
+                InteropPaths.DeleteDir(work);
+            }
+        }
 
         private static ClientImport RunOurClient(string baseUrl, ServerIdentity identity, int seed, out string error)
         {
