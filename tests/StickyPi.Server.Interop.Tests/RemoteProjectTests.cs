@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using StickyPi.Core.Access;
+using StickyPi.Core.Local;
 using StickyPi.Core.Model;
 using StickyPi.Server.Interop.Tests.Support;
 
