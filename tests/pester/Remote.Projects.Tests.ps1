@@ -46,6 +46,8 @@ Describe 'Projects on a remote connection' {
 }
 
 Describe 'Project permissions on a remote connection' {
+    BeforeAll { $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential }
+
     It 'Grant-StickyProjectPermission gives a level, Get-StickyProjectPermission lists every holder by name' {
         $granted = Grant-StickyProjectPermission -Project 'traps' -UserName 'emilie' -Level Read -Confirm:$false
         $granted.UserName | Should -Be 'emilie'
@@ -68,6 +70,7 @@ Describe 'Project permissions on a remote connection' {
         }
         finally {
             Disconnect-StickyApi -Connection $emilie
+            $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential # the newest connection was the default
         }
     }
 
@@ -80,7 +83,10 @@ Describe 'Project permissions on a remote connection' {
 }
 
 Describe 'Project series and columns on a remote connection' {
-    BeforeAll { $script:project = Get-StickyProject -Name 'traps' }
+    BeforeAll {
+        $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential
+        $script:project = Get-StickyProject -Name 'traps'
+    }
 
     It 'Add-StickyProjectColumn adds typed columns, and Add-StickyProjectSeries rows with their values' {
         $column = $project | Add-StickyProjectColumn -Name 'bait' -Type 'integer' -Confirm:$false
