@@ -164,6 +164,22 @@ namespace StickyPi.Server.Tests
         }
 
         [Fact]
+        public void ABatchLargerThanTheServersJsonLimitIsSentInSeveralRequestsAndStoredWhole()
+        {
+            // Three items of ~6 MB: together over the server's 16 MiB JSON limit, which one request would exceed (413).
+            var items = Enumerable.Range(2, 3).Select(i => UidAnnotationSubmission.Create(_images[i].Device, _images[i].DateTime, _images[i].Md5, "big-outlines", "1",
+                new object[] { new Dictionary<string, object> { ["name"] = "insect", ["contour"] = Enumerable.Range(0, 380_000).Select(n => (object)new object[] { new object[] { n % 4000, n % 3000 } }).ToArray() } })).ToList();
+            Assert.True(items.Sum(i => i.StoredJson.Length) > 16 * 1024 * 1024);
+            using (var remote = Connect(out var caller))
+            {
+                var stored = remote.PutUidAnnotations(caller, items);
+                Assert.Equal(items.Select(i => i.Key), stored.Select(a => new ImageKey(a.Device, a.DateTime)));
+                var read = remote.GetUidAnnotations(caller, items.Select(i => i.Key), includeJson: true).ToList();
+                Assert.Equal(items.Select(i => i.StoredJson), read.Select(a => a.Json));
+            }
+        }
+
+        [Fact]
         public void AReadOnlyUsersPutIsRefusedByTheServerNamingTheItemAndNothingIsStored()
         {
             using (var admin = Connect(out var adminCaller))

@@ -178,8 +178,8 @@ namespace StickyPi.Core.Remote
         // ------------------------------------------------------------ storing annotations
 
         /// <summary>
-        /// Stores the items in one <c>put_uid_annotations</c> request (one transaction on the server: any refusal
-        /// stores nothing). They are first checked as <see cref="ValidateUidAnnotations"/> does, so a missing parent,
+        /// Stores the items with <c>put_uid_annotations</c>, in one request unless their JSON exceeds 8 MiB (each
+        /// request is one transaction on the server: a refusal stores nothing of it). They are first checked as <see cref="ValidateUidAnnotations"/> does, so a missing parent,
         /// an md5 mismatch or a duplicate is refused here with the embedded store's error id and message (upstream's
         /// server would only answer 500). Returns the stored rows in the items' order, <c>Json = ""</c> as upstream.
         /// </summary>
@@ -200,25 +200,28 @@ namespace StickyPi.Core.Remote
                 throw new StickyPiException(first.ErrorId, first.Kind, first.Message + more, first.Submission.SourceName);
             }
 
-            var body = new StringBuilder("[");
-            for (int n = 0; n < list.Count; n++)
+            var rows = new List<UidAnnotation>(list.Count);
+            int sent = 0;
+            foreach (var request in AnnotationRequests(list))
             {
-                body.Append(n == 0 ? string.Empty : ", ").Append(list[n].StoredJson);
-            }
-
-            List<UidAnnotation> rows;
-            try
-            {
-                using (var answer = _client.PostJson("put_uid_annotations", body.Append(']').ToString()))
+                try
                 {
-                    rows = RemoteImageSink.Rows(answer, "put_uid_annotations").Select(WireAnnotationRow.Read).ToList();
+                    using (var answer = _client.PostJson("put_uid_annotations", request.Body))
+                    {
+                        rows.AddRange(RemoteImageSink.Rows(answer, "put_uid_annotations").Select(WireAnnotationRow.Read));
+                    }
                 }
-            }
-            catch (StickyPiException e)
-            {
-                // The server's refusal names the server; say which items it was about (the batch is stored whole or not at all).
-                string which = list.Count == 1 ? list[0].SourceName : list.Count + " annotation items (first: " + list[0].SourceName + ")";
-                throw new StickyPiException(e.ErrorId, e.Kind, "Storing " + which + " failed; nothing was stored. " + e.Message, list[0].SourceName, e);
+                catch (StickyPiException e)
+                {
+                    // The server's refusal names the server; say which items it was about. A request is stored whole
+                    // or not at all; only a batch too large for one request (rare) can be stored in part.
+                    var first = list[sent];
+                    string which = request.Count == 1 ? first.SourceName : request.Count + " annotation items (first: " + first.SourceName + ")";
+                    string done = sent == 0 ? "nothing was stored" : "the " + sent + " item(s) before them were stored, these were not";
+                    throw new StickyPiException(e.ErrorId, e.Kind, "Storing " + which + " failed; " + done + ". " + e.Message, first.SourceName, e);
+                }
+
+                sent += request.Count;
             }
 
             var stored = new List<UidAnnotation>(list.Count);
@@ -312,6 +315,36 @@ namespace StickyPi.Core.Remote
         }
 
         // ------------------------------------------------------------ helpers
+
+        /// <summary>
+        /// Bytes of annotation JSON per <c>put_uid_annotations</c> request: half of StickyPi.Server's default JSON limit
+        /// (16 MiB), far below upstream's nginx limit (100 MiB).
+        /// </summary>
+        private const int AnnotationRequestBytes = 8 * 1024 * 1024;
+
+        /// <summary>The items as JSON lists of at most <see cref="AnnotationRequestBytes"/> (an item larger than that goes alone), in order.</summary>
+        private static IEnumerable<(string Body, int Count)> AnnotationRequests(IReadOnlyList<UidAnnotationSubmission> items)
+        {
+            var body = new StringBuilder("[");
+            int count = 0;
+            foreach (var item in items)
+            {
+                if (count > 0 && body.Length + 2 + item.StoredJson.Length + 1 > AnnotationRequestBytes)
+                {
+                    yield return (body.Append(']').ToString(), count);
+                    body.Clear().Append('[');
+                    count = 0;
+                }
+
+                body.Append(count == 0 ? string.Empty : ", ").Append(item.StoredJson);
+                count++;
+            }
+
+            if (count > 0)
+            {
+                yield return (body.Append(']').ToString(), count);
+            }
+        }
 
         /// <summary>Upstream's client asks <c>data</c> for the JSON; any <c>what</c> but <c>metadata</c> includes it.</summary>
         private static string AnnotationWhat(bool includeJson) => includeJson ? "data" : "metadata";
