@@ -228,6 +228,10 @@ namespace StickyPi.Core.Remote
             {
                 throw changed;
             }
+            catch (StickyPiException e) when (e.ErrorId == StickyErrorIds.RemoteUnavailable)
+            {
+                throw ForKey(e, target.Key, "uploading");
+            }
 
             using (response)
             {
@@ -258,7 +262,16 @@ namespace StickyPi.Core.Remote
             }
 
             string where = Describe(url);
-            var response = _client.SendToFileUrl(_ => new HttpRequestMessage(HttpMethod.Get, url), HttpCompletionOption.ResponseHeadersRead, where, cancellationToken);
+            HttpResponseMessage response;
+            try
+            {
+                response = _client.SendToFileUrl(_ => new HttpRequestMessage(HttpMethod.Get, url), HttpCompletionOption.ResponseHeadersRead, where, cancellationToken);
+            }
+            catch (StickyPiException e) when (e.ErrorId == StickyErrorIds.RemoteUnavailable)
+            {
+                throw ForKey(e, remoteFile.Key, "downloading");
+            }
+
             try
             {
                 if (response.StatusCode != HttpStatusCode.OK)
@@ -306,6 +319,10 @@ namespace StickyPi.Core.Remote
             string errorId = response.StatusCode == HttpStatusCode.NotFound && doing == "downloading" ? MlBundleErrorIds.FileNotFound : e0.ErrorId;
             return new StickyPiException(errorId, e0.Kind, e0.Message + " (" + doing + " '" + key + "')", key);
         }
+
+        /// <summary>The same error, naming the file it happened to.</summary>
+        private static StickyPiException ForKey(StickyPiException e, string key, string doing) =>
+            new StickyPiException(e.ErrorId, e.Kind, e.Message + " (" + doing + " '" + key + "')", key, e);
 
         /// <summary>At most 64 KiB of an error answer (a refusal is short; a wrong answer may not be).</summary>
         private static string ReadSome(HttpResponseMessage response)
