@@ -156,4 +156,14 @@ Describe 'What a remote connection does not offer yet' {
         $err.Exception.ErrorId | Should -Be 'NotAvailableRemotely'
         $err.Exception.Message | Should -BeLike "*$Operation*$($server.Url)*"
     }
+
+    It 'completes no ML bundle names (no server route lists them): Tab offers nothing, the back-end says NotAvailableRemotely' {
+        $line = 'Sync-MLBundle -Name det'
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches) | Should -BeNullOrEmpty
+        # The back-end behind the connection (internal: no cmdlet shows this error, completion must stay silent).
+        $store = $remote.GetType().GetProperty('Store', [Reflection.BindingFlags]'NonPublic, Instance').GetValue($remote)
+        $err = { $store.CompleteMlBundleNames($remote.Caller, 'det', 10) } | Should -Throw -PassThru
+        $err.Exception.InnerException.ErrorId | Should -Be 'NotAvailableRemotely'
+        $err.Exception.InnerException.Message | Should -BeLike "*ML bundle names*$($server.Url)*"
+    }
 }
