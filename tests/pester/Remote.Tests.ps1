@@ -147,14 +147,22 @@ Describe 'What a remote connection does not offer yet' {
     BeforeAll { $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential }
 
     It 'stops with NotAvailableRemotely naming the operation (<Name>)' -ForEach @(
-        @{ Name = 'Get-StickySeries -WithAnnotation'; Command = { Get-StickySeries -Device '*' -WithAnnotation }; Operation = 'UID annotations' }
-        @{ Name = 'Sync-MLBundle'; Command = { Sync-MLBundle -Name 'bundle1' -Path (Join-Path $TestDrive 'bundle1') -Direction Pull -ErrorAction Stop }; Operation = 'ML bundles' }
+        @{ Name = 'Sync-MLBundle'; Command = { Sync-MLBundle -Name 'insect-tuboid-classifier' -Path (Join-Path $TestDrive 'bundle') -Direction Pull }; Operation = 'ML bundles' }
         @{ Name = 'Get-StickyTuboid'; Command = { Get-StickyTuboid -Device '*' }; Operation = 'tuboids' }
     ) {
         $err = { & $Command } | Should -Throw -PassThru
-        # Sync-MLBundle lets the core's exception through: its ErrorId, not the record's, names the refusal.
-        $id = if ($err.Exception.PSObject.Properties['ErrorId']) { $err.Exception.ErrorId } else { ($err.FullyQualifiedErrorId -split ',')[0] }
-        $id | Should -Be 'NotAvailableRemotely'
+        # Sync-MLBundle lets the back-end's refusal through unwrapped (error id: the exception's type), so the id is read from the exception.
+        $err.Exception.ErrorId | Should -Be 'NotAvailableRemotely'
         $err.Exception.Message | Should -BeLike "*$Operation*$($server.Url)*"
+    }
+
+    It 'completes no ML bundle names (no server route lists them): Tab offers nothing, the back-end says NotAvailableRemotely' {
+        $line = 'Sync-MLBundle -Name det'
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches) | Should -BeNullOrEmpty
+        # The back-end behind the connection (internal: no cmdlet shows this error, completion must stay silent).
+        $store = $remote.GetType().GetProperty('Store', [Reflection.BindingFlags]'NonPublic, Instance').GetValue($remote)
+        $err = { $store.CompleteMlBundleNames($remote.Caller, 'det', 10) } | Should -Throw -PassThru
+        $err.Exception.InnerException.ErrorId | Should -Be 'NotAvailableRemotely'
+        $err.Exception.InnerException.Message | Should -BeLike "*ML bundle names*$($server.Url)*"
     }
 }
