@@ -44,7 +44,7 @@ namespace StickyPi.Server.Tests
         }
 
         [Fact]
-        public void UploadsLabelsQueriesAndDeletionsGiveTheEmbeddedStoresResults()
+        public async Task UploadsLabelsQueriesAndDeletionsGiveTheEmbeddedStoresResults()
         {
             var series = SampleTuboids.WriteFixtureSeries(_input);
             string name = Path.GetFileName(series);
@@ -101,9 +101,9 @@ namespace StickyPi.Server.Tests
                 using (var http = _server.CreateClient())
                 {
                     var source = Path.Combine(series, withFiles.TuboidId);
-                    Assert.Equal(File.ReadAllBytes(Path.Combine(source, "tuboid.jpg")), http.GetByteArrayAsync(withFiles.TuboidFile).Result);
-                    Assert.Equal(File.ReadAllBytes(Path.Combine(source, "metadata.txt")), http.GetByteArrayAsync(withFiles.MetadataFile).Result);
-                    Assert.Equal(File.ReadAllBytes(Path.Combine(source, "context.jpg")), http.GetByteArrayAsync(withFiles.ContextFile).Result);
+                    Assert.Equal(File.ReadAllBytes(Path.Combine(source, "tuboid.jpg")), await http.GetByteArrayAsync(withFiles.TuboidFile));
+                    Assert.Equal(File.ReadAllBytes(Path.Combine(source, "metadata.txt")), await http.GetByteArrayAsync(withFiles.MetadataFile));
+                    Assert.Equal(File.ReadAllBytes(Path.Combine(source, "context.jpg")), await http.GetByteArrayAsync(withFiles.ContextFile));
                 }
 
                 // Labels: stored ones with their ids, and the same refusals (unknown tuboid, duplicate, invalid) item by item.
