@@ -268,6 +268,30 @@ namespace StickyPi.Server.Tests
             }
         }
 
+        [Fact]
+        public void LabellingTuboidAfterTuboidAsksForTheSeriesOnceAndSeesTuboidsAnotherClientSentMeanwhile()
+        {
+            var series = SampleTuboids.WriteFixtureSeries(_input);
+            var dirs = TuboidUploader.ExpandDirectory(series);
+            var info = new TuboidSeriesInfo { AlgoName = Algo, ImageCount = 10, TuboidCount = 6 };
+            using (var mine = Connect(out var caller))
+            using (var other = Connect(out var otherCaller))
+            {
+                Assert.All(dirs.Take(3).Select(d => mine.UploadTuboid(caller, d, info)), r => Assert.Equal(ImportStatus.Sent, r.Status));
+                int asked = _routes.Count("get_tiled_tuboid_series/metadata");
+                var labelled = dirs.Take(3).Select(d => mine.PutItcLabels(caller, new[] { Label(Path.GetFileName(d), "itc", "1", 1, "p", "t") }).Single()).ToList();
+                Assert.All(labelled, r => Assert.True(r.Succeeded, r.Error?.Message));
+                Assert.Equal(asked, _routes.Count("get_tiled_tuboid_series/metadata"));
+
+                // Sent by another client after this one read the series: found by asking again, not refused as unknown.
+                Assert.Equal(ImportStatus.Sent, other.UploadTuboid(otherCaller, dirs[3], info).Status);
+                var late = mine.PutItcLabels(caller, new[] { Label(Path.GetFileName(dirs[3]), "itc", "1", 1, "p", "t") }).Single();
+                Assert.True(late.Succeeded, late.Error?.Message);
+                Assert.Equal(Path.GetFileName(dirs[3]), late.Label.TuboidId);
+                Assert.Equal(4, mine.GetItcLabels(caller, dirs.Select(Path.GetFileName)).Count());
+            }
+        }
+
         private RemoteStickyBackend Connect(out CallerIdentity caller, string user = null, string password = null) =>
             RemoteStickyBackend.Connect(_server.Server.BaseAddress, user ?? StickyServer.AdminName, password ?? StickyServer.AdminPassword, out caller, _cache, _routes);
 

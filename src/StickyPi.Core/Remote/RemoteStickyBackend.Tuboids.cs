@@ -327,8 +327,9 @@ namespace StickyPi.Core.Remote
 
         /// <summary>
         /// The stored tuboids with these ids (by tuboid id). The wire finds tuboids by series only, so each id is
-        /// looked for in the series its name describes, then among all series of its device (a tuboid uploaded with
-        /// other series information); an id found in neither is not stored.
+        /// looked for in the series window its name describes (the window uploads read, so labelling tuboid after
+        /// tuboid of one series asks for it once), then among all series of its device (a tuboid uploaded with other
+        /// series information); an id found in neither is not stored.
         /// </summary>
         private Dictionary<string, TiledTuboid> FindTuboids(IEnumerable<string> tuboidIds)
         {
@@ -348,9 +349,27 @@ namespace StickyPi.Core.Remote
                 }
             }
 
-            Look(pending.Select(id => TuboidDirectory.TryParseName(id, out var n, out _) ? n : null).Where(n => n != null)
-                .GroupBy(n => (n.Device, n.SeriesStart, n.SeriesEnd))
-                .Select(g => new TuboidQuery(EscapeLike(g.Key.Device), g.Key.SeriesStart, g.Key.SeriesEnd)).ToList());
+            // The series windows are the ones uploads read (cached briefly): a miss asks the server again before it counts.
+            foreach (var g in pending.Select(id => TuboidDirectory.TryParseName(id, out var n, out _) ? n : null).Where(n => n != null)
+                         .GroupBy(n => (n.Device, n.SeriesStart, n.SeriesEnd)).ToList())
+            {
+                for (int attempt = 0; attempt < 2 && g.Any(n => pending.Contains(n.TuboidId)); attempt++)
+                {
+                    var window = Window(g.Key.Device, g.Key.SeriesStart, g.Key.SeriesEnd, refresh: attempt > 0);
+                    lock (_seriesStateLock)
+                    {
+                        foreach (var n in g)
+                        {
+                            if (pending.Contains(n.TuboidId) && window.Tuboids.TryGetValue(n.TuboidId, out var t))
+                            {
+                                pending.Remove(n.TuboidId);
+                                found[n.TuboidId] = t;
+                            }
+                        }
+                    }
+                }
+            }
+
             Look(pending.Where(id => id.IndexOf('.') > 0).Select(id => id.Substring(0, id.IndexOf('.'))).Distinct(StringComparer.OrdinalIgnoreCase)
                 .Select(device => new TuboidQuery(EscapeLike(device), DateTime.MinValue, DateTime.MaxValue)).ToList());
             return found;
@@ -537,7 +556,7 @@ namespace StickyPi.Core.Remote
                         dir + ": series " + series + " already holds its " + counts.NTuboids + " tuboid(s); " + name.TuboidId + " was not stored.", dir);
                 }
 
-                stored = window.TuboidIds.Contains(name.TuboidId);
+                stored = window.Tuboids.ContainsKey(name.TuboidId);
             }
 
             if (meta.StartDateTime < series.StartDateTime || meta.EndDateTime > series.EndDateTime)
@@ -552,7 +571,7 @@ namespace StickyPi.Core.Remote
                 var own = Window(name.Device, name.SeriesStart, name.SeriesEnd);
                 lock (_seriesStateLock)
                 {
-                    stored = own.TuboidIds.Contains(name.TuboidId);
+                    stored = own.Tuboids.ContainsKey(name.TuboidId);
                 }
             }
 
@@ -569,12 +588,12 @@ namespace StickyPi.Core.Remote
             StickyTime.Normalize(info.EndDateTime) == StickyTime.Normalize(name.SeriesEnd);
 
         /// <summary>What the server holds in a series window (device and bounds), fetched once and trusted for a short while.</summary>
-        private SeriesWindow Window(string device, DateTime start, DateTime end)
+        private SeriesWindow Window(string device, DateTime start, DateTime end, bool refresh = false)
         {
             string key = device + "|" + StickyTime.ToWire(start) + "|" + StickyTime.ToWire(end);
             lock (_seriesStateLock)
             {
-                if (_seriesWindows.TryGetValue(key, out var cached) && DateTime.UtcNow - cached.FetchedUtc < SeriesStateLifetime)
+                if (!refresh && _seriesWindows.TryGetValue(key, out var cached) && DateTime.UtcNow - cached.FetchedUtc < SeriesStateLifetime)
                 {
                     return cached;
                 }
@@ -585,7 +604,7 @@ namespace StickyPi.Core.Remote
             var e0 = StickyTime.Normalize(end);
             foreach (var t in QueryTuboids(new TuboidQuery(EscapeLike(device), start, end), false, () => new TiledTuboid()))
             {
-                window.TuboidIds.Add(t.TuboidId);
+                window.Tuboids[t.TuboidId] = t;
                 if (t.DeviceSeries == device && t.StartDateTimeSeries == s0 && t.EndDateTimeSeries == e0)
                 {
                     string sk = SeriesKey(t.AlgoNameSeries, t.AlgoVersionSeries);
@@ -615,7 +634,7 @@ namespace StickyPi.Core.Remote
                 {
                     if (_seriesWindows.TryGetValue(key, out var window))
                     {
-                        window.TuboidIds.Add(name.TuboidId);
+                        window.Tuboids[name.TuboidId] = stored;
                     }
                 }
 
@@ -634,8 +653,8 @@ namespace StickyPi.Core.Remote
         {
             public DateTime FetchedUtc { get; set; }
 
-            /// <summary>Every tuboid id stored in a series of the window (any algorithm).</summary>
-            public HashSet<string> TuboidIds { get; } = new HashSet<string>(StringComparer.Ordinal);
+            /// <summary>Every tuboid stored in a series of the window (any algorithm), by tuboid id.</summary>
+            public Dictionary<string, TiledTuboid> Tuboids { get; } = new Dictionary<string, TiledTuboid>(StringComparer.Ordinal);
 
             /// <summary>Per algorithm name and version, the series with exactly the window's bounds: tuboids stored and its n_tuboids.</summary>
             public Dictionary<string, (int Stored, int NTuboids)> Series { get; } = new Dictionary<string, (int Stored, int NTuboids)>(StringComparer.Ordinal);
