@@ -147,13 +147,21 @@ Describe 'What a remote connection does not offer yet' {
     BeforeAll { $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential }
 
     It 'stops with NotAvailableRemotely naming the operation (<Name>)' -ForEach @(
-        @{ Name = 'Get-StickySeries -WithAnnotation'; Command = { Get-StickySeries -Device '*' -WithAnnotation }; Operation = 'UID annotations' }
         @{ Name = 'Get-StickyProject'; Command = { Get-StickyProject }; Operation = 'projects' }
-        @{ Name = 'Sync-MLBundle'; Command = { Sync-MLBundle -Name 'insect-detector' -Path $TestDrive -Direction Pull }; Operation = 'ML bundles' }
     ) {
         $err = { & $Command } | Should -Throw -PassThru
-        # The id is the exception's: Sync-MLBundle lets the back-end's exception through without an error record of its own.
+        # The id is read from the exception (a cmdlet that lets the back-end's refusal through unwrapped has the exception's type as its error id).
         $err.Exception.ErrorId | Should -Be 'NotAvailableRemotely'
         $err.Exception.Message | Should -BeLike "*$Operation*$($server.Url)*"
+    }
+
+    It 'completes no ML bundle names (no server route lists them): Tab offers nothing, the back-end says NotAvailableRemotely' {
+        $line = 'Sync-MLBundle -Name det'
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches) | Should -BeNullOrEmpty
+        # The back-end behind the connection (internal: no cmdlet shows this error, completion must stay silent).
+        $store = $remote.GetType().GetProperty('Store', [Reflection.BindingFlags]'NonPublic, Instance').GetValue($remote)
+        $err = { $store.CompleteMlBundleNames($remote.Caller, 'det', 10) } | Should -Throw -PassThru
+        $err.Exception.InnerException.ErrorId | Should -Be 'NotAvailableRemotely'
+        $err.Exception.InnerException.Message | Should -BeLike "*ML bundle names*$($server.Url)*"
     }
 }

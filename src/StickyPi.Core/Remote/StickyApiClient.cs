@@ -26,6 +26,7 @@ namespace StickyPi.Core.Remote
     {
         private static readonly TimeSpan TokenMargin = TimeSpan.FromSeconds(60);
         private readonly HttpClient _http;
+        private readonly HttpClient _files;
         private readonly string _userName;
         private readonly string _password;
         private readonly ResiliencePipeline<HttpResponseMessage> _retry;
@@ -50,6 +51,8 @@ namespace StickyPi.Core.Remote
             _password = password ?? string.Empty;
             _http = handler == null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
             _http.Timeout = TimeSpan.FromMinutes(5); // upstream's uWSGI kills a request after 300 s
+            _files = handler == null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+            _files.Timeout = System.Threading.Timeout.InfiniteTimeSpan; // a large file may take long: SendToFileUrl stops a stalled one instead
             _retry = maxRetries < 1 ? ResiliencePipeline<HttpResponseMessage>.Empty : new ResiliencePipelineBuilder<HttpResponseMessage>()
                 .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
                 {
@@ -120,9 +123,62 @@ namespace StickyPi.Core.Remote
                 return form;
             }, "_put_tiled_tuboids", cancellationToken);
 
+        /// <summary>How long a file transfer may move no byte before it is given up (and retried like a call that got no answer).</summary>
+        public static TimeSpan FileStallTimeout { get; } = TimeSpan.FromMinutes(2);
+
+        /// <summary>
+        /// Sends a request to a file URL the server handed out (a presigned S3 URL, or our server's signed one), which may
+        /// be on another host: no credentials are sent, the retries are those of the API calls, and instead of a time
+        /// limit a transfer fails when no byte moved for <see cref="FileStallTimeout"/>. <paramref name="createRequest"/>
+        /// makes a new request per attempt and gets an action to call whenever bytes of its body were read. Returns the
+        /// answer whatever its status (the caller disposes it); throws <c>RemoteUnavailable</c> when the host cannot be reached.
+        /// </summary>
+        /// <param name="createRequest">Makes the request of one attempt; its argument resets the stall timer.</param>
+        /// <param name="completion">Whether to return once the headers arrived (downloads) or after the whole answer.</param>
+        /// <param name="description">The URL without its query (signatures never appear in messages).</param>
+        /// <param name="cancellationToken">The caller's cancellation.</param>
+        public HttpResponseMessage SendToFileUrl(Func<Action, HttpRequestMessage> createRequest, HttpCompletionOption completion, string description,
+            CancellationToken cancellationToken)
+        {
+            try
+            {
+                return _retry.ExecuteAsync(async ct =>
+                {
+                    using (var stall = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                    {
+                        stall.CancelAfter(FileStallTimeout);
+                        var request = createRequest(() => stall.CancelAfter(FileStallTimeout));
+                        try
+                        {
+                            return await _files.SendAsync(request, completion, stall.Token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+                        {
+                            // A stall, not the caller: an answer that never came, retried as such.
+                            throw new TaskCanceledException("No byte moved for " + FileStallTimeout.TotalSeconds + " s.", e);
+                        }
+                        finally
+                        {
+                            request.Dispose();
+                        }
+                    }
+                }, cancellationToken).ConfigureAwait(false).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when ((e is HttpRequestException || e is TaskCanceledException) && !cancellationToken.IsCancellationRequested)
+            {
+                throw new StickyPiException(StickyErrorIds.RemoteUnavailable, StickyErrorKind.ResourceUnavailable,
+                    "The file server at " + description + " could not be reached: " + e.Message, description, e);
+            }
+        }
+
+        /// <summary>A file URL's refusal as an error of ours (our server's JSON error, S3's XML error, or an HTML page's title).</summary>
+        public StickyPiException FileRefused(string description, HttpStatusCode status, string body, object target) =>
+            Refused("The file server at " + description, status, body, target);
+
         public void Dispose()
         {
             _http.Dispose();
+            _files.Dispose();
             _tokenLock.Dispose();
         }
 
@@ -155,7 +211,7 @@ namespace StickyPi.Core.Remote
                     string text = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
                     if (response.StatusCode != HttpStatusCode.OK)
                     {
-                        throw Refused(route, response.StatusCode, text);
+                        throw Refused(Where(route), response.StatusCode, text, Endpoint.AbsoluteUri);
                     }
 
                     try
@@ -251,12 +307,11 @@ namespace StickyPi.Core.Remote
         /// A refusal as an error of ours: StickyPi.Server's JSON error keeps its id and names its file; upstream's HTML
         /// 500 page becomes <c>RemoteError</c> with the page's title.
         /// </summary>
-        private StickyPiException Refused(string route, HttpStatusCode status, string body)
+        private StickyPiException Refused(string where, HttpStatusCode status, string body, object target)
         {
             int code = (int)status;
             string message = null;
             string errorId = null;
-            object target = Endpoint.AbsoluteUri;
             try
             {
                 using (var json = JsonDocument.Parse(body))
@@ -276,6 +331,16 @@ namespace StickyPi.Core.Remote
             catch (JsonException)
             {
                 // Not ours: upstream's HTML page, or a proxy's.
+            }
+
+            if (message == null)
+            {
+                // S3's refusals: <Error><Code>AccessDenied</Code><Message>…</Message></Error>.
+                var s3 = System.Text.RegularExpressions.Regex.Match(body ?? string.Empty, "<Error>.*?<Code>(.*?)</Code>(?:.*?<Message>(.*?)</Message>)?", System.Text.RegularExpressions.RegexOptions.Singleline);
+                if (s3.Success)
+                {
+                    message = s3.Groups[1].Value + (s3.Groups[2].Success ? " (" + s3.Groups[2].Value + ")" : string.Empty);
+                }
             }
 
             if (message == null)
@@ -301,7 +366,7 @@ namespace StickyPi.Core.Remote
 
             errorId = errorId ?? (IsTransient(status) ? StickyErrorIds.RemoteUnavailable
                 : StickyErrorIds.RemoteError);
-            return new StickyPiException(errorId, kind, Where(route) + " answered " + code + ": " + message, target);
+            return new StickyPiException(errorId, kind, where + " answered " + code + ": " + message, target);
         }
     }
 }

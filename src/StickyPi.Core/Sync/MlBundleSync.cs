@@ -333,13 +333,23 @@ namespace StickyPi.Core.Sync
             {
                 string md5;
                 long size;
-                using (var source = _remote.OpenDownload(file, ct))
-                using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, MlBundleCopy.BufferSize))
+                byte[] wholeMd5;
+                using (var whole = System.Security.Cryptography.MD5.Create())
                 {
-                    (md5, size) = MlBundleCopy.Copy(source, output, onBytes, ct);
+                    using (var source = _remote.OpenDownload(file, ct))
+                    using (var hashed = new System.Security.Cryptography.CryptoStream(source, whole, System.Security.Cryptography.CryptoStreamMode.Read))
+                    using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, MlBundleCopy.BufferSize))
+                    {
+                        (md5, size) = MlBundleCopy.Copy(hashed, output, onBytes, ct);
+                    }
+
+                    wholeMd5 = whole.Hash;
                 }
 
-                if (!string.Equals(md5, file.Md5 ?? string.Empty, StringComparison.OrdinalIgnoreCase))
+                // S3 lists an object uploaded in one POST with the MD5 of its whole content, also when it is over 15 MiB
+                // (spec §8 #26): that is the same file, not a damaged one.
+                if (!string.Equals(md5, file.Md5 ?? string.Empty, StringComparison.OrdinalIgnoreCase) &&
+                    !(size > MlBundleChecksum.PartSize && string.Equals(BitConverter.ToString(wholeMd5).Replace("-", string.Empty), file.Md5, StringComparison.OrdinalIgnoreCase)))
                 {
                     throw new StickyPiException(MlBundleErrorIds.ChecksumMismatch, StickyErrorKind.InvalidData,
                         "Downloaded '" + file.Key + "' has checksum " + md5 + " but the listing says " + file.Md5 + "; it was not saved.", file.Key);
