@@ -147,11 +147,11 @@ Describe 'What a remote connection does not offer yet' {
     BeforeAll { $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential }
 
     It 'stops with NotAvailableRemotely naming the operation (<Name>)' -ForEach @(
-        @{ Name = 'Sync-MLBundle'; Command = { Sync-MLBundle -Name 'insect-tuboid-classifier' -Path (Join-Path $TestDrive 'bundle') -Direction Pull }; Operation = 'ML bundles' }
-        @{ Name = 'Get-StickyTuboid'; Command = { Get-StickyTuboid -Device '*' }; Operation = 'tuboids' }
+        # Projects are remote; removing a permission has no route in the protocol.
+        @{ Name = 'Revoke-StickyProjectPermission'; Command = { Revoke-StickyProjectPermission -ProjectId 1 -UserName 'reader' -Confirm:$false -ErrorAction Stop }; Operation = 'revoking a project permission' }
     ) {
         $err = { & $Command } | Should -Throw -PassThru
-        # Sync-MLBundle lets the back-end's refusal through unwrapped (error id: the exception's type), so the id is read from the exception.
+        # The id is read from the exception (a cmdlet that lets the back-end's refusal through unwrapped has the exception's type as its error id).
         $err.Exception.ErrorId | Should -Be 'NotAvailableRemotely'
         $err.Exception.Message | Should -BeLike "*$Operation*$($server.Url)*"
     }

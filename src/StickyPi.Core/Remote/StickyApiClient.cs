@@ -99,6 +99,30 @@ namespace StickyPi.Core.Remote
                 return form;
             }, "_put_new_images", cancellationToken);
 
+        /// <summary>
+        /// Uploads one tuboid as upstream's client does (spec §1.8): five file parts, <c>metadata</c>, <c>tuboid</c>,
+        /// <c>context</c>, <c>tuboid_id</c> (a JSON string) and <c>series_info</c> (a JSON object). Returns the server's
+        /// answer (<c>[[row]]</c>).
+        /// </summary>
+        public JsonDocument PutTuboid(string tuboidId, string seriesInfoJson, byte[] metadata, byte[] tuboid, byte[] context, CancellationToken cancellationToken = default) =>
+            Run(() =>
+            {
+                var form = new MultipartFormDataContent();
+                void Add(byte[] bytes, string name, string fileName, string type)
+                {
+                    var part = new ByteArrayContent(bytes);
+                    part.Headers.ContentType = new MediaTypeHeaderValue(type);
+                    form.Add(part, Quote(name), Quote(fileName));
+                }
+
+                Add(metadata, "metadata", "metadata.txt", "application/text");
+                Add(tuboid, "tuboid", "tuboid.jpg", "application/octet-stream");
+                Add(context, "context", "context.jpg", "application/octet-stream");
+                Add(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(tuboidId)), "tuboid_id", "tuboid_id", "application/json");
+                Add(Encoding.UTF8.GetBytes(seriesInfoJson), "series_info", "series_info", "application/json");
+                return form;
+            }, "_put_tiled_tuboids", cancellationToken);
+
         /// <summary>How long a file transfer may move no byte before it is given up (and retried like a call that got no answer).</summary>
         public static TimeSpan FileStallTimeout { get; } = TimeSpan.FromMinutes(2);
 

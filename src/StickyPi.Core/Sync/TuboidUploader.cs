@@ -103,6 +103,20 @@ namespace StickyPi.Core.Sync
                 throw new ArgumentNullException(nameof(store));
             }
 
+            return Upload(tuboidDirectory, given, (dir, info) => store.PutTiledTuboids(caller, new[] { dir }, info)[0]);
+        }
+
+        /// <summary>
+        /// As <see cref="Upload(LocalStickyStore, CallerIdentity, string, TuboidSeriesInfo)"/> for any back-end:
+        /// <paramref name="put"/> stores one directory with its resolved, valid series information.
+        /// </summary>
+        public static TuboidUploadResult Upload(string tuboidDirectory, TuboidSeriesInfo given, Func<string, TuboidSeriesInfo, TuboidUploadResult> put)
+        {
+            if (put == null)
+            {
+                throw new ArgumentNullException(nameof(put));
+            }
+
             var info = ResolveSeriesInfo(tuboidDirectory, given);
             try
             {
@@ -119,7 +133,7 @@ namespace StickyPi.Core.Sync
                 return TuboidUploadResult.Failed(tuboidDirectory, null, e);
             }
 
-            return store.PutTiledTuboids(caller, new[] { tuboidDirectory }, info)[0];
+            return put(tuboidDirectory, info);
         }
     }
 }
