@@ -110,7 +110,7 @@ foreach ($k in $checked.Keys) { 'CHECKED {0} {1}' -f $k, $checked[$k] }
                 // Every exported cmdlet appears, bound, in the examples.
                 var exported = HostRunner.Run("Get-Command -Module StickyPi | ForEach-Object Name").Texts;
                 var seen = Checked(r);
-                Assert.Empty(exported.Where(n => !seen.ContainsKey(n)));
+                Assert.DoesNotContain(exported, n => !seen.ContainsKey(n));
             }
             finally
             {

@@ -143,12 +143,12 @@ namespace StickyPi.Server.Tests
         }
 
         [Fact]
-        public void AReadOnlyUserIsRefusedByTheClientAndByTheServerAndNothingIsStored()
+        public async Task AReadOnlyUserIsRefusedByTheClientAndByTheServerAndNothingIsStored()
         {
             string source = MakeBundle(Path.Combine(_work, "source", Bundle));
             using (var admin = _server.Admin())
             {
-                admin.Post("put_users", "[{\"username\": \"reader\", \"password\": \"reader-pass-1\", \"can_write\": false}]").GetAwaiter().GetResult().AssertOk();
+                (await admin.Post("put_users", "[{\"username\": \"reader\", \"password\": \"reader-pass-1\", \"can_write\": false}]")).AssertOk();
             }
 
             using (var backend = Connect(out var caller, "reader", "reader-pass-1"))

@@ -98,6 +98,11 @@ namespace StickyPi.PowerShell
             {
                 // Reported (silenced) already; this step and every later one do nothing more.
             }
+            catch (StickyPiException ex)
+            {
+                // A core error a cmdlet did not turn into a record itself still stops with its own ErrorId and category.
+                ThrowTerminatingError(ToErrorRecord(ex, ex.Target));
+            }
         }
 
         /// <summary>Unwinds a cmdlet step after a role denial the caller silenced: the cmdlet must not go on.</summary>

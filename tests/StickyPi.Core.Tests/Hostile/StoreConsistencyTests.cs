@@ -77,7 +77,7 @@ namespace StickyPi.Core.Tests.Hostile
                 var allowed = new HashSet<string>(storeEntriesBefore) { "raw_images", "tiled_tuboids", "database.db-wal", "database.db-shm", "cache", ".stickypi-tmp" };
                 Assert.All(TopLevel(store.Path), e => Assert.Contains(e, allowed));
                 Assert.Empty(ImportKit.TempLeftovers(store.Path));
-                Assert.Empty(Directory.GetFiles(store.Path, "*", SearchOption.AllDirectories).Where(f => f.Contains(".tmp", StringComparison.Ordinal) && !f.Contains(".stickypi-tmp", StringComparison.Ordinal)));
+                Assert.DoesNotContain(Directory.GetFiles(store.Path, "*", SearchOption.AllDirectories), f => f.Contains(".tmp", StringComparison.Ordinal) && !f.Contains(".stickypi-tmp", StringComparison.Ordinal));
             }
         }
 

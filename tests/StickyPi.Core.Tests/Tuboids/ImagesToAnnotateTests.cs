@@ -168,7 +168,7 @@ namespace StickyPi.Core.Tests.Tuboids
         }
 
         [Fact]
-        public void Concurrent_workers_in_two_store_instances_never_get_the_same_image()
+        public async Task Concurrent_workers_in_two_store_instances_never_get_the_same_image()
         {
             for (int round = 0; round < 3; round++)
             {
@@ -183,11 +183,11 @@ namespace StickyPi.Core.Tests.Tuboids
                         barrier.SignalAndWait();
                         return store.GetImagesToAnnotate(caller, "uid", "1", Everything).Select(i => i.Id.Value).ToList();
                     })).ToArray();
-                    Task.WaitAll(workers);
-                    var all = workers.SelectMany(w => w.Result).ToList();
+                    var results = await Task.WhenAll(workers);
+                    var all = results.SelectMany(r => r).ToList();
                     Assert.Equal(11, all.Count);
                     Assert.Equal(11, all.Distinct().Count());
-                    Assert.Contains(workers, w => w.Result.Count == 8);
+                    Assert.Contains(results, r => r.Count == 8);
                     Assert.Equal(11, Kit.Count(a.DatabasePath, "uid_intents"));
                 }
             }
