@@ -14,11 +14,12 @@ using StickyPi.Core.Sync;
 namespace StickyPi.Core.Remote
 {
     /// <summary>
-    /// A Sticky Pi server (StickyPi.Server or upstream's) as a back-end, over upstream's wire protocol. Images are
-    /// complete: look-ups, series, deletion and the import pipeline with a sink that sends (the stat cache kept on this
-    /// machine, per server). Users are read (the caller's role, Get-StickyUser), created and removed. The other parts of the API (annotations,
-    /// projects, tuboids, labels, ML bundles, completion other than user names) are refused with <c>NotAvailableRemotely</c>, naming the
-    /// operation, until they are brought over.
+    /// A Sticky Pi server (StickyPi.Server or upstream's) as a back-end, over upstream's wire protocol, one partial file
+    /// per API area: users and images (here; the import pipeline with a sink that sends, the stat cache kept on this
+    /// machine per server), UID annotations, tuboids and ITC labels, projects, ML bundles. The local store's checks run
+    /// before anything is sent, so a remote caller gets the same error ids. Operations the protocol has no route for
+    /// (revoking a permission, listing a project's columns, bundle-name completion) are refused with
+    /// <c>NotAvailableRemotely</c>, naming the operation.
     /// </summary>
     public sealed partial class RemoteStickyBackend : IStickyBackend
     {
