@@ -967,8 +967,6 @@ namespace StickyPi.Core.Local
                 }
             }
 
-            var problems = new List<UidAnnotationProblem>();
-            var inBatch = new HashSet<(long, string, string)>();
             using (var exists = conn.CreateCommand())
             {
                 exists.Transaction = tx;
@@ -976,43 +974,14 @@ namespace StickyPi.Core.Local
                 var pp = exists.Parameters.Add("$p", SqliteType.Integer);
                 var pn = exists.Parameters.Add("$n", SqliteType.Text);
                 var pv = exists.Parameters.Add("$v", SqliteType.Text);
-                for (int n = 0; n < items.Count; n++)
+                return UidAnnotationChecks.Find(items, parents, (parentId, algoName, algoVersion) =>
                 {
-                    var item = items[n];
-                    string what = item.Key.FileName + " (" + item.AlgoName + "/" + item.AlgoVersion + ", from " + item.SourceName + ")";
-                    if (!parents.TryGetValue(item.Key, out var parent))
-                    {
-                        problems.Add(new UidAnnotationProblem(n, item, StickyErrorIds.ParentImageNotFound, StickyErrorKind.NotFound,
-                            "Annotation for " + what + ": no stored image " + item.Key + "."));
-                        continue;
-                    }
-
-                    if (!string.Equals(parent.Md5, item.Md5, StringComparison.Ordinal))
-                    {
-                        problems.Add(new UidAnnotationProblem(n, item, StickyErrorIds.Md5Mismatch, StickyErrorKind.InvalidData,
-                            "Annotation for " + what + ": md5 " + item.Md5 + " differs from the stored image's " + parent.Md5 + "."));
-                        continue;
-                    }
-
-                    pp.Value = parent.Id;
-                    pn.Value = item.AlgoName;
-                    pv.Value = item.AlgoVersion;
-                    if (exists.ExecuteScalar() != null)
-                    {
-                        problems.Add(new UidAnnotationProblem(n, item, StickyErrorIds.DuplicateAnnotation, StickyErrorKind.Conflict,
-                            "Annotation for " + what + " is already stored."));
-                        continue;
-                    }
-
-                    if (!inBatch.Add((parent.Id ?? 0, item.AlgoName, item.AlgoVersion)))
-                    {
-                        problems.Add(new UidAnnotationProblem(n, item, StickyErrorIds.DuplicateAnnotation, StickyErrorKind.Conflict,
-                            "Annotation for " + what + " appears twice in this batch."));
-                    }
-                }
+                    pp.Value = parentId;
+                    pn.Value = algoName;
+                    pv.Value = algoVersion;
+                    return exists.ExecuteScalar() != null;
+                });
             }
-
-            return problems;
         }
 
         private static UidAnnotation ReadParentedAnnotation(CatalogRow r, bool includeJson, string device = null)

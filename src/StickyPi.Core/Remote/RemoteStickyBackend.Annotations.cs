@@ -453,42 +453,7 @@ namespace StickyPi.Core.Remote
                 }
             }
 
-            var problems = new List<UidAnnotationProblem>();
-            var inBatch = new HashSet<(long, string, string)>();
-            for (int n = 0; n < items.Count; n++)
-            {
-                var item = items[n];
-                string what = item.Key.FileName + " (" + item.AlgoName + "/" + item.AlgoVersion + ", from " + item.SourceName + ")";
-                if (!parents.TryGetValue(item.Key, out var parent))
-                {
-                    problems.Add(new UidAnnotationProblem(n, item, StickyErrorIds.ParentImageNotFound, StickyErrorKind.NotFound,
-                        "Annotation for " + what + ": no stored image " + item.Key + "."));
-                    continue;
-                }
-
-                if (!string.Equals(parent.Md5, item.Md5, StringComparison.Ordinal))
-                {
-                    problems.Add(new UidAnnotationProblem(n, item, StickyErrorIds.Md5Mismatch, StickyErrorKind.InvalidData,
-                        "Annotation for " + what + ": md5 " + item.Md5 + " differs from the stored image's " + parent.Md5 + "."));
-                    continue;
-                }
-
-                var identity = (parent.Id ?? 0, item.AlgoName, item.AlgoVersion);
-                if (stored.Contains(identity))
-                {
-                    problems.Add(new UidAnnotationProblem(n, item, StickyErrorIds.DuplicateAnnotation, StickyErrorKind.Conflict,
-                        "Annotation for " + what + " is already stored."));
-                    continue;
-                }
-
-                if (!inBatch.Add(identity))
-                {
-                    problems.Add(new UidAnnotationProblem(n, item, StickyErrorIds.DuplicateAnnotation, StickyErrorKind.Conflict,
-                        "Annotation for " + what + " appears twice in this batch."));
-                }
-            }
-
-            return problems;
+            return UidAnnotationChecks.Find(items, parents, (parentId, algoName, algoVersion) => stored.Contains((parentId, algoName, algoVersion)));
         }
     }
 }

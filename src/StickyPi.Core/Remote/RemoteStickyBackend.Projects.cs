@@ -102,25 +102,7 @@ namespace StickyPi.Core.Remote
             }
 
             var visible = GetProjects(caller).ToList();
-            var exact = visible.Where(p => string.Equals(p.Name, project, StringComparison.Ordinal)).ToList();
-            var candidates = exact.Count > 0 ? exact : visible.Where(p => string.Equals(p.Name, project, StringComparison.OrdinalIgnoreCase)).ToList();
-            if (candidates.Count == 1)
-            {
-                return candidates[0].Id;
-            }
-
-            if (candidates.Count > 1)
-            {
-                throw new AmbiguousProjectNameException(project, candidates.Select(p => p.Id).ToList());
-            }
-
-            if (long.TryParse(project, NumberStyles.None, CultureInfo.InvariantCulture, out long id))
-            {
-                return id;
-            }
-
-            throw new StickyPiException(StickyUserErrorIds.ProjectNotFound, StickyErrorKind.NotFound,
-                "No project named '" + project + "' that '" + caller + "' may see.", project);
+            return ProjectNames.Resolve(visible, project, caller);
         }
 
         /// <summary>

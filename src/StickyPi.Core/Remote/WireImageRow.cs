@@ -1,7 +1,7 @@
 using System;
-using System.Globalization;
 using System.Text.Json;
 using StickyPi.Core.Model;
+using static StickyPi.Core.Remote.WireFields;
 
 namespace StickyPi.Core.Remote
 {
@@ -40,44 +40,6 @@ namespace StickyPi.Core.Remote
                 ApiUserId = Long(row, "api_user_id"),
                 Url = Text(row, "url") ?? string.Empty,
             };
-        }
-
-        private static StickyPiException Invalid(string what) =>
-            new StickyPiException(StickyErrorIds.RemoteError, StickyErrorKind.InvalidData, "The server's answer is not upstream's: " + what + ".");
-
-        private static bool Has(JsonElement row, string name, out JsonElement value) =>
-            row.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
-
-        private static string Text(JsonElement row, string name) =>
-            Has(row, name, out var v) ? (v.ValueKind == JsonValueKind.String ? v.GetString() : throw Invalid(name + " is not a string")) : null;
-
-        private static long? Long(JsonElement row, string name) =>
-            !Has(row, name, out var v) ? (long?)null
-            : v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long l) ? l
-            : v.ValueKind == JsonValueKind.Number ? (long)Math.Round(v.GetDouble())
-            : throw Invalid(name + " is not a number");
-
-        private static double? Number(JsonElement row, string name) =>
-            !Has(row, name, out var v) ? (double?)null
-            : v.ValueKind == JsonValueKind.Number ? v.GetDouble()
-            : throw Invalid(name + " is not a number");
-
-        private static bool? Bool(JsonElement row, string name) =>
-            !Has(row, name, out var v) ? (bool?)null
-            : v.ValueKind == JsonValueKind.True ? true
-            : v.ValueKind == JsonValueKind.False ? false
-            : v.ValueKind == JsonValueKind.Number ? v.GetDouble() != 0
-            : throw Invalid(name + " is not a boolean");
-
-        private static DateTime? Date(JsonElement row, string name)
-        {
-            var text = Text(row, name);
-            if (text == null)
-            {
-                return null;
-            }
-
-            return StickyTime.TryParseWire(text, out var value) ? value : throw Invalid(name + " '" + text + "' is not a wire datetime");
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using StickyPi.Core.Access;
 using StickyPi.Core.Model;
+using static StickyPi.Core.Remote.WireFields;
 
 namespace StickyPi.Core.Remote
 {
@@ -158,20 +159,8 @@ namespace StickyPi.Core.Remote
             }
         }
 
-        private static void RequireObject(JsonElement row, string what)
-        {
-            if (row.ValueKind != JsonValueKind.Object)
-            {
-                throw Invalid(what + " is not a JSON object");
-            }
-        }
-
-        private static StickyPiException Invalid(string what) =>
-            new StickyPiException(StickyErrorIds.RemoteError, StickyErrorKind.InvalidData, "The server's answer is not upstream's: " + what + ".");
-
-        private static bool Has(JsonElement row, string name, out JsonElement value) =>
-            row.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
-
+        // Project rows are laxer than WireFields: a per-project series table's columns are the lab's own, so a text
+        // column may hold a number and an id may come as numeric text.
         private static string Text(JsonElement row, string name) =>
             !Has(row, name, out var v) ? null
             : v.ValueKind == JsonValueKind.String ? v.GetString()
@@ -184,16 +173,5 @@ namespace StickyPi.Core.Remote
             : v.ValueKind == JsonValueKind.Number ? (long)Math.Round(v.GetDouble())
             : v.ValueKind == JsonValueKind.String && long.TryParse(v.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long parsed) ? parsed
             : throw Invalid(name + " is not a number");
-
-        private static DateTime? Date(JsonElement row, string name)
-        {
-            var text = Text(row, name);
-            if (text == null)
-            {
-                return null;
-            }
-
-            return StickyTime.TryParseWire(text, out var value) ? value : throw Invalid(name + " '" + text + "' is not a wire datetime");
-        }
     }
 }

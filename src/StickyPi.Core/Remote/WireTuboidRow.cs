@@ -1,6 +1,7 @@
 using System;
 using System.Text.Json;
 using StickyPi.Core.Model;
+using static StickyPi.Core.Remote.WireFields;
 
 namespace StickyPi.Core.Remote
 {
@@ -16,7 +17,7 @@ namespace StickyPi.Core.Remote
         /// <summary>A tuboid row into <paramref name="into"/> (a <see cref="TiledTuboid"/> or a <see cref="LabelledTiledTuboid"/>).</summary>
         public static T Read<T>(JsonElement row, T into) where T : TiledTuboid
         {
-            Object(row, "a tuboid row");
+            RequireObject(row, "a tuboid row");
             into.Id = Long(row, "id");
             into.ParentSeriesId = Long(row, "parent_series_id") ?? 0;
             into.TuboidId = Text(row, "tuboid_id") ?? throw Invalid("a tuboid row has no tuboid_id");
@@ -46,7 +47,7 @@ namespace StickyPi.Core.Remote
         /// <summary>A <c>tuboid_series</c> row (the answer of <c>delete_tiled_tuboids</c>).</summary>
         public static TuboidSeries ReadSeries(JsonElement row)
         {
-            Object(row, "a tuboid series row");
+            RequireObject(row, "a tuboid series row");
             return new TuboidSeries
             {
                 Id = Long(row, "id") ?? 0,
@@ -66,7 +67,7 @@ namespace StickyPi.Core.Remote
         /// <summary>An <c>itc_labels</c> row; the wire has no tuboid id, so <paramref name="tuboidId"/> is the caller's (joined on <c>parent_tuboid_id</c>).</summary>
         public static ItcLabel ReadLabel(JsonElement row, string tuboidId = null)
         {
-            Object(row, "an ITC label row");
+            RequireObject(row, "an ITC label row");
             return new ItcLabel
             {
                 Id = Long(row, "id"),
@@ -110,40 +111,6 @@ namespace StickyPi.Core.Remote
             into.MetadataFile = from.MetadataFile;
             into.ContextFile = from.ContextFile;
             return into;
-        }
-
-        private static void Object(JsonElement row, string what)
-        {
-            if (row.ValueKind != JsonValueKind.Object)
-            {
-                throw Invalid(what + " is not a JSON object");
-            }
-        }
-
-        private static StickyPiException Invalid(string what) =>
-            new StickyPiException(StickyErrorIds.RemoteError, StickyErrorKind.InvalidData, "The server's answer is not upstream's: " + what + ".");
-
-        private static bool Has(JsonElement row, string name, out JsonElement value) =>
-            row.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
-
-        private static string Text(JsonElement row, string name) =>
-            Has(row, name, out var v) ? (v.ValueKind == JsonValueKind.String ? v.GetString() : throw Invalid(name + " is not a string")) : null;
-
-        private static long? Long(JsonElement row, string name) =>
-            !Has(row, name, out var v) ? (long?)null
-            : v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long l) ? l
-            : v.ValueKind == JsonValueKind.Number ? (long)Math.Round(v.GetDouble())
-            : throw Invalid(name + " is not a number");
-
-        private static DateTime? Date(JsonElement row, string name)
-        {
-            var text = Text(row, name);
-            if (text == null)
-            {
-                return null;
-            }
-
-            return StickyTime.TryParseWire(text, out var value) ? value : throw Invalid(name + " '" + text + "' is not a wire datetime");
         }
     }
 }
