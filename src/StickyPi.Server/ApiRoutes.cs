@@ -68,6 +68,7 @@ namespace StickyPi.Server
             new ApiRoute("delete_projects", ApiOperation.DeleteProjects, null, RouteBody.Json, JsonHandlers.DeleteProjects),
             new ApiRoute("get_project_permissions", ApiOperation.GetProjectPermissions, null, RouteBody.Json, JsonHandlers.GetProjectPermissions),
             new ApiRoute("put_project_permissions", ApiOperation.PutProjectPermissions, null, RouteBody.Json, JsonHandlers.PutProjectPermissions),
+            new ApiRoute("delete_project_permissions", ApiOperation.DeleteProjectPermissions, null, RouteBody.Json, JsonHandlers.DeleteProjectPermissions),
             new ApiRoute("get_project_series", ApiOperation.GetProjectSeries, null, RouteBody.Json, JsonHandlers.GetProjectSeries),
             new ApiRoute("put_project_series", ApiOperation.PutProjectSeries, null, RouteBody.Json, JsonHandlers.PutProjectSeries),
             new ApiRoute("delete_project_series", ApiOperation.DeleteProjectSeries, null, RouteBody.Json, JsonHandlers.DeleteProjectSeries),

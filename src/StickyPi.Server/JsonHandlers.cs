@@ -190,6 +190,31 @@ namespace StickyPi.Server
             return call.WriteRows(stored, (w, p) => WireRows.Permission(w, p, true));
         }
 
+        /// <summary>
+        /// Not in upstream's protocol, which cannot revoke a permission: <c>[{project_id, username}]</c>, each revoked in
+        /// turn with the embedded store's rules (level 3 on the project or a global administrator; never the last level-3
+        /// holder); answers the deleted rows. An error stops the request; earlier items stay revoked.
+        /// </summary>
+        public static Task DeleteProjectPermissions(ApiCall call)
+        {
+            var items = Objects(call.Body);
+            var parsed = new List<(long Project, string User)>();
+            for (int i = 0; i < items.Count; i++)
+            {
+                OnlyKeys(items[i], i, "project_id", "username");
+                string user = Text(items[i], "username");
+                if (string.IsNullOrEmpty(user))
+                {
+                    throw new ApiException(400, "Item " + i + " needs a username.", field: "username", errorId: "ValueRequired");
+                }
+
+                parsed.Add((Integer(items[i], "project_id", true).Value, user));
+            }
+
+            var deleted = parsed.Select(p => call.Backend.DeleteProjectPermission(call.Caller, p.Project, p.User)).ToList();
+            return call.WriteRows(deleted, (w, p) => WireRows.Permission(w, p, false));
+        }
+
         // ------------------------------------------------------------ project series and columns
 
         public static Task GetProjectSeries(ApiCall call)

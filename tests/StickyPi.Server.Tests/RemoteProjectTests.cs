@@ -102,7 +102,7 @@ namespace StickyPi.Server.Tests
         }
 
         [Fact]
-        public void PermissionsAreGrantedListedAndChangedAndRevokingSaysWhyItIsNotRemote()
+        public void PermissionsAreGrantedListedChangedAndRevoked()
         {
             var (remote, admin) = Connect(StickyServer.AdminName, StickyServer.AdminPassword);
             var (asAda, ada) = Connect("ada", Password);
@@ -141,9 +141,16 @@ namespace StickyPi.Server.Tests
             Assert.Equal(StickyUserErrorIds.InvalidPermissionLevel, Assert.Throws<StickyPiException>(() => remote.PutProjectPermission(admin, project.Id, "emilie", 4)).ErrorId);
             Assert.Equal(StickyUserErrorIds.UserNotFound, Assert.Throws<StickyPiException>(() => remote.PutProjectPermission(admin, project.Id, "nobody", 1)).ErrorId);
 
-            var revoke = Assert.Throws<StickyPiException>(() => remote.DeleteProjectPermission(admin, project.Id, "emilie"));
-            Assert.Equal(StickyErrorIds.NotAvailableRemotely, revoke.ErrorId);
-            Assert.Contains("no route", revoke.Message);
+            // Revoking goes through our server's delete_project_permissions (upstream has no such route), with the embedded store's rules.
+            var lastAdmin = Assert.Throws<StickyPiException>(() => asAda.DeleteProjectPermission(ada, project.Id, "ada"));
+            Assert.Equal(StickyUserErrorIds.LastProjectAdministrator, lastAdmin.ErrorId);
+            var revoked = remote.DeleteProjectPermission(admin, project.Id, "emilie");
+            Assert.Equal((granted.Id, project.Id, "shared", "emilie", ProjectLevel.ReadWrite), (revoked.Id, revoked.ProjectId, revoked.ProjectName, revoked.UserName, revoked.Level));
+            Assert.Empty(asEmilie.GetProjects(emilie));
+            Assert.DoesNotContain(remote.GetProjectPermissions(admin, new[] { StickyProjectFilter.ById(project.Id) }), r => r.UserName == "emilie");
+            Assert.Equal(StickyUserErrorIds.PermissionNotFound, Assert.Throws<StickyPiException>(() => remote.DeleteProjectPermission(admin, project.Id, "emilie")).ErrorId);
+            // Emilie no longer sees the project at all, as on the embedded store.
+            Assert.Equal(StickyUserErrorIds.ProjectNotFound, Assert.Throws<StickyPiException>(() => asEmilie.DeleteProjectPermission(emilie, project.Id, "reader")).ErrorId);
         }
 
         [Fact]

@@ -74,11 +74,13 @@ Describe 'Project permissions on a remote connection' {
         }
     }
 
-    It 'Revoke-StickyProjectPermission stops with NotAvailableRemotely, saying the protocol has no route for it' {
-        $err = { Revoke-StickyProjectPermission -Project 'traps' -UserName 'emilie' -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
-        $err.FullyQualifiedErrorId | Should -BeLike 'NotAvailableRemotely,*'
-        $err.Exception.Message | Should -BeLike '*no route*'
-        @(Get-StickyProjectPermission -Project 'traps').UserName | Should -Contain 'emilie'
+    It 'Revoke-StickyProjectPermission removes the holder on StickyPi.Server, and a second revoke says there is nothing to remove' {
+        $revoked = Revoke-StickyProjectPermission -Project 'traps' -UserName 'emilie' -Confirm:$false -PassThru
+        $revoked.UserName | Should -Be 'emilie'
+        $revoked.ProjectName | Should -Be 'traps'
+        @(Get-StickyProjectPermission -Project 'traps').UserName | Should -Not -Contain 'emilie'
+        $null = Revoke-StickyProjectPermission -Project 'traps' -UserName 'emilie' -Confirm:$false -ErrorVariable again -ErrorAction SilentlyContinue
+        $again[0].FullyQualifiedErrorId | Should -BeLike 'PermissionNotFound,*'
     }
 }
 

@@ -146,16 +146,6 @@ Describe 'A read-only server user' {
 Describe 'What a remote connection does not offer yet' {
     BeforeAll { $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential }
 
-    It 'stops with NotAvailableRemotely naming the operation (<Name>)' -ForEach @(
-        # Projects are remote; removing a permission has no route in the protocol.
-        @{ Name = 'Revoke-StickyProjectPermission'; Command = { Revoke-StickyProjectPermission -ProjectId 1 -UserName 'reader' -Confirm:$false -ErrorAction Stop }; Operation = 'revoking a project permission' }
-    ) {
-        $err = { & $Command } | Should -Throw -PassThru
-        # The id is read from the exception (a cmdlet that lets the back-end's refusal through unwrapped has the exception's type as its error id).
-        $err.Exception.ErrorId | Should -Be 'NotAvailableRemotely'
-        $err.Exception.Message | Should -BeLike "*$Operation*$($server.Url)*"
-    }
-
     It 'completes no ML bundle names (no server route lists them): Tab offers nothing, the back-end says NotAvailableRemotely' {
         $line = 'Sync-MLBundle -Name det'
         @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches) | Should -BeNullOrEmpty

@@ -160,9 +160,32 @@ namespace StickyPi.Core.Remote
             return Permissions(caller, FiltersBody(filters));
         }
 
-        /// <summary>Not over the wire: upstream's protocol has no route that removes a permission (spec §1.4).</summary>
-        public ProjectPermission DeleteProjectPermission(CallerIdentity caller, long projectId, string userName) =>
-            throw NoRoute("revoking a project permission", "upstream's protocol has no route that removes a permission (spec §1.4)");
+        /// <summary>
+        /// Revokes a user's permission through StickyPi.Server's <c>delete_project_permissions</c> (the server applies the
+        /// embedded store's rules: level 3 or a global administrator, never the last level-3 holder). Upstream's protocol
+        /// has no route that removes a permission (spec §1.4), so on upstream's server this stays NotAvailableRemotely.
+        /// </summary>
+        public ProjectPermission DeleteProjectPermission(CallerIdentity caller, long projectId, string userName)
+        {
+            if (string.IsNullOrEmpty(userName))
+            {
+                throw new StickyPiException(StickyUserErrorIds.ValueRequired, StickyErrorKind.InvalidArgument, "A user name is required.", "UserName");
+            }
+
+            if (!ServerBindsValues())
+            {
+                throw NoRoute("revoking a project permission", "upstream's protocol has no route that removes a permission (spec §1.4)");
+            }
+
+            var project = RequireProjectAccess(caller, projectId, ApiOperation.DeleteProjectPermissions, out _);
+            var body = new[] { new Dictionary<string, object> { ["project_id"] = projectId, ["username"] = userName } };
+            var row = Call("delete_project_permissions", body, r => WireProjectRow.Permission(r, null, null)).FirstOrDefault()
+                ?? throw new StickyPiException(StickyErrorIds.RemoteError, StickyErrorKind.InvalidData,
+                    "The server at " + Location + " revoked nothing for '" + userName + "' on project " + Describe(project) + " and gave no reason.", userName);
+            row.ProjectName = project.Name;
+            row.UserName = userName;
+            return row;
+        }
 
         // ---------------------------------------------------------------- project series and columns
 

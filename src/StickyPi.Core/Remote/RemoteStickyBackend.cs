@@ -18,8 +18,8 @@ namespace StickyPi.Core.Remote
     /// per API area: users and images (here; the import pipeline with a sink that sends, the stat cache kept on this
     /// machine per server), UID annotations, tuboids and ITC labels, projects, ML bundles. The local store's checks run
     /// before anything is sent, so a remote caller gets the same error ids. Operations the protocol has no route for
-    /// (revoking a permission, listing a project's columns, bundle-name completion) are refused with
-    /// <c>NotAvailableRemotely</c>, naming the operation.
+    /// (listing a project's columns, bundle-name completion; revoking a permission on upstream's server) are refused
+    /// with <c>NotAvailableRemotely</c>, naming the operation.
     /// </summary>
     public sealed partial class RemoteStickyBackend : IStickyBackend
     {
