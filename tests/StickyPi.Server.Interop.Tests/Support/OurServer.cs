@@ -14,7 +14,7 @@ namespace StickyPi.Server.Interop.Tests.Support
     /// </summary>
     public sealed class OurServer : IDisposable
     {
-        private readonly Process _process;
+        private Process _process;
         private readonly StringBuilder _log = new StringBuilder();
         private readonly bool _ownsData;
 
@@ -23,7 +23,37 @@ namespace StickyPi.Server.Interop.Tests.Support
             Identity = identity;
             _ownsData = dataDir == null;
             DataDir = dataDir ?? InteropPaths.NewTempDir("interop-server");
-            Port = ProcessRunner.FreePort();
+
+            // A free port is only free until something binds it: another fixture's server, or an outgoing connection
+            // given it as its local port. A start that lost its port is tried again on another one.
+            for (var attempt = 1; ; attempt++)
+            {
+                Port = ProcessRunner.FreePort();
+                _process = Launch(identity);
+                try
+                {
+                    WaitUntilAnswering(TimeSpan.FromSeconds(120));
+                    return;
+                }
+                catch (InvalidOperationException) when (attempt < 3)
+                {
+                    Stop();
+                    _process.Dispose();
+                    lock (_log)
+                    {
+                        _log.Clear();
+                    }
+                }
+                catch
+                {
+                    Dispose();
+                    throw;
+                }
+            }
+        }
+
+        private Process Launch(ServerIdentity identity)
+        {
             var psi = new ProcessStartInfo("dotnet")
             {
                 RedirectStandardOutput = true,
@@ -43,20 +73,20 @@ namespace StickyPi.Server.Interop.Tests.Support
                 psi.Environment[kv.Key] = kv.Value;
             }
 
-            _process = new Process { StartInfo = psi };
-            _process.OutputDataReceived += (_, e) => Append(e.Data);
-            _process.ErrorDataReceived += (_, e) => Append(e.Data);
-            _process.Start();
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-            WaitUntilAnswering(TimeSpan.FromSeconds(60));
+            var process = new Process { StartInfo = psi };
+            process.OutputDataReceived += (_, e) => Append(e.Data);
+            process.ErrorDataReceived += (_, e) => Append(e.Data);
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return process;
         }
 
         public ServerIdentity Identity { get; }
 
         public string DataDir { get; }
 
-        public int Port { get; }
+        public int Port { get; private set; }
 
         public string BaseUrl => "http://127.0.0.1:" + Port;
 
@@ -128,6 +158,11 @@ namespace StickyPi.Server.Interop.Tests.Support
                     using var response = http.PostAsync(BaseUrl + "/get_token", new ByteArrayContent(Array.Empty<byte>())).GetAwaiter().GetResult();
                     if ((int)response.StatusCode == 401)
                     {
+                        if (_process.HasExited)
+                        {
+                            throw new InvalidOperationException("another server answers on " + BaseUrl + "; StickyPi.Server exited with " + _process.ExitCode + ":\n" + Log);
+                        }
+
                         return;
                     }
                 }
@@ -148,6 +183,22 @@ namespace StickyPi.Server.Interop.Tests.Support
         {
             try
             {
+                Stop();
+            }
+            finally
+            {
+                _process.Dispose();
+                if (_ownsData)
+                {
+                    InteropPaths.DeleteDir(DataDir);
+                }
+            }
+        }
+
+        private void Stop()
+        {
+            try
+            {
                 if (!_process.HasExited)
                 {
                     // SIGTERM first: the server's graceful shutdown; then the hard way.
@@ -161,14 +212,6 @@ namespace StickyPi.Server.Interop.Tests.Support
             }
             catch (InvalidOperationException)
             {
-            }
-            finally
-            {
-                _process.Dispose();
-                if (_ownsData)
-                {
-                    InteropPaths.DeleteDir(DataDir);
-                }
             }
         }
     }

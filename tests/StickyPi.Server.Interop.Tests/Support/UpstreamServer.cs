@@ -59,34 +59,53 @@ namespace StickyPi.Server.Interop.Tests.Support
             return missing.Count == 0 ? null : "upstream's server needs " + string.Join(", ", missing) + " (run ../shared/upstream/setup.sh --server)";
         }
 
+        /// <summary>
+        /// Starts a fresh stack. Its three ports are free when chosen but only bound seconds later, so a start that
+        /// lost one (or timed out on a busy machine) is tried again with new ones; each failure is kept for the error.
+        /// </summary>
         public static UpstreamServer Start()
         {
-            var runDir = InteropPaths.NewTempDir("interop-upstream");
-            var port = ProcessRunner.FreePort();
-            var env = new Dictionary<string, string>
+            var failures = new List<string>();
+            for (var attempt = 1; attempt <= 3; attempt++)
             {
-                ["RUN_DIR"] = runDir,
-                ["S3RVER_DIR"] = S3rverDir,
-                ["API_PORT"] = port.ToString(),
-                ["S3_PORT"] = ProcessRunner.FreePort().ToString(),
-                ["MYSQL_PORT"] = ProcessRunner.FreePort().ToString(),
-                ["FRESH"] = "1",
-            };
-            var run = ProcessRunner.Run(InteropPaths.StartUpstream, Array.Empty<string>(), env, TimeSpan.FromMinutes(3));
-            var server = new UpstreamServer(env, null, port);
-            if (run.ExitCode != 0)
-            {
-                server.Dispose();
-                throw new InvalidOperationException("upstream's start-server.sh failed: " + run + Logs(runDir));
+                var runDir = InteropPaths.NewTempDir("interop-upstream");
+                var port = ProcessRunner.FreePort();
+                var env = new Dictionary<string, string>
+                {
+                    ["RUN_DIR"] = runDir,
+                    ["S3RVER_DIR"] = S3rverDir,
+                    ["API_PORT"] = port.ToString(),
+                    ["S3_PORT"] = ProcessRunner.FreePort().ToString(),
+                    ["MYSQL_PORT"] = ProcessRunner.FreePort().ToString(),
+                    ["FRESH"] = "1",
+                };
+                var run = ProcessRunner.Run(InteropPaths.StartUpstream, Array.Empty<string>(), env, TimeSpan.FromMinutes(4));
+                if (run.ExitCode == 0)
+                {
+                    return new UpstreamServer(env, ServerIdentity.FromEnvFile(Path.Combine(runDir, "server.env")), port);
+                }
+
+                failures.Add("attempt " + attempt + ": " + run + Logs(runDir));
+                new UpstreamServer(env, null, port).Dispose();
             }
 
-            return new UpstreamServer(env, ServerIdentity.FromEnvFile(Path.Combine(runDir, "server.env")), port);
+            throw new InvalidOperationException("upstream's start-server.sh failed three times:\n" + string.Join("\n", failures));
         }
 
         private static string Logs(string runDir)
         {
-            var log = Path.Combine(runDir, "logs", "uwsgi.log");
-            return File.Exists(log) ? "\n--- uwsgi.log\n" + File.ReadAllText(log) : "";
+            var text = "";
+            foreach (var name in new[] { "uwsgi.log", "mariadb.err", "s3rver.log" })
+            {
+                var log = Path.Combine(runDir, "logs", name);
+                if (File.Exists(log))
+                {
+                    var all = File.ReadAllText(log);
+                    text += "\n--- " + name + "\n" + (all.Length <= 4000 ? all : "…" + all.Substring(all.Length - 4000));
+                }
+            }
+
+            return text;
         }
 
         public void Dispose()
