@@ -89,6 +89,15 @@ namespace StickyPi.Server
             new ApiRoute("_get_ml_bundle_upload_links", ApiOperation.GetMlBundleUploadLinks, null, RouteBody.Json, JsonHandlers.GetMlBundleUploadLinks),
             new ApiRoute("_put_new_images", ApiOperation.PutImages, null, RouteBody.Multipart, UploadHandlers.PutNewImages),
             new ApiRoute("_put_tiled_tuboids", ApiOperation.PutTiledTuboids, null, RouteBody.Multipart, UploadHandlers.PutTiledTuboids),
+
+            // StickyPi.Server's own read routes (not in upstream's protocol): completion and a project's columns.
+            new ApiRoute("complete_image_devices", ApiOperation.GetImages, null, RouteBody.Json, CompletionHandlers.ImageDevices),
+            new ApiRoute("complete_tuboid_devices", ApiOperation.GetTiledTuboids, null, RouteBody.Json, CompletionHandlers.TuboidDevices),
+            new ApiRoute("complete_ml_bundle_names", ApiOperation.GetMlBundleFileList, null, RouteBody.Json, CompletionHandlers.MlBundleNames),
+            new ApiRoute("complete_uid_algo_names", ApiOperation.GetUidAnnotations, null, RouteBody.Json, CompletionHandlers.UidAlgoNames),
+            new ApiRoute("complete_tuboid_algo_names", ApiOperation.GetTiledTuboids, null, RouteBody.Json, CompletionHandlers.TuboidAlgoNames),
+            new ApiRoute("complete_itc_algo_names", ApiOperation.GetItcLabels, null, RouteBody.Json, CompletionHandlers.ItcAlgoNames),
+            new ApiRoute("get_project_columns", ApiOperation.GetProjectSeries, null, RouteBody.Json, CompletionHandlers.ProjectColumns),
         };
 
         public static void Map(IEndpointRouteBuilder app)

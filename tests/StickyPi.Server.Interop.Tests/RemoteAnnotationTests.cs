@@ -106,6 +106,9 @@ namespace StickyPi.Server.Interop.Tests
             var run = Run(server);
             Assert.Equal(new[] { AnnotationRun.RecentDevice }, run.Devices);
             Assert.Equal(new[] { "insect-tuboid" }, run.AlgoNames);
+            // StickyPi.Server answers from its whole catalog (complete_image_devices); upstream's server has no such route
+            // and is sampled in recent windows, so a trap seen only in 2023 is not offered there.
+            Assert.Equal(server == "ours" ? new[] { "1b74105a" } : new string[0], run.OldDevices);
         }
 
         [SkippableFact]
@@ -185,6 +188,9 @@ namespace StickyPi.Server.Interop.Tests
 
         public IReadOnlyList<string> AlgoNames { get; private set; }
 
+        /// <summary>Completion of a device whose images are from 2023 only.</summary>
+        public IReadOnlyList<string> OldDevices { get; private set; }
+
         public static AnnotationRun Execute(Uri endpoint, ServerIdentity identity, string work)
         {
             var run = new AnnotationRun();
@@ -262,6 +268,7 @@ namespace StickyPi.Server.Interop.Tests
                 var recent = backend.GetImageSeries(caller, new ImageSeriesQuery(RecentDevice, now.AddHours(-2), now.AddHours(1))).Single();
                 backend.PutUidAnnotations(caller, new[] { Item(recent, "insect-tuboid", "1", 1) });
                 run.Devices = backend.CompleteImageDevices(caller, "0A5");
+                run.OldDevices = backend.CompleteImageDevices(caller, "1b7");
                 run.AlgoNames = backend.CompleteAlgoNames(caller, AlgoNameSource.UidAnnotations, "insect");
             }
 

@@ -85,7 +85,9 @@ namespace StickyPi.Server.Interop.Tests
             Assert.Equal((run.RowA.Id, "0123abcd"), (left.Id, left.Device));
             Assert.Equal(new[] { "has_bait" }, left.Columns.Keys);
             Assert.Equal(3L, left.Columns["has_bait"]);
-            Assert.Equal(StickyErrorIds.NotAvailableRemotely, run.ListColumns);
+            // Listing the columns is StickyPi.Server's own route; upstream's protocol has none.
+            Assert.Equal(server == "ours" ? null : StickyErrorIds.NotAvailableRemotely, run.ListColumns);
+            Assert.Equal(server == "ours" ? new[] { "id", "device", "start_datetime", "end_datetime", "has_bait" } : null, run.ColumnNames);
         }
 
         [SkippableTheory]

@@ -250,7 +250,11 @@ namespace StickyPi.Server.Tests
 
                 var missing = Assert.Throws<StickyPiException>(() => backend.OpenMlBundleFile(caller, Bundle, "output/none.txt"));
                 Assert.Equal(MlBundleErrorIds.FileNotFound, missing.ErrorId);
-                Assert.Equal(StickyErrorIds.NotAvailableRemotely, Assert.Throws<StickyPiException>(() => backend.CompleteMlBundleNames(caller, "ins")).ErrorId);
+
+                // Bundle names through StickyPi.Server's complete_ml_bundle_names, as the embedded store completes them.
+                Assert.Equal(new[] { Bundle }, backend.CompleteMlBundleNames(caller, "INS"));
+                Assert.Empty(backend.CompleteMlBundleNames(caller, "other"));
+                Assert.Empty(backend.CompleteMlBundleNames(caller, "ins", limit: 0));
             }
         }
 

@@ -243,8 +243,11 @@ namespace StickyPi.Server.Tests
             Assert.Equal(new[] { a.Id }, remote.GetProjectSeries(ada, project.Id).Select(r => r.Id));
             Assert.Equal(ProjectSeriesErrorIds.ProjectSeriesNotFound, Assert.Throws<StickyPiException>(() => remote.DeleteProjectSeries(ada, project.Id, b.Id)).ErrorId);
 
-            var columns = Assert.Throws<StickyPiException>(() => remote.GetProjectColumns(ada, project.Id));
-            Assert.Equal(StickyErrorIds.NotAvailableRemotely, columns.ErrorId);
+            // StickyPi.Server's own get_project_columns: the table's columns in order, built-in ones first.
+            var columns = remote.GetProjectColumns(ada, project.Id).ToList();
+            Assert.Equal(new[] { "id", "device", "start_datetime", "end_datetime", "has_bait" }, columns.Select(c => c.Name));
+            Assert.Equal(new[] { true, true, true, true, false }, columns.Select(c => c.IsBuiltIn));
+            Assert.All(columns, c => Assert.Equal(project.Id, c.ProjectId));
         }
 
         [Fact]

@@ -31,10 +31,19 @@ AfterAll {
 }
 
 Describe 'Bundle names on a remote connection' {
-    It 'Tab offers no bundle names (no server route lists them) and shows no error' {
+    It 'Tab offers the server''s bundle names once one is pushed (StickyPi.Server''s complete_ml_bundle_names)' {
         $remote.IsDefault | Should -BeTrue
-        $line = 'Sync-MLBundle -Name det'
-        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches) | Should -BeNullOrEmpty
+        $work = New-TestDirectory -Name 'remote-mlbundle-names'
+        try {
+            $line = 'Sync-MLBundle -Name tab-'
+            @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches) | Should -BeNullOrEmpty
+            $bundle = New-TestMlBundle -Directory $work -Name 'tab-detector'
+            Sync-MLBundle -Name 'tab-detector' -Path $bundle -Direction Push -Connection $remote | Out-Null
+            @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('tab-detector')
+        }
+        finally {
+            Remove-TestDirectory $work
+        }
     }
 }
 

@@ -1,8 +1,8 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 <#
     A remote connection as a lab admin or a CI job uses it: Connect-StickyApi -Uri -Credential against StickyPi.Server
-    started on 127.0.0.1, then the image cmdlets over HTTP (upstream's wire protocol), a read-only user, and the
-    cmdlets a remote connection does not offer yet.
+    started on 127.0.0.1, then the image cmdlets over HTTP (upstream's wire protocol), a read-only user, and tab
+    completion through the server's own routes.
 #>
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
@@ -143,16 +143,33 @@ Describe 'A read-only server user' {
     }
 }
 
-Describe 'What a remote connection does not offer yet' {
+Describe 'Completion on a remote connection to StickyPi.Server (its own complete_* routes)' {
     BeforeAll { $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential }
 
-    It 'completes no ML bundle names (no server route lists them): Tab offers nothing, the back-end says NotAvailableRemotely' {
-        $line = 'Sync-MLBundle -Name det'
-        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches) | Should -BeNullOrEmpty
-        # The back-end behind the connection (internal: no cmdlet shows this error, completion must stay silent).
-        $store = $remote.GetType().GetProperty('Store', [Reflection.BindingFlags]'NonPublic, Instance').GetValue($remote)
-        $err = { $store.CompleteMlBundleNames($remote.Caller, 'det', 10) } | Should -Throw -PassThru
-        $err.Exception.InnerException.ErrorId | Should -Be 'NotAvailableRemotely'
-        $err.Exception.InnerException.Message | Should -BeLike "*ML bundle names*$($server.Url)*"
+    It 'completes -Device with every image device of the server, however old (2020 and 2022 here)' {
+        # Upstream's protocol has no such route: there the module samples recent windows and would offer neither.
+        $line = 'Get-StickySeries -Device '
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('1b74105a', '5c173ff2')
+        $line = 'Get-StickySeries -Device 5C'
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('5c173ff2')
+    }
+
+    It 'completes with the embedded store''s answer for the same data' {
+        $local = New-TestStore -Name 'remote-completion'
+        try {
+            Send-StickyImage -Path $work -Connection $local.Connection | Out-Null
+            Get-StickySeries -Device '5c173ff2' -Connection $local.Connection | Select-Object -First 1 | Remove-StickyImage -Confirm:$false -Connection $local.Connection
+            # The back-ends behind the connections (internal: the completers call them with the connection's caller).
+            $store = $remote.GetType().GetProperty('Store', [Reflection.BindingFlags]'NonPublic, Instance')
+            $caller = $remote.GetType().GetProperty('Caller', [Reflection.BindingFlags]'NonPublic, Instance')
+            foreach ($typed in '', '1', '5c1*', 'x') {
+                $fromServer = @($store.GetValue($remote).CompleteImageDevices($caller.GetValue($remote), $typed, 10)) -join ','
+                $fromStore = @($store.GetValue($local.Connection).CompleteImageDevices($caller.GetValue($local.Connection), $typed, 10)) -join ','
+                $fromServer | Should -Be $fromStore -Because "typed '$typed'"
+            }
+        }
+        finally {
+            Remove-TestStore $local
+        }
     }
 }

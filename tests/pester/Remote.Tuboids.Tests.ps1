@@ -127,6 +127,13 @@ Describe 'ITC labels on a remote connection' {
         $errs[1].TargetObject | Should -Be $ids[1]
     }
 
+    It 'completes -AlgoName of Set-ItcLabel and Remove-StickyTuboid with the server''s label and series algorithms' {
+        $line = 'Set-ItcLabel -AlgoName i'
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('itc')
+        $line = 'Remove-StickyTuboid -AlgoName tub'
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('tuboid-maker')
+    }
+
     It 'Get-ItcLabel takes tuboids from the pipeline; an unknown tuboid has no label' {
         $got = @(Get-StickyTuboid | Get-ItcLabel)
         $got.Count | Should -Be 4

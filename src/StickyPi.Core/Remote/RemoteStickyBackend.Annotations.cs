@@ -258,20 +258,25 @@ namespace StickyPi.Core.Remote
 
         /// <summary>
         /// Devices of the server's images that start with what was typed (the typed wildcard, ASCII case-insensitive),
-        /// in ordinal order.
+        /// in ordinal order: StickyPi.Server answers from its whole catalog (<c>complete_image_devices</c>).
         /// </summary>
         /// <remarks>
-        /// No route lists devices, and <c>get_image_series</c> over all time would send every image row of every
-        /// matching device (a trap makes ~26,000 a year) for one Tab. So the server is sampled in one request: the
-        /// route takes a list of windows, and 2-hour windows ending now and 1, 2, 4, 7, 14, 30, 61, 91, 182, 365 and
-        /// 730 days ago catch any trap that was running at one of those moments, with at most ~6 rows per trap per
-        /// window. A device seen only between those windows is not offered; its full id can still be typed.
+        /// Upstream's protocol has no route that lists devices, and <c>get_image_series</c> over all time would send every
+        /// image row of every matching device (a trap makes ~26,000 a year) for one Tab. So upstream's server is sampled
+        /// in one request: the route takes a list of windows, and 2-hour windows ending now and 1, 2, 4, 7, 14, 30, 61,
+        /// 91, 182, 365 and 730 days ago catch any trap that was running at one of those moments, with at most ~6 rows per
+        /// trap per window. There, a device seen only between those windows is not offered; its full id can still be typed.
         /// </remarks>
         public IReadOnlyList<string> CompleteImageDevices(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit)
         {
             if (limit <= 0)
             {
                 return new string[0];
+            }
+
+            if (IsStickyPiServer())
+            {
+                return OwnCompletion("complete_image_devices", typed, limit);
             }
 
             string like = LocalStickyStore.CompletionLike(typed);
@@ -283,23 +288,43 @@ namespace StickyPi.Core.Remote
         }
 
         /// <summary>
-        /// Algorithm names of the server's UID annotations that start with what was typed, read from the annotations
-        /// of the images in the windows <see cref="CompleteImageDevices"/> samples (no route lists algorithm names, and
-        /// all annotations of all time would be a season's worth of rows). Tuboid series and ITC labels have no route
-        /// that could answer without sending every series or label, so those sources are not available remotely.
+        /// Algorithm names that start with what was typed, from UID annotations, tuboid series or ITC labels. StickyPi.Server
+        /// answers from its whole catalog (<c>complete_uid_algo_names</c>, <c>complete_tuboid_algo_names</c>,
+        /// <c>complete_itc_algo_names</c>). Upstream's server is sampled for UID annotations (the annotations of the images
+        /// in the windows <see cref="CompleteImageDevices"/> samples); it has no route that could name tuboid series or
+        /// ITC label algorithms without sending every series or label, so those stay NotAvailableRemotely there.
         /// </summary>
         public IReadOnlyList<string> CompleteAlgoNames(CallerIdentity caller, AlgoNameSource source, string typed, int limit = LocalStickyStore.DefaultCompletionLimit)
         {
+            string route;
             switch (source)
             {
                 case AlgoNameSource.UidAnnotations:
+                    route = "complete_uid_algo_names";
                     break;
                 case AlgoNameSource.TuboidSeries:
-                    throw NotRemote("completion of tuboid series algorithm names");
+                    route = "complete_tuboid_algo_names";
+                    break;
                 case AlgoNameSource.ItcLabels:
-                    throw NotRemote("completion of ITC label algorithm names");
+                    route = "complete_itc_algo_names";
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(source));
+            }
+
+            if (IsStickyPiServer())
+            {
+                return OwnCompletion(route, typed, limit);
+            }
+
+            if (source == AlgoNameSource.TuboidSeries)
+            {
+                throw NotRemote("completion of tuboid series algorithm names");
+            }
+
+            if (source == AlgoNameSource.ItcLabels)
+            {
+                throw NotRemote("completion of ITC label algorithm names");
             }
 
             if (limit <= 0)

@@ -70,8 +70,19 @@ namespace StickyPi.Core.Remote
             return remote.OpenDownload(listed, CancellationToken.None);
         }
 
-        /// <summary>Not remote: neither upstream's server nor ours has a route that lists bundle names.</summary>
-        public IReadOnlyList<string> CompleteMlBundleNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) => throw NotRemote("completion of ML bundle names");
+        /// <summary>
+        /// Bundle names starting with what was typed, through StickyPi.Server's <c>complete_ml_bundle_names</c>. Upstream's
+        /// protocol has no route that lists bundle names, so on upstream's server this stays NotAvailableRemotely.
+        /// </summary>
+        public IReadOnlyList<string> CompleteMlBundleNames(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit)
+        {
+            if (!IsStickyPiServer())
+            {
+                throw NotRemote("completion of ML bundle names");
+            }
+
+            return OwnCompletion("complete_ml_bundle_names", typed, limit);
+        }
 
         public IMlBundleRemote AsMlBundleRemote(CallerIdentity caller) => new RemoteMlBundles(_client, caller);
     }

@@ -25,7 +25,6 @@ namespace StickyPi.Core.Remote
         private static readonly Regex SafeColumnName = new Regex(@"^[A-Za-z_][A-Za-z0-9_]{0,63}\z", RegexOptions.CultureInvariant);
 
         // 0: not probed yet; 1: StickyPi.Server (binds values); 2: another server, taken to be upstream's (writes values into SQL).
-        private int _serverKind;
 
         // ---------------------------------------------------------------- projects
 
@@ -172,7 +171,7 @@ namespace StickyPi.Core.Remote
                 throw new StickyPiException(StickyUserErrorIds.ValueRequired, StickyErrorKind.InvalidArgument, "A user name is required.", "UserName");
             }
 
-            if (!ServerBindsValues())
+            if (!IsStickyPiServer())
             {
                 throw NoRoute("revoking a project permission", "upstream's protocol has no route that removes a permission (spec §1.4)");
             }
@@ -196,9 +195,20 @@ namespace StickyPi.Core.Remote
             return SeriesRows(projectId);
         }
 
-        /// <summary>Not over the wire: no route lists a series table's columns or their SQL types (spec §1.4).</summary>
-        public IEnumerable<ProjectColumn> GetProjectColumns(CallerIdentity caller, long projectId) =>
-            throw NoRoute("listing a project's columns", "no route of the protocol lists a series table's columns or their SQL types (spec §1.4)");
+        /// <summary>
+        /// A project's series columns in table order, through StickyPi.Server's own <c>get_project_columns</c> (level 1 or a
+        /// global administrator). Upstream's protocol has no route that lists them (spec §1.4): NotAvailableRemotely there.
+        /// </summary>
+        public IEnumerable<ProjectColumn> GetProjectColumns(CallerIdentity caller, long projectId)
+        {
+            if (!IsStickyPiServer())
+            {
+                throw NoRoute("listing a project's columns", "no route of upstream's protocol lists a series table's columns or their SQL types (spec §1.4)");
+            }
+
+            RequireProjectAccess(caller, projectId, ApiOperation.GetProjectSeries, out _);
+            return Call("get_project_columns", new[] { new Dictionary<string, object> { ["project_id"] = projectId } }, WireProjectRow.Column);
+        }
 
         /// <summary>
         /// Adds a series row (<c>put_project_series</c> without an id; level 2 or a global administrator) and returns it,
@@ -212,7 +222,7 @@ namespace StickyPi.Core.Remote
             end = StickyTime.Normalize(end);
             CheckWindow(start, end);
             RequireProjectAccess(caller, projectId, ApiOperation.PutProjectSeries, out _);
-            bool bindsValues = ServerBindsValues();
+            bool bindsValues = IsStickyPiServer();
             var item = new Dictionary<string, object>
             {
                 ["project_id"] = projectId,
@@ -277,7 +287,7 @@ namespace StickyPi.Core.Remote
             RequireProjectAccess(caller, projectId, ApiOperation.PutProjectSeries, out _);
             var rows = SeriesRows(projectId, out var columnNames);
             var current = rows.FirstOrDefault(r => r.Id == id) ?? throw SeriesNotFound(projectId, id);
-            bool bindsValues = ServerBindsValues();
+            bool bindsValues = IsStickyPiServer();
             var item = new Dictionary<string, object> { ["project_id"] = projectId, ["id"] = id };
             string device = current.Device;
             DateTime start = current.StartDateTime, end = current.EndDateTime;
@@ -600,40 +610,6 @@ namespace StickyPi.Core.Remote
             });
             columnNames = names;
             return rows.OrderBy(r => r.Id).ToList();
-        }
-
-        /// <summary>
-        /// Whether the server binds series values as parameters: StickyPi.Server does, and says so by answering an unknown
-        /// route with its JSON error; any other server is taken to be upstream's, which writes values into its SQL text.
-        /// </summary>
-        private bool ServerBindsValues()
-        {
-            if (_serverKind == 0)
-            {
-                int kind = 2;
-                try
-                {
-                    using (_client.PostJson("stickypi_capabilities_probe", "[]"))
-                    {
-                    }
-                }
-                catch (StickyPiException e) when (e.ErrorId == "NotFound")
-                {
-                    kind = 1;
-                }
-                catch (StickyPiException e) when (e.ErrorId == StickyErrorIds.RemoteUnavailable)
-                {
-                    return false; // no answer: assume the stricter server this time, ask again next time
-                }
-                catch (StickyPiException)
-                {
-                    kind = 2;
-                }
-
-                _serverKind = kind;
-            }
-
-            return _serverKind == 1;
         }
 
         /// <summary>

@@ -275,14 +275,22 @@ namespace StickyPi.Core.Remote
         // ------------------------------------------------------------ completion
 
         /// <summary>
-        /// Series devices starting with what was typed. Upstream has no route that lists series or devices, so the
-        /// tuboids of the matching devices are asked in their <c>metadata</c> form: the server's LIKE narrows them to
-        /// the typed prefix, and no file URL is signed (the <c>data</c> form signs three per tuboid).
+        /// Series devices starting with what was typed: StickyPi.Server answers from its catalog (<c>complete_tuboid_devices</c>).
+        /// Upstream has no route that lists series or devices, so there the tuboids of the matching devices are asked in
+        /// their <c>metadata</c> form: the server's LIKE narrows them to the typed prefix, and no file URL is signed (the
+        /// <c>data</c> form signs three per tuboid).
         /// </summary>
-        public IReadOnlyList<string> CompleteTuboidDevices(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) =>
-            QueryTuboids(new TuboidQuery(LocalStickyStore.CompletionLike(typed), DateTime.MinValue, DateTime.MaxValue), false, () => new TiledTuboid())
+        public IReadOnlyList<string> CompleteTuboidDevices(CallerIdentity caller, string typed, int limit = LocalStickyStore.DefaultCompletionLimit)
+        {
+            if (IsStickyPiServer())
+            {
+                return OwnCompletion("complete_tuboid_devices", typed, limit);
+            }
+
+            return QueryTuboids(new TuboidQuery(LocalStickyStore.CompletionLike(typed), DateTime.MinValue, DateTime.MaxValue), false, () => new TiledTuboid())
                 .Select(t => t.DeviceSeries).Where(d => d != null).Distinct(StringComparer.Ordinal).OrderBy(d => d, StringComparer.Ordinal)
                 .Take(Math.Max(0, limit)).ToList();
+        }
 
         // ------------------------------------------------------------ helpers
 

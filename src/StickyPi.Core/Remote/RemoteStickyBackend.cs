@@ -26,6 +26,12 @@ namespace StickyPi.Core.Remote
         private readonly StickyApiClient _client;
         private readonly string _cacheDirectory;
 
+        /// <summary>0: not asked yet; 1: StickyPi.Server; 2: another server (upstream's).</summary>
+        private int _serverKind;
+
+        /// <summary>StickyPi.Server's cap on one completion request.</summary>
+        private const int MaxCompletionLimit = 1000;
+
         private RemoteStickyBackend(StickyApiClient client, string cacheDirectory)
         {
             _client = client;
@@ -294,6 +300,59 @@ namespace StickyPi.Core.Remote
 
         private static bool Flag(JsonElement row, string name) =>
             row.TryGetProperty(name, out var v) && (v.ValueKind == JsonValueKind.True || (v.ValueKind == JsonValueKind.Number && v.GetDouble() != 0));
+
+        /// <summary>
+        /// Whether the server is StickyPi.Server, which binds series values as parameters and has its own routes beside
+        /// upstream's (completion, a project's columns, revoking a permission). It says so by answering an unknown route
+        /// with its JSON error; any other server is taken to be upstream's. Asked once per connection.
+        /// </summary>
+        private bool IsStickyPiServer()
+        {
+            if (_serverKind == 0)
+            {
+                int kind;
+                try
+                {
+                    using (_client.PostJson("stickypi_capabilities_probe", "[]"))
+                    {
+                    }
+
+                    kind = 2;
+                }
+                catch (StickyPiException e) when (e.ErrorId == "NotFound")
+                {
+                    kind = 1;
+                }
+                catch (StickyPiException e) when (e.ErrorId == StickyErrorIds.RemoteUnavailable)
+                {
+                    return false; // no answer: assume the stricter server this time, ask again next time
+                }
+                catch (StickyPiException)
+                {
+                    kind = 2;
+                }
+
+                _serverKind = kind;
+            }
+
+            return _serverKind == 1;
+        }
+
+        /// <summary>Names from one of StickyPi.Server's <c>complete_*</c> routes (the embedded store's completer, run by the server).</summary>
+        private IReadOnlyList<string> OwnCompletion(string route, string typed, int limit)
+        {
+            if (limit <= 0)
+            {
+                return new string[0];
+            }
+
+            var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["typed"] = typed ?? string.Empty, ["limit"] = Math.Min(limit, MaxCompletionLimit) });
+            using (var answer = _client.PostJson(route, body))
+            {
+                return RemoteImageSink.Rows(answer, route).Select(r => r.ValueKind == JsonValueKind.String ? r.GetString() : throw WireFields.Invalid("a " + route + " answer holds a non-string"))
+                    .ToList();
+            }
+        }
 
         private StickyPiException NotRemote(string what) =>
             new StickyPiException(StickyErrorIds.NotAvailableRemotely, StickyErrorKind.ResourceUnavailable,

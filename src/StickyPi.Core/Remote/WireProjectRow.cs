@@ -97,6 +97,21 @@ namespace StickyPi.Core.Remote
             return result;
         }
 
+        /// <summary>A column of a project's series table (StickyPi.Server's <c>get_project_columns</c>).</summary>
+        public static ProjectColumn Column(JsonElement row)
+        {
+            RequireObject(row, "a project column row");
+            string sqlType = Text(row, "column_SQL_type");
+            return new ProjectColumn
+            {
+                ProjectId = Long(row, "project_id") ?? throw Invalid("a project column row has no project_id"),
+                Name = Text(row, "column_name") ?? throw Invalid("a project column row has no column_name"),
+                SqlType = sqlType,
+                Type = sqlType != null && ProjectColumnType.TryParse(sqlType, out var type) ? type : null,
+                IsBuiltIn = Bool(row, "built_in") ?? false,
+            };
+        }
+
         /// <summary>The names of the columns a series row was sent with (built-in ones included), in order.</summary>
         public static IReadOnlyList<string> ColumnNames(JsonElement row)
         {

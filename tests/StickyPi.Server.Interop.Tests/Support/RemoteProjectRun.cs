@@ -71,7 +71,11 @@ namespace StickyPi.Server.Interop.Tests.Support
 
         public List<ProjectSeriesRow> FinalRows { get; private set; }
 
+        /// <summary>The error id listing the columns gave (null when it answered).</summary>
         public string ListColumns { get; private set; }
+
+        /// <summary>The column names listed (StickyPi.Server's own get_project_columns), or null.</summary>
+        public List<string> ColumnNames { get; private set; }
 
         public string Revoke { get; private set; }
 
@@ -135,7 +139,7 @@ namespace StickyPi.Server.Interop.Tests.Support
                     asAda.RemoveProjectColumn(ada, project, "note");
                     run.DeletedRow = asAda.DeleteProjectSeries(ada, project, run.RowB.Id);
                     run.FinalRows = asAda.GetProjectSeries(ada, project).ToList();
-                    run.ListColumns = ErrorOf(() => asAda.GetProjectColumns(ada, project));
+                    run.ListColumns = ErrorOf(() => run.ColumnNames = asAda.GetProjectColumns(ada, project).Select(c => c.Name).ToList());
                     run.Revoke = ErrorOf(() => asAdmin.DeleteProjectPermission(admin, project, "proj_emilie"));
 
                     run.DeletedTwin = asAda.DeleteProject(ada, run.TwinIds[0]);
