@@ -33,15 +33,7 @@ namespace StickyPi.Server
         /// <summary><c>get_project_columns</c>: <c>[{"project_id": N}]</c> → every column of each project's series table, in table order.</summary>
         public static Task ProjectColumns(ApiCall call)
         {
-            var items = Objects(call.Body);
-            var ids = new List<long>();
-            for (int i = 0; i < items.Count; i++)
-            {
-                OnlyKeys(items[i], i, "project_id");
-                ids.Add(Integer(items[i], "project_id", true).Value);
-            }
-
-            var columns = ids.SelectMany(id => call.Backend.GetProjectColumns(call.Caller, id)).ToList();
+            var columns = ProjectIds(call.Body).SelectMany(id => call.Backend.GetProjectColumns(call.Caller, id)).ToList();
             return call.WriteRows(columns, (w, c) =>
             {
                 w.WriteStartObject();

@@ -217,18 +217,8 @@ namespace StickyPi.Server
 
         // ------------------------------------------------------------ project series and columns
 
-        public static Task GetProjectSeries(ApiCall call)
-        {
-            var items = Objects(call.Body);
-            var ids = new List<long>();
-            for (int i = 0; i < items.Count; i++)
-            {
-                OnlyKeys(items[i], i, "project_id");
-                ids.Add(Integer(items[i], "project_id", true).Value);
-            }
-
-            return call.WriteRows(ids.SelectMany(id => call.Backend.GetProjectSeries(call.Caller, id)), WireRows.ProjectSeries);
-        }
+        public static Task GetProjectSeries(ApiCall call) =>
+            call.WriteRows(ProjectIds(call.Body).SelectMany(id => call.Backend.GetProjectSeries(call.Caller, id)), WireRows.ProjectSeries);
 
         public static Task PutProjectSeries(ApiCall call)
         {

@@ -46,6 +46,20 @@ namespace StickyPi.Server
             return list;
         }
 
+        /// <summary>The project ids of a <c>[{"project_id": N}, …]</c> body, in order; 400 naming any other key.</summary>
+        public static IReadOnlyList<long> ProjectIds(JsonElement body)
+        {
+            var items = Objects(body);
+            var ids = new List<long>();
+            for (int i = 0; i < items.Count; i++)
+            {
+                OnlyKeys(items[i], i, "project_id");
+                ids.Add(Integer(items[i], "project_id", true).Value);
+            }
+
+            return ids;
+        }
+
         /// <summary>Refuses keys outside <paramref name="allowed"/> (upstream fails on unknown columns with a 500).</summary>
         public static void OnlyKeys(JsonElement o, int index, params string[] allowed)
         {
