@@ -1,0 +1,252 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using StickyPi.Storage.S3;
+
+namespace StickyPi.Storage.Tests.Support
+{
+    /// <summary>
+    /// An S3-compatible server for the tests: s3rver 3.7.1 from npm, installed once into a cache folder
+    /// (<c>STICKYPI_S3RVER_DIR</c>, else <c>~/.cache/stickypi/s3rver-3.7.1</c>), started on a free 127.0.0.1 port with a
+    /// private data folder and one bucket, and stopped and removed on dispose. When node or npm is missing (or the
+    /// install fails) the S3 tests skip naming why; under CI=true they fail instead.
+    /// </summary>
+    public sealed class S3rverFixture : IDisposable
+    {
+        public const string Version = "3.7.1";
+        public const string Bucket = "sticky-pi-test";
+
+        // s3rver accepts any credentials; these are what the tests sign with.
+        public const string AccessKey = "S3RVER";
+        public const string SecretKey = "S3RVER";
+
+        private readonly Process _process;
+        private readonly StringBuilder _log = new StringBuilder();
+        private readonly string _dataDir;
+
+        public S3rverFixture()
+        {
+            try
+            {
+                var script = Install(out var missing);
+                if (script == null)
+                {
+                    Missing = missing;
+                    return;
+                }
+
+                _dataDir = TestPaths.NewTempDir("stickypi-s3rver");
+                for (int attempt = 1; attempt <= 3 && _process == null; attempt++)
+                {
+                    Port = FreePort();
+                    var p = Start(script, Port);
+                    if (WaitForPort(p, Port, TimeSpan.FromSeconds(60)))
+                    {
+                        _process = p;
+                    }
+                    else
+                    {
+                        Stop(p); // lost its port to another process, or did not start: try another port
+                    }
+                }
+
+                if (_process == null)
+                {
+                    Missing = "s3rver did not start on 127.0.0.1:\n" + Log;
+                }
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is System.ComponentModel.Win32Exception || e is InvalidOperationException)
+            {
+                Missing = "s3rver could not be started: " + e.Message;
+            }
+        }
+
+        /// <summary>Why there is no S3 server here (null when it runs).</summary>
+        public string Missing { get; }
+
+        public int Port { get; private set; }
+
+        public Uri Endpoint => new Uri("http://127.0.0.1:" + Port + "/");
+
+        public string Log
+        {
+            get
+            {
+                lock (_log)
+                {
+                    return _log.ToString();
+                }
+            }
+        }
+
+        /// <summary>Skips (outside CI) or fails (under CI) when the server is missing.</summary>
+        public void Require()
+        {
+            if (Missing != null)
+            {
+                Assert.False(TestPaths.InCi, "Under CI the S3 tests must run, but " + Missing);
+                Skip.If(true, Missing);
+            }
+        }
+
+        public S3StorageOptions Options(string accessKey = AccessKey) =>
+            new S3StorageOptions { ServiceUrl = Endpoint, Bucket = Bucket, AccessKey = accessKey, SecretKey = SecretKey };
+
+        public void Dispose()
+        {
+            if (_process != null)
+            {
+                Stop(_process);
+            }
+
+            if (_dataDir != null)
+            {
+                TestPaths.DeleteDir(_dataDir);
+            }
+        }
+
+        /// <summary>The path of s3rver.js, installing it when needed; null with the reason when that cannot be done here.</summary>
+        private static string Install(out string missing)
+        {
+            missing = null;
+            var dir = Environment.GetEnvironmentVariable("STICKYPI_S3RVER_DIR");
+            if (string.IsNullOrEmpty(dir))
+            {
+                var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+                dir = Path.Combine(string.IsNullOrEmpty(home) ? Path.GetTempPath() : home, ".cache", "stickypi", "s3rver-" + Version);
+            }
+
+            var script = Path.Combine(dir, "node_modules", "s3rver", "bin", "s3rver.js");
+            if (File.Exists(script))
+            {
+                return script;
+            }
+
+            Directory.CreateDirectory(dir);
+            var npm = Run("npm", "install --prefix \"" + dir + "\" s3rver@" + Version + " --no-audit --no-fund --loglevel=error --fetch-retries=1 --fetch-timeout=30000", TimeSpan.FromMinutes(5));
+            if (npm == null || !File.Exists(script))
+            {
+                missing = "s3rver " + Version + " could not be installed with npm into " + dir + (npm == null ? " (npm is not on PATH)" : ": " + npm);
+                return null;
+            }
+
+            return script;
+        }
+
+        /// <summary>Runs a command to its end; null when it cannot be started (not installed).</summary>
+        private static string Run(string file, string arguments, TimeSpan limit)
+        {
+            var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            Process p;
+            try
+            {
+                p = Process.Start(psi);
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return null;
+            }
+
+            using (p)
+            {
+                var output = p.StandardOutput.ReadToEndAsync();
+                var error = p.StandardError.ReadToEndAsync();
+                if (!p.WaitForExit((int)limit.TotalMilliseconds))
+                {
+                    p.Kill(entireProcessTree: true);
+                    return "killed after " + limit.TotalSeconds + " s";
+                }
+
+                return "exit " + p.ExitCode + ": " + output.Result + error.Result;
+            }
+        }
+
+        private Process Start(string script, int port)
+        {
+            var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { script, "-d", _dataDir, "-a", "127.0.0.1", "-p", port.ToString(), "--configure-bucket", Bucket, "--silent" })
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            var p = new Process { StartInfo = psi };
+            p.OutputDataReceived += (_, e) => Append(e.Data);
+            p.ErrorDataReceived += (_, e) => Append(e.Data);
+            p.Start();
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
+            return p;
+        }
+
+        private void Append(string line)
+        {
+            if (line != null)
+            {
+                lock (_log)
+                {
+                    _log.AppendLine(line);
+                }
+            }
+        }
+
+        private static bool WaitForPort(Process p, int port, TimeSpan limit)
+        {
+            var sw = Stopwatch.StartNew();
+            while (sw.Elapsed < limit && !p.HasExited)
+            {
+                try
+                {
+                    using (var client = new TcpClient())
+                    {
+                        client.Connect(IPAddress.Loopback, port);
+                        // Connected to something: it must be our process still running.
+                        return !p.HasExited;
+                    }
+                }
+                catch (SocketException)
+                {
+                    Thread.Sleep(100);
+                }
+            }
+
+            return false;
+        }
+
+        private static void Stop(Process p)
+        {
+            try
+            {
+                if (!p.HasExited)
+                {
+                    p.Kill(entireProcessTree: true);
+                    p.WaitForExit(10000);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            finally
+            {
+                p.Dispose();
+            }
+        }
+
+        private static int FreePort()
+        {
+            var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            try
+            {
+                return ((IPEndPoint)l.LocalEndpoint).Port;
+            }
+            finally
+            {
+                l.Stop();
+            }
+        }
+    }
+}
