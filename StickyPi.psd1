@@ -44,6 +44,7 @@
         'Set-StickyProjectSeries'
         'Remove-StickyProjectSeries'
         'Add-StickyProjectColumn'
+        'Get-StickyProjectColumn'
         'Rename-StickyProjectColumn'
         'Remove-StickyProjectColumn'
         'Send-StickyTuboid'

@@ -1,7 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 <#
     A project's series table: Add-/Get-/Set-/Remove-StickyProjectSeries for its rows (trap deployments) and
-    Add-/Rename-/Remove-StickyProjectColumn for its own columns, driven from CSV files and pipelines.
+    Add-/Get-/Rename-/Remove-StickyProjectColumn for its own columns, driven from CSV files and pipelines.
 #>
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
@@ -389,5 +389,53 @@ Describe 'Remove-StickyProjectColumn' {
 
     It 'has help with examples' {
         (Get-Help Remove-StickyProjectColumn -Examples).examples.example.code | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Get-StickyProjectColumn' {
+    BeforeEach { $s = New-SeriesStore 'get-column' }
+    AfterEach { Remove-TestStore $s }
+
+    It 'lists the built-in columns, then the project''s own, with their types' {
+        $columns = @(Get-StickyProjectColumn -ProjectId $s.Project.Id)
+        $columns.Name | Should -Be @('id', 'device', 'start_datetime', 'end_datetime', 'trap_colour', 'height_m')
+        $columns.IsBuiltIn | Should -Be @($true, $true, $true, $true, $false, $false)
+        $columns.ProjectId | Sort-Object -Unique | Should -Be $s.Project.Id
+        ($columns | Where-Object Name -eq 'trap_colour').SqlType | Should -Be 'CHAR(12)'
+        ($columns | Where-Object Name -eq 'height_m').SqlType | Should -Be 'DOUBLE'
+        $columns[0].GetType().FullName | Should -Be 'StickyPi.Core.Model.ProjectColumn'
+    }
+
+    It 'takes projects by property name or by name, and -Name filters with wildcards, ignoring case' {
+        (Get-StickyProject 'field' | Get-StickyProjectColumn -Name 'TRAP*', 'height_m').Name | Should -Be @('trap_colour', 'height_m')
+        (Get-StickyProjectColumn -Project 'field' -Name '*_datetime').Name | Should -Be @('start_datetime', 'end_datetime')
+        @(Get-StickyProjectColumn $s.Project.Id 'nothing*') | Should -BeNullOrEmpty
+    }
+
+    It 'reports a name that is not a column and an unknown project, naming them, and writes the rest' {
+        $out = @(Get-StickyProjectColumn -ProjectId $s.Project.Id, 999 -Name 'height_m', 'colour' -ErrorAction SilentlyContinue -ErrorVariable errs)
+        $out.Name | Should -Be 'height_m'
+        $errs.Count | Should -Be 2
+        Assert-ErrorRecord $errs[0] -ErrorId 'ProjectColumnNotFound' -Category ObjectNotFound -TargetObject 'colour'
+        Assert-ErrorRecord $errs[1] -ErrorId 'ProjectNotFound' -Category ObjectNotFound -TargetObject 999
+    }
+
+    It 'gives columns that Add-StickyProjectColumn takes back (the help''s copy example)' {
+        $target = New-StickyProject -Name 'field 2025'
+        Get-StickyProject 'field' | Get-StickyProjectColumn | Where-Object { -not $_.IsBuiltIn } |
+            ForEach-Object { Add-StickyProjectColumn -ProjectId $target.Id -Name $_.Name -Type $_.SqlType } | Out-Null
+        (Get-StickyProjectColumn -ProjectId $target.Id | ForEach-Object { "$($_.Name) $($_.SqlType)" }) |
+            Should -Be (Get-StickyProjectColumn -ProjectId $s.Project.Id | ForEach-Object { "$($_.Name) $($_.SqlType)" })
+    }
+
+    It 'shows a table by default and survives ConvertTo-Json' {
+        (Get-StickyProjectColumn -ProjectId $s.Project.Id | Format-Table | Out-String) | Should -Match 'SqlType'
+        $json = Get-StickyProjectColumn -ProjectId $s.Project.Id -Name 'height_m' | ConvertTo-Json | ConvertFrom-Json
+        $json.Name | Should -Be 'height_m'
+        $json.SqlType | Should -Be 'DOUBLE'
+    }
+
+    It 'has help with examples' {
+        (Get-Help Get-StickyProjectColumn -Examples).examples.example.code | Should -Not -BeNullOrEmpty
     }
 }

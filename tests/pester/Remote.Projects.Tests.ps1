@@ -2,7 +2,7 @@
 <#
     Projects on a remote connection as a lab administrator uses them: Connect-StickyApi -Uri -Credential against
     StickyPi.Server started on 127.0.0.1, then the project, permission, series and column cmdlets piped into one
-    another, a user with too low a level, and the operation the wire protocol has no route for.
+    another, a user with too low a level, and the operations only StickyPi.Server's own routes offer.
 #>
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'StickyPi.TestSupport.psm1') -Force
@@ -130,6 +130,13 @@ Describe 'Project series and columns on a remote connection' {
 
         $err = { $project | Remove-StickyProjectColumn -Name 'device' -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'ReservedProjectColumn,*'
+    }
+
+    It 'Get-StickyProjectColumn lists the server''s columns with their types (StickyPi.Server''s get_project_columns)' {
+        $columns = @($project | Get-StickyProjectColumn)
+        ($columns | ForEach-Object { "$($_.Name) $($_.SqlType) $($_.IsBuiltIn)" }) |
+            Should -Be @('id INTEGER True', 'device CHAR(8) True', 'start_datetime DATETIME True', 'end_datetime DATETIME True', 'has_bait INTEGER False')
+        (Get-StickyProjectColumn -Project 'traps' -Name 'HAS_*').Name | Should -Be 'has_bait'
     }
 
     It 'Remove-StickyProjectSeries -PassThru writes the deleted row itself' {
