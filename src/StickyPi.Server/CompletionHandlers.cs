@@ -18,6 +18,9 @@ namespace StickyPi.Server
         /// <summary>The most names one completion request may ask for.</summary>
         public const int MaxLimit = 1000;
 
+        /// <summary>The longest text to complete: longer than any stored name, short enough that a LIKE over it stays cheap.</summary>
+        public const int MaxTypedLength = 256;
+
         public static Task ImageDevices(ApiCall call) => Answer(call, (typed, limit) => call.Backend.CompleteImageDevices(call.Caller, typed, limit));
 
         public static Task TuboidDevices(ApiCall call) => Answer(call, (typed, limit) => call.Backend.CompleteTuboidDevices(call.Caller, typed, limit));
@@ -58,6 +61,11 @@ namespace StickyPi.Server
 
             OnlyKeys(call.Body, 0, "typed", "limit");
             string typed = String(call.Body, "typed", false) ?? string.Empty;
+            if (typed.Length > MaxTypedLength)
+            {
+                throw ApiException.BadField("typed", "The field 'typed' is longer than " + MaxTypedLength + " characters.");
+            }
+
             long limit = Integer(call.Body, "limit", false) ?? LocalStickyStore.DefaultCompletionLimit;
             if (limit < 0 || limit > MaxLimit)
             {

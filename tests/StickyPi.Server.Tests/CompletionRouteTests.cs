@@ -66,6 +66,15 @@ namespace StickyPi.Server.Tests
         }
 
         [Fact]
+        public async Task TextLongerThanAnyNameIsRefusedBeforeTheCatalogIsAsked()
+        {
+            using var api = _server.Admin();
+            Assert.Empty(await Names(api, "complete_image_devices", "{\"typed\": \"" + new string('a', CompletionHandlers.MaxTypedLength) + "\"}"));
+            var r = (await api.Post("complete_image_devices", "{\"typed\": \"" + new string('a', CompletionHandlers.MaxTypedLength + 1) + "\"}")).AssertError(400);
+            Assert.Equal(("typed", "InvalidField"), (r.Field, r.ErrorId));
+        }
+
+        [Fact]
         public async Task ProjectColumnsAreTheSeriesTablesColumnsInOrderForHoldersOnly()
         {
             using var api = _server.Admin();
