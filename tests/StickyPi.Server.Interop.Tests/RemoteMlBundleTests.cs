@@ -11,6 +11,7 @@ using StickyPi.Core.Model;
 using StickyPi.Core.Remote;
 using StickyPi.Core.Sync;
 using StickyPi.Server.Interop.Tests.Support;
+using StickyPi.Storage.S3;
 
 namespace StickyPi.Server.Interop.Tests
 {
@@ -47,6 +48,24 @@ namespace StickyPi.Server.Interop.Tests
             Assert.Equal(server == "ours" ? run.SourceMd5[big.Key] : run.BigWholeMd5, big.Md5);
             Assert.EndsWith("-2", run.SourceMd5[big.Key]);
             Assert.Empty(run.SecondPush);
+        }
+
+        [SkippableFact]
+        public void OurS3StorageReadsTheBucketUpstreamsServerWroteUnderTheSameKeysAndChecksums()
+        {
+            var run = _f.Require("upstream");
+            Assert.True(run.BucketError == null, run.BucketError);
+            string prefix = "ml/" + RemoteMlBundleFixture.Bundle + "/";
+            Assert.Equal(run.SourceKeys.Select(k => prefix + k), run.BucketETags.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            foreach (var key in run.SourceKeys.Where(k => k != RemoteMlBundleFixture.BigKey && k != "config/config.yaml"))
+            {
+                Assert.Equal(run.SourceMd5[key], run.BucketETags[prefix + key]);
+            }
+
+            // The file changed and pushed again late in the run, and the large one (S3's whole-object MD5, spec §8 #26).
+            Assert.Equal(run.ChangedMd5, run.BucketETags[prefix + "config/config.yaml"]);
+            Assert.Equal(run.BigWholeMd5, run.BucketETags[prefix + RemoteMlBundleFixture.BigKey]);
+            Assert.Equal(run.BigWholeMd5, run.BucketBigMd5);
         }
 
         [SkippableTheory]
@@ -140,7 +159,9 @@ namespace StickyPi.Server.Interop.Tests
                 {
                     using (var upstream = UpstreamServer.Start())
                     {
-                        _runs["upstream"] = BundleRun.Execute("http://127.0.0.1:" + upstream.Port + "/", upstream.Identity, upstream.CaBundle);
+                        var run = BundleRun.Execute("http://127.0.0.1:" + upstream.Port + "/", upstream.Identity, upstream.CaBundle);
+                        run.ReadBucket(upstream);
+                        _runs["upstream"] = run;
                     }
                 }
                 catch (InvalidOperationException e)
@@ -296,7 +317,64 @@ namespace StickyPi.Server.Interop.Tests
                 }
             }
 
-            private static RemoteStickyBackend Connect(Uri endpoint, string user, string password, string caBundle, string work, out CallerIdentity caller)
+            /// <summary>What our S3 file storage reads from the bucket upstream's server wrote the bundle to.</summary>
+            public Dictionary<string, string> BucketETags;
+
+            public string BucketBigMd5;
+
+            public string BucketError;
+
+            public void ReadBucket(UpstreamServer upstream)
+            {
+                try
+                {
+                    var options = new S3StorageOptions
+                    {
+                        ServiceUrl = upstream.S3Endpoint,
+                        Bucket = upstream.Setting("S3_BUCKET_NAME"),
+                        AccessKey = upstream.Setting("S3_ACCESS_KEY"),
+                        SecretKey = upstream.Setting("S3_PRIVATE_KEY"),
+                    };
+                    var config = new Amazon.S3.AmazonS3Config
+                    {
+                        ServiceURL = options.ServiceUrl.ToString(),
+                        ForcePathStyle = true,
+                        AuthenticationRegion = options.Region,
+                        RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED,
+                        ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED,
+                        HttpClientFactory = new TrustingFactory(upstream.CaBundle),
+                    };
+                    using (var client = new Amazon.S3.AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials(options.AccessKey, options.SecretKey), config))
+                    using (var bucket = new S3FileStorage(options, client))
+                    {
+                        BucketETags = bucket.List("ml/" + Bundle + "/").ToDictionary(f => f.Key, f => f.ETag);
+                        using (var big = bucket.OpenRead("ml/" + Bundle + "/" + BigKey))
+                        using (var md5 = MD5.Create())
+                        {
+                            BucketBigMd5 = Convert.ToHexString(md5.ComputeHash(big)).ToLowerInvariant();
+                        }
+                    }
+                }
+                catch (Exception e)
+                {
+                    BucketError = e.ToString();
+                }
+            }
+
+            /// <summary>The AWS SDK's HTTP clients, trusting upstream's test CA as <see cref="Connect"/> does.</summary>
+            private sealed class TrustingFactory : Amazon.Runtime.HttpClientFactory
+            {
+                private readonly string _caBundle;
+
+                public TrustingFactory(string caBundle) => _caBundle = caBundle;
+
+                public override HttpClient CreateHttpClient(Amazon.Runtime.IClientConfig clientConfig) => new HttpClient(Handler(_caBundle));
+            }
+
+            private static RemoteStickyBackend Connect(Uri endpoint, string user, string password, string caBundle, string work, out CallerIdentity caller) =>
+                RemoteStickyBackend.Connect(endpoint, user, password, out caller, Path.Combine(work, "cache"), Handler(caBundle));
+
+            private static SocketsHttpHandler Handler(string caBundle)
             {
                 var handler = new SocketsHttpHandler();
                 if (caBundle != null)
@@ -323,7 +401,7 @@ namespace StickyPi.Server.Interop.Tests
                     };
                 }
 
-                return RemoteStickyBackend.Connect(endpoint, user, password, out caller, Path.Combine(work, "cache"), handler);
+                return handler;
             }
 
             private static void CopyTree(string from, string to)

@@ -26,6 +26,23 @@ namespace StickyPi.Server.Interop.Tests.Support
 
         public string RunDir => _env["RUN_DIR"];
 
+        /// <summary>Its S3 server (s3rver over TLS), as its server.env names it.</summary>
+        public Uri S3Endpoint => new Uri("https://127.0.0.1:" + _env["S3_PORT"] + "/");
+
+        /// <summary>A variable of its server.env (S3_BUCKET_NAME, S3_ACCESS_KEY, …).</summary>
+        public string Setting(string name)
+        {
+            foreach (var line in File.ReadAllLines(Path.Combine(RunDir, "server.env")))
+            {
+                if (line.StartsWith(name + "=", StringComparison.Ordinal))
+                {
+                    return line.Substring(name.Length + 1);
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>Its S3 URLs are https with a CA made by the start script.</summary>
         public string CaBundle => Path.Combine(RunDir, "tls", "ca.crt");
 
