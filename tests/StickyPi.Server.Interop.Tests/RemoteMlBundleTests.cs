@@ -68,6 +68,22 @@ namespace StickyPi.Server.Interop.Tests
             Assert.Equal(run.BigWholeMd5, run.BucketBigMd5);
         }
 
+        [SkippableFact]
+        public void OurMariaDbCatalogOpensTheDatabaseUpstreamsServerMadeAndLetsItsUsersIn()
+        {
+            var run = _f.Require("upstream");
+            Assert.True(run.CatalogError == null, run.CatalogError);
+            // Every table as upstream's server created it is the table our catalog creates.
+            Assert.True(run.CatalogDifferences.Count == 0, string.Join("\n", run.CatalogDifferences));
+            Assert.Equal(UserRole.Admin, run.CatalogAdmin.Role);
+            Assert.True(run.CatalogPasswordAccepted, "upstream's passlib hash of the admin password");
+            Assert.False(run.CatalogWrongPasswordAccepted);
+            // The users upstream's server made: its two bootstrap users and the read-only user of this run.
+            Assert.Contains("bundle_reader:ReadOnly", run.CatalogUsers);
+            Assert.Contains("spi_uid:Admin", run.CatalogUsers);
+            Assert.Equal(run.CatalogUsers.OrderBy(u => u, StringComparer.Ordinal), run.CatalogUsers);
+        }
+
         [SkippableTheory]
         [MemberData(nameof(Servers))]
         public void APullIntoAnEmptyFolderGivesTheSameFilesWithTheListedTimesAndARerunGetsNothing(string server)
@@ -161,6 +177,7 @@ namespace StickyPi.Server.Interop.Tests
                     {
                         var run = BundleRun.Execute("http://127.0.0.1:" + upstream.Port + "/", upstream.Identity, upstream.CaBundle);
                         run.ReadBucket(upstream);
+                        run.ReadCatalog(upstream);
                         _runs["upstream"] = run;
                     }
                 }
@@ -359,6 +376,70 @@ namespace StickyPi.Server.Interop.Tests
                 {
                     BucketError = e.ToString();
                 }
+            }
+
+            /// <summary>What our MariaDB catalog reads from the database upstream's server made and filled.</summary>
+            public List<string> CatalogDifferences = new List<string>();
+
+            public CallerIdentity CatalogAdmin;
+
+            public bool CatalogPasswordAccepted;
+
+            public bool CatalogWrongPasswordAccepted;
+
+            public List<string> CatalogUsers;
+
+            public string CatalogError;
+
+            public void ReadCatalog(UpstreamServer upstream)
+            {
+                try
+                {
+                    var host = upstream.Setting("MYSQL_HOST").Split(':');
+                    var cs = new MySqlConnector.MySqlConnectionStringBuilder
+                    {
+                        Server = host[0], Port = uint.Parse(host[1]), UserID = upstream.Setting("MYSQL_USER"),
+                        Password = upstream.Setting("MYSQL_PASSWORD"), Database = upstream.Setting("MYSQL_DATABASE"),
+                    }.ConnectionString;
+                    var catalog = StickyPi.Catalog.MariaDb.MariaDbCatalog.Open(cs, createSchema: false);
+                    using (var conn = new MySqlConnector.MySqlConnection(cs))
+                    {
+                        conn.Open();
+                        foreach (var (name, create) in StickyPi.Catalog.MariaDb.MariaDbSchema.Tables)
+                        {
+                            using (var cmd = new MySqlConnector.MySqlCommand("SHOW CREATE TABLE `" + name + "`", conn))
+                            using (var r = cmd.ExecuteReader())
+                            {
+                                r.Read();
+                                string theirs = System.Text.RegularExpressions.Regex.Replace(r.GetString(1), " AUTO_INCREMENT=[0-9]+", "");
+                                if (Normalized(theirs) != Normalized(create))
+                                {
+                                    CatalogDifferences.Add(name + ":\n" + theirs);
+                                }
+                            }
+                        }
+                    }
+
+                    CatalogAdmin = catalog.GetCallerIdentity(upstream.Identity.AdminName);
+                    CatalogPasswordAccepted = catalog.VerifyPassword(upstream.Identity.AdminName, upstream.Identity.AdminPassword.ToCharArray());
+                    CatalogWrongPasswordAccepted = catalog.VerifyPassword(upstream.Identity.AdminName, (upstream.Identity.AdminPassword + "x").ToCharArray());
+                    CatalogUsers = catalog.GetUsers(CatalogAdmin).Select(u => u.UserName + ":" + u.Role).ToList();
+                }
+                catch (Exception e)
+                {
+                    CatalogError = e.ToString();
+                }
+            }
+
+            /// <summary>
+            /// A table's text with its plain KEY lines sorted: SQLAlchemy creates a table's indexes in the order of a Python
+            /// set, so two databases made by upstream's server list them in different orders.
+            /// </summary>
+            private static string Normalized(string create)
+            {
+                var lines = create.Split('\n').Select(l => l.TrimEnd(',')).ToList();
+                var keys = lines.Where(l => l.StartsWith("  KEY ", StringComparison.Ordinal)).OrderBy(l => l, StringComparer.Ordinal).ToList();
+                return string.Join("\n", lines.Where(l => !l.StartsWith("  KEY ", StringComparison.Ordinal)).Concat(keys));
             }
 
             /// <summary>The AWS SDK's HTTP clients, trusting upstream's test CA as <see cref="Connect"/> does.</summary>
