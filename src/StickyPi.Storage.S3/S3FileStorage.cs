@@ -354,7 +354,7 @@ namespace StickyPi.Storage.S3
         private void Wait(Task task, string key) => Wait(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return 0; }, TaskScheduler.Default), key);
 
         /// <summary>The object's body; closing it releases the response.</summary>
-        private sealed class ResponseStream : Stream
+        private sealed class ResponseStream : ForwardOnlyStream
         {
             private readonly GetObjectResponse _response;
             private readonly Stream _body;
@@ -366,34 +366,12 @@ namespace StickyPi.Storage.S3
                 Length = response.ContentLength;
             }
 
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => false;
-
             public override long Length { get; }
-
-            public override long Position
-            {
-                get => throw new NotSupportedException();
-                set => throw new NotSupportedException();
-            }
 
             public override int Read(byte[] buffer, int offset, int count) => _body.Read(buffer, offset, count);
 
             public override Task<int> ReadAsync(byte[] buffer, int offset, int count, System.Threading.CancellationToken cancellationToken) =>
                 _body.ReadAsync(buffer, offset, count, cancellationToken);
-
-            public override void Flush()
-            {
-            }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
             protected override void Dispose(bool disposing)
             {

@@ -149,37 +149,13 @@ namespace StickyPi.Storage.Tests
         }
 
         /// <summary>A stream that cannot seek or tell its length, as a network body.</summary>
-        protected sealed class NonSeekable : Stream
+        protected sealed class NonSeekable : ForwardOnlyStream
         {
             private readonly MemoryStream _inner;
 
             public NonSeekable(byte[] bytes) => _inner = new MemoryStream(bytes);
 
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => false;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position
-            {
-                get => throw new NotSupportedException();
-                set => throw new NotSupportedException();
-            }
-
             public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
-
-            public override void Flush()
-            {
-            }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
     }
 }

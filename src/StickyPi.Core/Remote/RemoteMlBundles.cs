@@ -11,6 +11,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using StickyPi.Core.Access;
+using StickyPi.Core.Backend;
 using StickyPi.Core.Model;
 using StickyPi.Core.Sync;
 
@@ -405,7 +406,7 @@ namespace StickyPi.Core.Remote
         /// checksum on the way; at the end, a file that grew, shrank or no longer has the listed checksum throws before the
         /// last byte is handed over, so the request is aborted and the server stores nothing.
         /// </summary>
-        private sealed class CheckedFileStream : Stream
+        private sealed class CheckedFileStream : ForwardOnlyStream
         {
             private readonly MlBundleFile _target;
             private readonly long _length;
@@ -431,14 +432,6 @@ namespace StickyPi.Core.Remote
                     throw Fail(MlBundleErrorIds.TransferFailed, "Cannot read '" + target.Path + "': " + e.Message, e);
                 }
             }
-
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => false;
-
-            public override long Length => throw new NotSupportedException();
 
             public override long Position { get => _read; set => throw new NotSupportedException(); }
 
@@ -489,16 +482,6 @@ namespace StickyPi.Core.Remote
                 return Task.FromResult(Read(buffer, offset, count));
             }
 
-            public override void Flush()
-            {
-            }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
             protected override void Dispose(bool disposing)
             {
                 if (disposing)
@@ -520,7 +503,7 @@ namespace StickyPi.Core.Remote
         }
 
         /// <summary>A download's body: each read fails (IOException) after the stall time without a byte; disposing ends the answer.</summary>
-        private sealed class DownloadStream : Stream
+        private sealed class DownloadStream : ForwardOnlyStream
         {
             private readonly HttpResponseMessage _response;
             private readonly Stream _body;
@@ -534,16 +517,6 @@ namespace StickyPi.Core.Remote
                 _where = where;
                 _cancellation = cancellation;
             }
-
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => false;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
             public override int Read(byte[] buffer, int offset, int count)
             {
@@ -564,16 +537,6 @@ namespace StickyPi.Core.Remote
                     }
                 }
             }
-
-            public override void Flush()
-            {
-            }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
             protected override void Dispose(bool disposing)
             {

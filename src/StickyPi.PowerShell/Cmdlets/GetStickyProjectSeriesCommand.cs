@@ -4,55 +4,15 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using StickyPi.Core.Model;
-using StickyPi.PowerShell.Completion;
 
 namespace StickyPi.PowerShell.Cmdlets
 {
     /// <summary>Gets the series rows of projects (upstream get_project_series), custom columns as properties.</summary>
     [Cmdlet(VerbsCommon.Get, "StickyProjectSeries", DefaultParameterSetName = ProjectIdSet)]
     [OutputType(typeof(ProjectSeriesRow))]
-    public sealed class GetStickyProjectSeriesCommand : StickyCmdlet
+    public sealed class GetStickyProjectSeriesCommand : ProjectsCmdlet
     {
-        private const string ProjectIdSet = "ProjectId";
-        private const string ProjectNameSet = "ProjectName";
-
-        /// <summary>Project ids; project objects (Get-StickyProject) bind through their ProjectId property.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ProjectIdSet)]
-        [Alias("project_id")]
-        public long[] ProjectId { get; set; }
-
-        /// <summary>A project name, matched exactly (case-sensitive); several readable projects with that name is an error.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = ProjectNameSet)]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(ProjectNameCompleter))]
-        public string Project { get; set; }
-
-        protected override void ProcessStickyRecord()
-        {
-            if (ParameterSetName == ProjectNameSet)
-            {
-                long id;
-                try
-                {
-                    id = ActiveConnection.Store.ResolveProjectId(Caller, Project);
-                }
-                catch (StickyPiException ex)
-                {
-                    WriteStickyError(ex, Project);
-                    return;
-                }
-
-                WriteSeries(id);
-                return;
-            }
-
-            foreach (var id in ProjectId)
-            {
-                WriteSeries(id);
-            }
-        }
-
-        private void WriteSeries(long projectId)
+        protected override void ProcessProject(long projectId)
         {
             IReadOnlyList<ProjectSeriesRow> rows;
             try

@@ -1,10 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using System.Threading;
+using System.Linq;
 using MySqlConnector;
 
 namespace StickyPi.Catalog.Tests.Support
@@ -22,7 +19,7 @@ namespace StickyPi.Catalog.Tests.Support
         private const string Server = "/usr/sbin/mariadbd";
         private const string InstallDb = "/usr/bin/mariadb-install-db";
 
-        private readonly StringBuilder _log = new StringBuilder();
+        private readonly OutputLog _log = new OutputLog(200_000);
         private readonly string _dir;
         private Process _process;
 
@@ -37,8 +34,8 @@ namespace StickyPi.Catalog.Tests.Support
             _dir = TestPaths.NewTempDir("stickypi-mariadb");
             try
             {
-                var install = Run(InstallDb, "--no-defaults " + RunAs + "--datadir=" + Path.Combine(_dir, "data") +
-                    " --auth-root-authentication-method=normal --skip-test-db", TimeSpan.FromMinutes(3));
+                var install = TestProcesses.RunToEnd(InstallDb, RunAs.Concat(new[] { "--datadir=" + Path.Combine(_dir, "data"),
+                    "--auth-root-authentication-method=normal", "--skip-test-db" }).Prepend("--no-defaults").ToArray(), TimeSpan.FromMinutes(3));
                 if (!Directory.Exists(Path.Combine(_dir, "data", "mysql")))
                 {
                     Missing = "mariadb-install-db did not make a data folder: " + install;
@@ -47,15 +44,15 @@ namespace StickyPi.Catalog.Tests.Support
 
                 for (int attempt = 1; attempt <= 3 && _process == null; attempt++)
                 {
-                    Port = FreePort();
-                    var p = Start();
-                    if (WaitForPort(p, Port, TimeSpan.FromSeconds(60)))
+                    Port = TestProcesses.FreePort();
+                    var p = TestProcesses.Start(Server, ServerArguments(), _log);
+                    if (TestProcesses.WaitForPort(p, Port, TimeSpan.FromSeconds(60)))
                     {
                         _process = p;
                     }
                     else
                     {
-                        Stop(p); // lost its port, or did not start: another port
+                        TestProcesses.Stop(p, TimeSpan.FromSeconds(30)); // lost its port, or did not start: another port
                     }
                 }
 
@@ -87,21 +84,12 @@ namespace StickyPi.Catalog.Tests.Support
 
         public int Port { get; private set; }
 
-        public string Log
-        {
-            get
-            {
-                lock (_log)
-                {
-                    return _log.ToString();
-                }
-            }
-        }
+        public string Log => _log.ToString();
 
         private string Socket => Path.Combine(_dir, "mysqld.sock");
 
         /// <summary>mariadbd refuses to run as root unless told to.</summary>
-        private static string RunAs => Environment.UserName == "root" ? "--user=root " : string.Empty;
+        private static string[] RunAs => Environment.UserName == "root" ? new[] { "--user=root" } : new string[0];
 
         /// <summary>Skips (outside CI) or fails (under CI) when the server is missing.</summary>
         public void Require()
@@ -136,7 +124,7 @@ namespace StickyPi.Catalog.Tests.Support
         {
             if (_process != null)
             {
-                Stop(_process);
+                TestProcesses.Stop(_process, TimeSpan.FromSeconds(30));
             }
 
             if (_dir != null)
@@ -145,109 +133,11 @@ namespace StickyPi.Catalog.Tests.Support
             }
         }
 
-        private Process Start()
+        private string[] ServerArguments() => new[] { "--no-defaults" }.Concat(RunAs).Concat(new[]
         {
-            var args = "--no-defaults " + RunAs + "--datadir=" + Path.Combine(_dir, "data") + " --socket=" + Socket + " --port=" + Port +
-                " --bind-address=127.0.0.1 --skip-name-resolve --innodb-buffer-pool-size=64M --pid-file=" + Path.Combine(_dir, "mariadb.pid") +
-                " --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci";
-            var psi = new ProcessStartInfo(Server, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            var p = new Process { StartInfo = psi };
-            p.OutputDataReceived += (_, e) => Append(e.Data);
-            p.ErrorDataReceived += (_, e) => Append(e.Data);
-            p.Start();
-            p.BeginOutputReadLine();
-            p.BeginErrorReadLine();
-            return p;
-        }
-
-        private void Append(string line)
-        {
-            if (line != null)
-            {
-                lock (_log)
-                {
-                    if (_log.Length < 200_000)
-                    {
-                        _log.AppendLine(line);
-                    }
-                }
-            }
-        }
-
-        private static string Run(string file, string arguments, TimeSpan limit)
-        {
-            using (var p = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false }))
-            {
-                var output = p.StandardOutput.ReadToEndAsync();
-                var error = p.StandardError.ReadToEndAsync();
-                if (!p.WaitForExit((int)limit.TotalMilliseconds))
-                {
-                    p.Kill(entireProcessTree: true);
-                    return "killed after " + limit.TotalSeconds + " s";
-                }
-
-                return "exit " + p.ExitCode + ": " + output.Result + error.Result;
-            }
-        }
-
-        private static bool WaitForPort(Process p, int port, TimeSpan limit)
-        {
-            var sw = Stopwatch.StartNew();
-            while (sw.Elapsed < limit && !p.HasExited)
-            {
-                try
-                {
-                    using (var client = new TcpClient())
-                    {
-                        client.Connect(IPAddress.Loopback, port);
-                        return !p.HasExited;
-                    }
-                }
-                catch (SocketException)
-                {
-                    Thread.Sleep(100);
-                }
-            }
-
-            return false;
-        }
-
-        private static void Stop(Process p)
-        {
-            try
-            {
-                if (!p.HasExited)
-                {
-                    // SIGTERM: mariadbd shuts down cleanly; then the hard way.
-                    Process.Start("kill", "-TERM " + p.Id)?.WaitForExit(5000);
-                    if (!p.WaitForExit(30000))
-                    {
-                        p.Kill(entireProcessTree: true);
-                        p.WaitForExit(5000);
-                    }
-                }
-            }
-            catch (InvalidOperationException)
-            {
-            }
-            finally
-            {
-                p.Dispose();
-            }
-        }
-
-        private static int FreePort()
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            try
-            {
-                return ((IPEndPoint)l.LocalEndpoint).Port;
-            }
-            finally
-            {
-                l.Stop();
-            }
-        }
+            "--datadir=" + Path.Combine(_dir, "data"), "--socket=" + Socket, "--port=" + Port, "--bind-address=127.0.0.1", "--skip-name-resolve",
+            "--innodb-buffer-pool-size=64M", "--pid-file=" + Path.Combine(_dir, "mariadb.pid"),
+            "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci",
+        }).ToArray();
     }
 }

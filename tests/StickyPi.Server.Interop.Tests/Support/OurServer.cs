@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Net.Http;
-using System.Text;
 using System.Threading;
 
 namespace StickyPi.Server.Interop.Tests.Support
@@ -15,7 +14,7 @@ namespace StickyPi.Server.Interop.Tests.Support
     public sealed class OurServer : IDisposable
     {
         private Process _process;
-        private readonly StringBuilder _log = new StringBuilder();
+        private readonly OutputLog _log = new OutputLog();
         private readonly bool _ownsData;
 
         public OurServer(ServerIdentity identity, string dataDir = null)
@@ -39,10 +38,7 @@ namespace StickyPi.Server.Interop.Tests.Support
                 {
                     Stop();
                     _process.Dispose();
-                    lock (_log)
-                    {
-                        _log.Clear();
-                    }
+                    _log.Clear();
                 }
                 catch
                 {
@@ -74,8 +70,8 @@ namespace StickyPi.Server.Interop.Tests.Support
             }
 
             var process = new Process { StartInfo = psi };
-            process.OutputDataReceived += (_, e) => Append(e.Data);
-            process.ErrorDataReceived += (_, e) => Append(e.Data);
+            process.OutputDataReceived += (_, e) => _log.Append(e.Data);
+            process.ErrorDataReceived += (_, e) => _log.Append(e.Data);
             process.Start();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
@@ -92,16 +88,7 @@ namespace StickyPi.Server.Interop.Tests.Support
 
         public int ProcessId => _process.Id;
 
-        public string Log
-        {
-            get
-            {
-                lock (_log)
-                {
-                    return _log.ToString();
-                }
-            }
-        }
+        public string Log => _log.ToString();
 
         /// <summary>Peak resident set size so far (Linux VmHWM), in bytes; 0 where /proc is missing.</summary>
         public long PeakRssBytes => ReadPeakRss(_process.Id);
@@ -123,22 +110,6 @@ namespace StickyPi.Server.Interop.Tests.Support
             }
 
             return 0;
-        }
-
-        private void Append(string line)
-        {
-            if (line == null)
-            {
-                return;
-            }
-
-            lock (_log)
-            {
-                if (_log.Length < 2_000_000)
-                {
-                    _log.AppendLine(line);
-                }
-            }
         }
 
         private void WaitUntilAnswering(TimeSpan limit)

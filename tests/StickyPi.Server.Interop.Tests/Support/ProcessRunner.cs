@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace StickyPi.Server.Interop.Tests.Support
@@ -79,18 +77,6 @@ namespace StickyPi.Server.Interop.Tests.Support
         }
 
         /// <summary>A TCP port free on 127.0.0.1 right now.</summary>
-        public static int FreePort()
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            try
-            {
-                return ((IPEndPoint)l.LocalEndpoint).Port;
-            }
-            finally
-            {
-                l.Stop();
-            }
-        }
+        public static int FreePort() => TestProcesses.FreePort();
     }
 }

@@ -1,10 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.IO;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using System.Threading;
 using StickyPi.Storage.S3;
 
 namespace StickyPi.Storage.Tests.Support
@@ -25,7 +21,7 @@ namespace StickyPi.Storage.Tests.Support
         public const string SecretKey = "S3RVER";
 
         private readonly Process _process;
-        private readonly StringBuilder _log = new StringBuilder();
+        private readonly OutputLog _log = new OutputLog();
         private readonly string _dataDir;
 
         public S3rverFixture()
@@ -42,15 +38,15 @@ namespace StickyPi.Storage.Tests.Support
                 _dataDir = TestPaths.NewTempDir("stickypi-s3rver");
                 for (int attempt = 1; attempt <= 3 && _process == null; attempt++)
                 {
-                    Port = FreePort();
-                    var p = Start(script, Port);
-                    if (WaitForPort(p, Port, TimeSpan.FromSeconds(60)))
+                    Port = TestProcesses.FreePort();
+                    var p = TestProcesses.Start("node", new[] { script, "-d", _dataDir, "-a", "127.0.0.1", "-p", Port.ToString(), "--configure-bucket", Bucket, "--silent" }, _log);
+                    if (TestProcesses.WaitForPort(p, Port, TimeSpan.FromSeconds(60)))
                     {
                         _process = p;
                     }
                     else
                     {
-                        Stop(p); // lost its port to another process, or did not start: try another port
+                        TestProcesses.Stop(p, TimeSpan.FromSeconds(5)); // lost its port to another process, or did not start: try another port
                     }
                 }
 
@@ -72,16 +68,7 @@ namespace StickyPi.Storage.Tests.Support
 
         public Uri Endpoint => new Uri("http://127.0.0.1:" + Port + "/");
 
-        public string Log
-        {
-            get
-            {
-                lock (_log)
-                {
-                    return _log.ToString();
-                }
-            }
-        }
+        public string Log => _log.ToString();
 
         /// <summary>Skips (outside CI) or fails (under CI) when the server is missing.</summary>
         public void Require()
@@ -100,7 +87,7 @@ namespace StickyPi.Storage.Tests.Support
         {
             if (_process != null)
             {
-                Stop(_process);
+                TestProcesses.Stop(_process, TimeSpan.FromSeconds(5));
             }
 
             if (_dataDir != null)
@@ -127,7 +114,7 @@ namespace StickyPi.Storage.Tests.Support
             }
 
             Directory.CreateDirectory(dir);
-            var npm = Run("npm", "install --prefix \"" + dir + "\" s3rver@" + Version + " --no-audit --no-fund --loglevel=error --fetch-retries=1 --fetch-timeout=30000", TimeSpan.FromMinutes(5));
+            var npm = TestProcesses.RunToEnd("npm", new[] { "install", "--prefix", dir, "s3rver@" + Version, "--no-audit", "--no-fund", "--loglevel=error", "--fetch-retries=1", "--fetch-timeout=30000" }, TimeSpan.FromMinutes(5));
             if (npm == null || !File.Exists(script))
             {
                 missing = "s3rver " + Version + " could not be installed with npm into " + dir + (npm == null ? " (npm is not on PATH)" : ": " + npm);
@@ -135,118 +122,6 @@ namespace StickyPi.Storage.Tests.Support
             }
 
             return script;
-        }
-
-        /// <summary>Runs a command to its end; null when it cannot be started (not installed).</summary>
-        private static string Run(string file, string arguments, TimeSpan limit)
-        {
-            var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            Process p;
-            try
-            {
-                p = Process.Start(psi);
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                return null;
-            }
-
-            using (p)
-            {
-                var output = p.StandardOutput.ReadToEndAsync();
-                var error = p.StandardError.ReadToEndAsync();
-                if (!p.WaitForExit((int)limit.TotalMilliseconds))
-                {
-                    p.Kill(entireProcessTree: true);
-                    return "killed after " + limit.TotalSeconds + " s";
-                }
-
-                return "exit " + p.ExitCode + ": " + output.Result + error.Result;
-            }
-        }
-
-        private Process Start(string script, int port)
-        {
-            var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { script, "-d", _dataDir, "-a", "127.0.0.1", "-p", port.ToString(), "--configure-bucket", Bucket, "--silent" })
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            var p = new Process { StartInfo = psi };
-            p.OutputDataReceived += (_, e) => Append(e.Data);
-            p.ErrorDataReceived += (_, e) => Append(e.Data);
-            p.Start();
-            p.BeginOutputReadLine();
-            p.BeginErrorReadLine();
-            return p;
-        }
-
-        private void Append(string line)
-        {
-            if (line != null)
-            {
-                lock (_log)
-                {
-                    _log.AppendLine(line);
-                }
-            }
-        }
-
-        private static bool WaitForPort(Process p, int port, TimeSpan limit)
-        {
-            var sw = Stopwatch.StartNew();
-            while (sw.Elapsed < limit && !p.HasExited)
-            {
-                try
-                {
-                    using (var client = new TcpClient())
-                    {
-                        client.Connect(IPAddress.Loopback, port);
-                        // Connected to something: it must be our process still running.
-                        return !p.HasExited;
-                    }
-                }
-                catch (SocketException)
-                {
-                    Thread.Sleep(100);
-                }
-            }
-
-            return false;
-        }
-
-        private static void Stop(Process p)
-        {
-            try
-            {
-                if (!p.HasExited)
-                {
-                    p.Kill(entireProcessTree: true);
-                    p.WaitForExit(10000);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-            }
-            finally
-            {
-                p.Dispose();
-            }
-        }
-
-        private static int FreePort()
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            try
-            {
-                return ((IPEndPoint)l.LocalEndpoint).Port;
-            }
-            finally
-            {
-                l.Stop();
-            }
         }
     }
 }
