@@ -13,17 +13,15 @@ namespace StickyPi.Catalog.MariaDb
     /// (creating the tables in an empty database), and each call takes a pooled connection of its own.
     /// </summary>
     /// <remarks>
-    /// <para>So far: identities, passwords and user reads (what a server needs to let upstream's users in), with the
-    /// embedded store's rules from <see cref="AccessPolicy"/>. Images, annotations, tuboids, labels, projects and the
-    /// writes follow; until they do, this type does not claim <c>IStickyCatalog</c>.</para>
+    /// <para>So far: identities, passwords and users (what a server needs to let upstream's users in and manage them),
+    /// with the embedded store's rules (<see cref="AccessPolicy"/>, <see cref="UserRules"/>). Images, annotations,
+    /// tuboids, labels and projects follow; until they do, this type does not claim <c>IStickyCatalog</c>.</para>
     /// <para>Upstream's tables use a case-insensitive collation (<c>utf8mb4_general_ci</c>), under which upstream's
     /// server lets <c>ADMIN</c> in as <c>admin</c>. A user name here matches exactly, as in the embedded store: the
     /// indexed, case-insensitive comparison finds the candidates and a binary one keeps the exact name.</para>
     /// </remarks>
     public sealed partial class MariaDbCatalog
     {
-        private const string UserColumns = "id, username, email, is_admin, can_write, datetime_created, api_version, api_user_id";
-
         private readonly string _connectionString;
 
         private MariaDbCatalog(string connectionString, string location)
@@ -84,98 +82,6 @@ namespace StickyPi.Catalog.MariaDb
             });
             return catalog;
         }
-
-        /// <summary>The caller a user name stands for (exact name); <c>UserNotFound</c> when there is none.</summary>
-        public CallerIdentity GetCallerIdentity(string userName)
-        {
-            if (string.IsNullOrEmpty(userName))
-            {
-                throw new ArgumentException("A user name is required.", nameof(userName));
-            }
-
-            return FindUsers("username = @p AND BINARY username = BINARY @p", userName).Select(Identity).FirstOrDefault()
-                ?? throw new StickyPiException("UserNotFound", StickyErrorKind.NotFound, "No user '" + userName + "' in " + Location + ".", userName);
-        }
-
-        /// <summary>The caller a user id stands for, or null when there is no such user (a token of a deleted user).</summary>
-        public CallerIdentity FindCallerIdentity(long userId) => FindUsers("id = @p", userId).Select(Identity).FirstOrDefault();
-
-        /// <summary>
-        /// True when the user exists (exact name) and the password matches its stored hash (upstream's passlib
-        /// SHA-512-crypt, or SHA-256-crypt). The caller keeps ownership of the password array.
-        /// </summary>
-        public bool VerifyPassword(string userName, char[] password)
-        {
-            if (string.IsNullOrEmpty(userName) || password == null)
-            {
-                return false;
-            }
-
-            string hash = Run(conn =>
-            {
-                using (var cmd = new MySqlCommand("SELECT password_hash FROM users WHERE username = @p AND BINARY username = BINARY @p", conn))
-                {
-                    cmd.Parameters.AddWithValue("@p", userName);
-                    return cmd.ExecuteScalar() as string;
-                }
-            });
-            return hash != null && PasswordHash.Verify(password, hash);
-        }
-
-        /// <summary>
-        /// Users whose name matches the LIKE pattern (<c>%</c>, <c>_</c>, escape <c>\</c>; upstream's <c>get_users</c>
-        /// filter, case-insensitive under upstream's collation), sorted by name. Callers that are not global
-        /// administrators only ever see their own row. The hash is never read.
-        /// </summary>
-        public IReadOnlyList<StickyUser> GetUsers(CallerIdentity caller, string userNameLike = "%")
-        {
-            AccessPolicy.Require(caller ?? throw new ArgumentNullException(nameof(caller)), ApiOperation.GetUsers);
-            return Visible(caller, FindUsers("username LIKE @p ESCAPE '\\\\'", userNameLike ?? "%"));
-        }
-
-        /// <summary>The user with exactly this name, or null when there is none or the caller may not see it.</summary>
-        public StickyUser GetUser(CallerIdentity caller, string userName)
-        {
-            AccessPolicy.Require(caller ?? throw new ArgumentNullException(nameof(caller)), ApiOperation.GetUsers);
-            return string.IsNullOrEmpty(userName) ? null : Visible(caller, FindUsers("username = @p AND BINARY username = BINARY @p", userName)).FirstOrDefault();
-        }
-
-        // ---------------------------------------------------------------- helpers
-
-        private static IReadOnlyList<StickyUser> Visible(CallerIdentity caller, List<StickyUser> users) =>
-            AccessPolicy.SeesAllUsers(caller) ? users : users.Where(u => u.Id == caller.Id).ToList();
-
-        private static CallerIdentity Identity(StickyUser u) => new CallerIdentity(u.Id, u.UserName, u.CanWrite, u.IsAdmin);
-
-        private List<StickyUser> FindUsers(string condition, object value) => Run(conn =>
-        {
-            var users = new List<StickyUser>();
-            using (var cmd = new MySqlCommand("SELECT " + UserColumns + " FROM users WHERE " + condition, conn))
-            {
-                cmd.Parameters.AddWithValue("@p", value);
-                using (var r = cmd.ExecuteReader())
-                {
-                    while (r.Read())
-                    {
-                        users.Add(new StickyUser
-                        {
-                            Id = r.GetInt64(0),
-                            UserName = r.GetString(1),
-                            Email = r.IsDBNull(2) ? null : r.GetString(2),
-                            // Upstream's defaults when the flags are NULL: is_admin false, can_write true.
-                            IsAdmin = !r.IsDBNull(3) && r.GetBoolean(3),
-                            CanWrite = r.IsDBNull(4) || r.GetBoolean(4),
-                            DateTimeCreated = DateTime.SpecifyKind(r.GetDateTime(5), DateTimeKind.Utc),
-                            ApiVersion = r.IsDBNull(6) ? null : r.GetString(6),
-                            ApiUserId = r.IsDBNull(7) ? (long?)null : r.GetInt64(7),
-                        });
-                    }
-                }
-            }
-
-            // By name in ordinal order, as the embedded store (upstream's collation would put a_b after axb).
-            return users.OrderBy(u => u.UserName, StringComparer.Ordinal).ThenBy(u => u.Id).ToList();
-        });
 
         /// <summary>The tables of the connection's database and their columns.</summary>
         private static Dictionary<string, HashSet<string>> ExistingColumns(MySqlConnection conn)

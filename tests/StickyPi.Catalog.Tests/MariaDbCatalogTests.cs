@@ -11,7 +11,9 @@ namespace StickyPi.Catalog.Tests
     /// <summary>The MariaDB catalog on a private MariaDB server: upstream's schema made and checked, identities, passwords and user reads.</summary>
     public sealed class MariaDbCatalogTests : IClassFixture<MariaDbFixture>
     {
+        private const string LocalVersion = StickyPi.Core.Local.LocalStickyStore.ApiVersion;
         private readonly MariaDbFixture _db;
+        private string _lastDatabase;
 
         public MariaDbCatalogTests(MariaDbFixture db) => _db = db;
 
@@ -121,10 +123,85 @@ namespace StickyPi.Catalog.Tests
             Assert.Contains("127.0.0.1:9/", unreachable.Message);
         }
 
+        [SkippableFact]
+        public void AdministratorsCreateUsersAllOrNoneAndANameTakenInAnyCaseIsRefused()
+        {
+            _db.Require();
+            var (catalog, _) = WithUsers();
+            catalog.PasswordHashRounds = 1000;
+            var admin = catalog.GetCallerIdentity("ada");
+            var created = catalog.PutUsers(admin, new[]
+            {
+                new StickyUserSubmission { UserName = "emilie", Password = "emilie-password-1".ToCharArray(), Email = "e@example.org" },
+                new StickyUserSubmission { UserName = "root2", Password = "root-password-1".ToCharArray(), IsAdmin = true },
+                new StickyUserSubmission { UserName = "viewer", Password = "viewer-password-1".ToCharArray(), CanWrite = false },
+            });
+            Assert.Equal(new[] { "emilie", "root2", "viewer" }, created.Select(u => u.UserName));
+            Assert.Equal(new[] { UserRole.ReadWrite, UserRole.Admin, UserRole.ReadOnly }, created.Select(u => u.Role));
+            Assert.All(created, u => Assert.Equal((admin.Id, LocalVersion), (u.ApiUserId, u.ApiVersion)));
+            Assert.True(Math.Abs((created[0].DateTimeCreated - DateTime.UtcNow).TotalMinutes) < 5);
+            Assert.True(created[1].Id > created[0].Id && created[2].Id > created[1].Id);
+            Assert.True(catalog.VerifyPassword("emilie", "emilie-password-1".ToCharArray()));
+            Assert.Equal(UserRole.ReadOnly, catalog.GetCallerIdentity("viewer").Role);
+
+            int before = catalog.GetUsers(admin).Count;
+            var exact = Assert.Throws<StickyPiException>(() => catalog.AddUser(admin, "emilie", "x-password-1".ToCharArray()));
+            Assert.Equal((StickyUserErrorIds.DuplicateUser, StickyErrorKind.Conflict, "emilie"), (exact.ErrorId, exact.Kind, exact.Target));
+            var cased = Assert.Throws<StickyPiException>(() => catalog.PutUsers(admin, new[]
+            {
+                new StickyUserSubmission { UserName = "new_one", Password = "x-password-1".ToCharArray() },
+                new StickyUserSubmission { UserName = "Emilie", Password = "x-password-1".ToCharArray() },
+            }));
+            Assert.Equal((StickyUserErrorIds.DuplicateUser, "Emilie"), (cased.ErrorId, cased.Target));
+            Assert.Contains("'emilie'", cased.Message);
+            var twice = Assert.Throws<StickyPiException>(() => catalog.PutUsers(admin, new[]
+            {
+                new StickyUserSubmission { UserName = "twin", Password = "x-password-1".ToCharArray() },
+                new StickyUserSubmission { UserName = "twin", Password = "x-password-1".ToCharArray() },
+            }));
+            Assert.Equal(StickyUserErrorIds.DuplicateUser, twice.ErrorId);
+            var tooLong = Assert.Throws<StickyPiException>(() => catalog.AddUser(admin, new string('n', 33), "x-password-1".ToCharArray()));
+            Assert.Equal((StickyUserErrorIds.ValueTooLong, "UserName"), (tooLong.ErrorId, tooLong.Target));
+            Assert.Equal("Password", Assert.Throws<StickyPiException>(() => catalog.AddUser(admin, "nopass", new char[0])).Target);
+            Assert.Equal(before, catalog.GetUsers(admin).Count); // nothing of the refused batches was stored
+
+            var writer = catalog.GetCallerIdentity("emilie");
+            var denied = Assert.ThrowsAny<StickyPiException>(() => catalog.AddUser(writer, "other", "x-password-1".ToCharArray()));
+            Assert.Equal(StickyErrorKind.PermissionDenied, denied.Kind);
+        }
+
+        [SkippableFact]
+        public void DeletingUsersTakesExactNamesWithTheirPermissionsButNeverTheLastAdministrator()
+        {
+            _db.Require();
+            var (catalog, ids) = WithUsers();
+            var admin = catalog.GetCallerIdentity("ada");
+            string cs = _lastDatabase;
+            using (var conn = Open(cs))
+            {
+                Execute(conn, "INSERT INTO projects (datetime_created, name) VALUES ('2021-01-01 00:00:00', 'traps')");
+                Execute(conn, "INSERT INTO project_permissions (datetime_created, parent_project_id, parent_user_id, level) SELECT '2021-01-01 00:00:00', id, " + ids[2] + ", 1 FROM projects");
+            }
+
+            var deleted = catalog.DeleteUsers(admin, new[] { "plain", "PLAIN", "nobody", "a_b" });
+            Assert.Equal(new[] { "plain", "a_b" }, deleted.Select(u => u.UserName));
+            Assert.Equal(new[] { "ada", "axb", "reader" }, catalog.GetUsers(admin).Select(u => u.UserName));
+            using (var conn = Open(cs))
+            {
+                Assert.Equal(0L, Convert.ToInt64(Scalar(conn, "SELECT COUNT(*) FROM project_permissions", 0)));
+                Assert.Equal(1L, Convert.ToInt64(Scalar(conn, "SELECT COUNT(*) FROM projects", 0)));
+            }
+
+            var last = Assert.Throws<StickyPiException>(() => catalog.DeleteUsers(admin, new[] { "ada", "axb" }));
+            Assert.Equal((StickyUserErrorIds.LastAdministrator, StickyErrorKind.Conflict, "ada"), (last.ErrorId, last.Kind, last.Target));
+            Assert.Equal(new[] { "ada", "axb", "reader" }, catalog.GetUsers(admin).Select(u => u.UserName));
+            Assert.Equal(new[] { "ada" }, catalog.DeleteUsers(CallerIdentity.LocalAdministrator, new[] { "ada" }).Select(u => u.UserName));
+        }
+
         /// <summary>A catalog with users written as upstream's server writes them (passlib SHA-512-crypt hashes).</summary>
         private (MariaDbCatalog, long[]) WithUsers()
         {
-            var cs = _db.NewDatabase();
+            var cs = _lastDatabase = _db.NewDatabase();
             var catalog = MariaDbCatalog.Open(cs);
             using (var conn = Open(cs))
             {

@@ -69,7 +69,7 @@ namespace StickyPi.Server.Interop.Tests
         }
 
         [SkippableFact]
-        public void OurMariaDbCatalogOpensTheDatabaseUpstreamsServerMadeAndLetsItsUsersIn()
+        public void OurMariaDbCatalogOpensTheDatabaseUpstreamsServerMadeAndSharesItsUsersWithIt()
         {
             var run = _f.Require("upstream");
             Assert.True(run.CatalogError == null, run.CatalogError);
@@ -82,6 +82,10 @@ namespace StickyPi.Server.Interop.Tests
             Assert.Contains("bundle_reader:ReadOnly", run.CatalogUsers);
             Assert.Contains("spi_uid:Admin", run.CatalogUsers);
             Assert.Equal(run.CatalogUsers.OrderBy(u => u, StringComparer.Ordinal), run.CatalogUsers);
+            // Written by our catalog, read by upstream's server: the user signs in (and, upstream showing every user to
+            // anyone, spec §8 #4, sees itself among them).
+            Assert.Contains("catalog_made", run.CatalogMadeUserSees);
+            Assert.Equal(StickyErrorIds.RemoteAccessDenied, run.CatalogDeletedUserError);
         }
 
         [SkippableTheory]
@@ -389,6 +393,10 @@ namespace StickyPi.Server.Interop.Tests
 
             public List<string> CatalogUsers;
 
+            public List<string> CatalogMadeUserSees;
+
+            public string CatalogDeletedUserError;
+
             public string CatalogError;
 
             public void ReadCatalog(UpstreamServer upstream)
@@ -424,6 +432,28 @@ namespace StickyPi.Server.Interop.Tests
                     CatalogPasswordAccepted = catalog.VerifyPassword(upstream.Identity.AdminName, upstream.Identity.AdminPassword.ToCharArray());
                     CatalogWrongPasswordAccepted = catalog.VerifyPassword(upstream.Identity.AdminName, (upstream.Identity.AdminPassword + "x").ToCharArray());
                     CatalogUsers = catalog.GetUsers(CatalogAdmin).Select(u => u.UserName + ":" + u.Role).ToList();
+
+                    // A user our catalog writes signs in to upstream's server; once our catalog deletes it, no more.
+                    var endpoint = new Uri("http://127.0.0.1:" + upstream.Port + "/");
+                    catalog.AddUser(CatalogAdmin, "catalog_made", "catalog-pass-1".ToCharArray(), canWrite: false);
+                    using (var client = new StickyApiClient(endpoint, "catalog_made", "catalog-pass-1"))
+                    using (var answer = client.PostJson("get_users", "[{}]"))
+                    {
+                        CatalogMadeUserSees = answer.RootElement.EnumerateArray().Select(r => r.GetProperty("username").GetString()).ToList();
+                    }
+
+                    catalog.DeleteUsers(CatalogAdmin, new[] { "catalog_made" });
+                    try
+                    {
+                        using (var client = new StickyApiClient(endpoint, "catalog_made", "catalog-pass-1"))
+                        using (client.PostJson("get_users", "[{}]"))
+                        {
+                        }
+                    }
+                    catch (StickyPiException e)
+                    {
+                        CatalogDeletedUserError = e.ErrorId;
+                    }
                 }
                 catch (Exception e)
                 {

@@ -49,9 +49,9 @@ namespace StickyPi.Core.Local
                 throw new StickyPiException(StickyUserErrorIds.ValueRequired, StickyErrorKind.InvalidArgument, "Name is required: a project needs a name.", "Name");
             }
 
-            CheckLength("Name", name, MaxProjectNameLength);
-            CheckLength("Description", description, MaxProjectDescriptionLength);
-            CheckLength("Notes", notes, MaxProjectNotesLength);
+            UserRules.CheckLength("Name", name, MaxProjectNameLength);
+            UserRules.CheckLength("Description", description, MaxProjectDescriptionLength);
+            UserRules.CheckLength("Notes", notes, MaxProjectNotesLength);
 
             return Guard(() =>
             {

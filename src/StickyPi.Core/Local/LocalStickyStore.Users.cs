@@ -11,9 +11,9 @@ namespace StickyPi.Core.Local
     public sealed partial class LocalStickyStore
     {
         /// <summary>Column sizes of <c>users</c> (spec §2.8).</summary>
-        public const int MaxUserNameLength = 32;
+        public const int MaxUserNameLength = UserRules.MaxUserNameLength;
 
-        public const int MaxEmailLength = 64;
+        public const int MaxEmailLength = UserRules.MaxEmailLength;
 
         private const string UserColumns = "id, username, email, is_admin, can_write, datetime_created, api_version, api_user_id";
 
@@ -34,34 +34,7 @@ namespace StickyPi.Core.Local
         {
             RequireCaller(caller);
             AccessPolicy.Require(caller, ApiOperation.PutUsers);
-            if (users == null)
-            {
-                throw new ArgumentNullException(nameof(users));
-            }
-
-            var list = users.ToList();
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var u in list)
-            {
-                if (u == null)
-                {
-                    throw new ArgumentException("The batch contains a null user.", nameof(users));
-                }
-
-                CheckUserName(u.UserName);
-                CheckLength("Email", u.Email, MaxEmailLength);
-                if (u.Password == null || u.Password.Length == 0)
-                {
-                    throw new StickyPiException(StickyUserErrorIds.ValueRequired, StickyErrorKind.InvalidArgument,
-                        "Password is required (user '" + u.UserName + "').", "Password");
-                }
-
-                if (!names.Add(u.UserName))
-                {
-                    throw DuplicateUser(u.UserName, " twice in the batch");
-                }
-            }
-
+            var list = UserRules.CheckSubmissions(users);
             if (list.Count == 0)
             {
                 return new StickyUser[0];
@@ -78,7 +51,7 @@ namespace StickyPi.Core.Local
                     {
                         if (FindUser(conn, tx, u.UserName) != null)
                         {
-                            throw DuplicateUser(u.UserName, " already exists");
+                            throw UserRules.DuplicateUser(u.UserName, " already exists");
                         }
                     }
 
@@ -102,7 +75,7 @@ namespace StickyPi.Core.Local
                         var u = list[i];
                         if (FindUser(conn, tx, u.UserName) != null)
                         {
-                            throw DuplicateUser(u.UserName, " already exists");
+                            throw UserRules.DuplicateUser(u.UserName, " already exists");
                         }
 
                         var now = Now();
@@ -127,7 +100,7 @@ namespace StickyPi.Core.Local
                             }
                             catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
                             {
-                                throw DuplicateUser(u.UserName, " already exists");
+                                throw UserRules.DuplicateUser(u.UserName, " already exists");
                             }
 
                             created.Add(new StickyUser
@@ -213,17 +186,12 @@ namespace StickyPi.Core.Local
                         }
                     }
 
-                    if (deleted.Any(u => u.Role == UserRole.Admin) && !AccessPolicy.MayDeleteLastAdministrator(caller))
+                    if (deleted.Any(u => u.Role == UserRole.Admin))
                     {
                         var deletedIds = new HashSet<long>(deleted.Select(u => u.Id));
-                        var remaining = ReadUsers(conn, tx, "is_admin != 0 AND (can_write IS NULL OR can_write != 0)", null)
+                        int adminsLeft = ReadUsers(conn, tx, "is_admin != 0 AND (can_write IS NULL OR can_write != 0)", null)
                             .Count(u => !deletedIds.Contains(u.Id));
-                        if (remaining == 0)
-                        {
-                            throw new StickyPiException(StickyUserErrorIds.LastAdministrator, StickyErrorKind.Conflict,
-                                "Deleting " + string.Join(", ", deleted.Where(u => u.Role == UserRole.Admin).Select(u => "'" + u.UserName + "'")) +
-                                " would leave no administrator; nothing was deleted.", deleted.First(u => u.Role == UserRole.Admin).UserName);
-                        }
+                        UserRules.CheckLastAdministrator(caller, deleted, adminsLeft);
                     }
 
                     using (var cmd = conn.CreateCommand())
@@ -335,29 +303,5 @@ namespace StickyPi.Core.Local
 
             return users;
         }
-
-        private static void CheckUserName(string userName)
-        {
-            if (string.IsNullOrEmpty(userName))
-            {
-                throw new StickyPiException(StickyUserErrorIds.ValueRequired, StickyErrorKind.InvalidArgument, "UserName is required.", "UserName");
-            }
-
-            CheckLength("UserName", userName, MaxUserNameLength);
-        }
-
-        /// <summary>Refuses a value longer than its VARCHAR column, naming the field.</summary>
-        private static void CheckLength(string field, string value, int max)
-        {
-            if (value != null && value.Length > max)
-            {
-                throw new StickyPiException(StickyUserErrorIds.ValueTooLong, StickyErrorKind.InvalidArgument,
-                    field + " is " + value.Length + " characters long; at most " + max + " are allowed: '" + value + "'.", field);
-            }
-        }
-
-        private static StickyPiException DuplicateUser(string userName, string detail) =>
-            new StickyPiException(StickyUserErrorIds.DuplicateUser, StickyErrorKind.Conflict,
-                "User '" + userName + "'" + detail + "; no user was created.", userName);
     }
 }

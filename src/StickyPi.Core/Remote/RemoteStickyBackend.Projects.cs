@@ -40,9 +40,9 @@ namespace StickyPi.Core.Remote
                 throw new StickyPiException(StickyUserErrorIds.ValueRequired, StickyErrorKind.InvalidArgument, "Name is required: a project needs a name.", "Name");
             }
 
-            CheckLength("Name", name, LocalStickyStore.MaxProjectNameLength);
-            CheckLength("Description", description, LocalStickyStore.MaxProjectDescriptionLength);
-            CheckLength("Notes", notes, LocalStickyStore.MaxProjectNotesLength);
+            UserRules.CheckLength("Name", name, LocalStickyStore.MaxProjectNameLength);
+            UserRules.CheckLength("Description", description, LocalStickyStore.MaxProjectDescriptionLength);
+            UserRules.CheckLength("Notes", notes, LocalStickyStore.MaxProjectNotesLength);
             var item = new Dictionary<string, object> { ["name"] = name };
             if (description != null)
             {
@@ -791,15 +791,6 @@ namespace StickyPi.Core.Remote
                 throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeries, StickyErrorKind.InvalidArgument,
                     string.Format(CultureInfo.InvariantCulture, "The series ends ({0:yyyy-MM-dd HH:mm:ss}) before it starts ({1:yyyy-MM-dd HH:mm:ss}).", end, start),
                     end);
-            }
-        }
-
-        private static void CheckLength(string field, string value, int max)
-        {
-            if (value != null && value.Length > max)
-            {
-                throw new StickyPiException(StickyUserErrorIds.ValueTooLong, StickyErrorKind.InvalidArgument,
-                    field + " is " + value.Length + " characters long; at most " + max + " are allowed: '" + value + "'.", field);
             }
         }
 
