@@ -102,6 +102,16 @@ Describe 'Users on a remote connection' {
         try { $field.User | Should -Be 'field_station' } finally { Disconnect-StickyApi -Connection $field }
     }
 
+    It 'New-StickyUser refuses a too-long name as a local store does, before anything is sent' {
+        $password = ConvertTo-SecureString 'field-password-1' -AsPlainText -Force
+        $long = 'n' * 33
+        New-StickyUser -UserName $long -Password $password -Confirm:$false -Connection $remote -ErrorAction SilentlyContinue -ErrorVariable errs | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ValueTooLong,*'
+        $errs[0].Exception.Message | Should -BeLike '*UserName*33*'
+        @(Get-StickyUser -Connection $remote | Where-Object UserName -like 'nnnn*') | Should -BeNullOrEmpty
+    }
+
     It 'completes -UserName with the server''s user names' {
         $script:remote = Connect-StickyApi -Uri $server.Url -Credential $server.Credential
         $line = 'Get-StickyUser -UserName field'

@@ -102,18 +102,18 @@ namespace StickyPi.Core.Remote
 
         public bool VerifyPassword(string userName, char[] password) => throw NotRemote("checking a password");
 
-        /// <summary>Creates a user on the server (<c>put_users</c>; the server checks the caller's role and the password).</summary>
+        /// <summary>
+        /// Creates a user on the server (<c>put_users</c>; the server checks the caller's role). The embedded store's
+        /// checks come first (a name of at most 32 characters, an email of at most 64, a password), with its error ids.
+        /// </summary>
         public StickyUser AddUser(CallerIdentity caller, string userName, char[] password, string email = null, bool isAdmin = false, bool canWrite = true)
         {
-            if (string.IsNullOrEmpty(userName))
-            {
-                throw new ArgumentException("A user name is required.", nameof(userName));
-            }
+            UserRules.CheckSubmissions(new[] { new StickyUserSubmission { UserName = userName, Password = password, Email = email, IsAdmin = isAdmin, CanWrite = canWrite } });
 
             var item = new Dictionary<string, object>
             {
                 ["username"] = userName,
-                ["password"] = new string(password ?? throw new ArgumentNullException(nameof(password))),
+                ["password"] = new string(password),
                 ["is_admin"] = isAdmin,
                 ["can_write"] = canWrite,
             };
