@@ -103,8 +103,8 @@ namespace StickyPi.Catalog.MariaDb
                             UserName = r.GetString(1),
                             Email = r.IsDBNull(2) ? null : r.GetString(2),
                             // Upstream's defaults when the flags are NULL: is_admin false, can_write true.
-                            IsAdmin = !r.IsDBNull(3) && r.GetBoolean(3),
-                            CanWrite = r.IsDBNull(4) || r.GetBoolean(4),
+                            IsAdmin = !r.IsDBNull(3) && r.GetInt64(3) != 0,
+                            CanWrite = r.IsDBNull(4) || r.GetInt64(4) != 0,
                             DateTimeCreated = DateTime.SpecifyKind(r.GetDateTime(5), DateTimeKind.Utc),
                             ApiVersion = r.IsDBNull(6) ? null : r.GetString(6),
                             ApiUserId = r.IsDBNull(7) ? (long?)null : r.GetInt64(7),

@@ -14,8 +14,9 @@ namespace StickyPi.Catalog.MariaDb
     /// </summary>
     /// <remarks>
     /// <para>So far: identities, passwords and users (what a server needs to let upstream's users in and manage them),
-    /// with the embedded store's rules (<see cref="AccessPolicy"/>, <see cref="UserRules"/>). Images, annotations,
-    /// tuboids, labels and projects follow; until they do, this type does not claim <c>IStickyCatalog</c>.</para>
+    /// with the embedded store's rules (<see cref="AccessPolicy"/>, <see cref="UserRules"/>), and image reads. Image
+    /// writes, annotations, tuboids, labels and projects follow; until they do, this type does not claim
+    /// <c>IStickyCatalog</c>.</para>
     /// <para>Upstream's tables use a case-insensitive collation (<c>utf8mb4_general_ci</c>), under which upstream's
     /// server lets <c>ADMIN</c> in as <c>admin</c>. A user name here matches exactly, as in the embedded store: the
     /// indexed, case-insensitive comparison finds the candidates and a binary one keeps the exact name.</para>
@@ -49,6 +50,8 @@ namespace StickyPi.Catalog.MariaDb
 
             // Times are UTC wall-clock values in DATETIME columns, as upstream writes them.
             builder.DateTimeKind = MySqlDateTimeKind.Utc;
+            // Upstream's BOOLEAN columns are TINYINT(1) holding 0 and 1 (or NULL): read them as the numbers they are.
+            builder.TreatTinyAsBoolean = false;
             var catalog = new MariaDbCatalog(builder.ConnectionString, "mariadb://" + builder.Server + ":" + builder.Port + "/" + builder.Database);
             catalog.Run(conn =>
             {

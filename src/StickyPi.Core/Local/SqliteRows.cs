@@ -316,7 +316,14 @@ namespace StickyPi.Core.Local
             : base(Names(reader))
         {
             Reader = reader;
+            _typed = !(reader is Microsoft.Data.Sqlite.SqliteDataReader);
         }
+
+        /// <summary>
+        /// A reader with declared column types (MariaDB's), whose typed getters convert strictly: numbers are read by
+        /// their column's type. SQLite's getters convert between storage classes themselves, so they are tried first.
+        /// </summary>
+        private readonly bool _typed;
 
         public DbDataReader Reader { get; }
 
@@ -347,6 +354,19 @@ namespace StickyPi.Core.Local
 
         public override string TextOrNull(int ordinal) => Reader.IsDBNull(ordinal) ? null : Reader.GetString(ordinal);
 
+        /// <summary>SQLite's DATETIME text, or a typed DATETIME column (MariaDB's), always in UTC.</summary>
+        public override DateTime DateTimeValue(int ordinal)
+        {
+            if (Reader.IsDBNull(ordinal))
+            {
+                return default;
+            }
+
+            return Reader.GetFieldType(ordinal) == typeof(DateTime)
+                ? DateTime.SpecifyKind(Reader.GetDateTime(ordinal), DateTimeKind.Utc)
+                : base.DateTimeValue(ordinal);
+        }
+
         // Numbers: the typed getter first (SQLite converts between INTEGER and REAL itself, as the casts below do).
         // Only a zero can hide text that SQLite could not convert, so only then is the storage class asked for.
 
@@ -355,6 +375,11 @@ namespace StickyPi.Core.Local
             if (Reader.IsDBNull(ordinal))
             {
                 return null;
+            }
+
+            if (_typed)
+            {
+                return Int64ByType(ordinal);
             }
 
             long value = Reader.GetInt64(ordinal);
@@ -368,6 +393,11 @@ namespace StickyPi.Core.Local
                 return null;
             }
 
+            if (_typed)
+            {
+                return DoubleByType(ordinal);
+            }
+
             double value = Reader.GetDouble(ordinal);
             return value != 0 ? value : DoubleByType(ordinal);
         }
@@ -377,6 +407,11 @@ namespace StickyPi.Core.Local
             if (Reader.IsDBNull(ordinal))
             {
                 return null;
+            }
+
+            if (_typed)
+            {
+                return BoolByType(ordinal);
             }
 
             return Reader.GetInt64(ordinal) != 0 || (BoolByType(ordinal) ?? false);
@@ -414,6 +449,13 @@ namespace StickyPi.Core.Local
             if (type == typeof(double))
             {
                 return Reader.GetDouble(ordinal);
+            }
+
+            if (type == typeof(float))
+            {
+                // A FLOAT column (MariaDB's temp, hum, lum): its shortest text, as upstream's server reads it back
+                // (20.6, not the single's exact 20.600000381469727).
+                return double.Parse(Reader.GetFloat(ordinal).ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
             }
 
             if (type == typeof(long))

@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MySqlConnector;
+using StickyPi.Core.Access;
+using StickyPi.Core.Local;
+using StickyPi.Core.Model;
+
+namespace StickyPi.Catalog.MariaDb
+{
+    /// <summary>
+    /// Image rows (spec §2.1, §3.1) in upstream's <c>images</c> table, read through the embedded store's one row mapping
+    /// (<c>SqliteRows.ReadImage</c> over an ADO.NET reader), so both catalogs give the same objects for the same rows.
+    /// So far the metadata: file locations come with the composite that joins this catalog to its file storage.
+    /// </summary>
+    public sealed partial class MariaDbCatalog
+    {
+        /// <summary>The columns the shared image mapper reads, under its names (backticks: MariaDB's quoting).</summary>
+        private const string ImageColumns =
+            "i.id AS id, i.device AS device, i.datetime AS datetime, i.md5 AS md5, i.device_version AS device_version, " +
+            "i.width AS width, i.height AS height, i.lat AS lat, i.lng AS lng, i.alt AS alt, i.`temp` AS `temp`, " +
+            "i.hum AS hum, i.lum AS lum, i.bat AS bat, i.but AS but, i.datetime_created AS datetime_created, " +
+            "i.api_version AS api_version, i.api_user_id AS api_user_id";
+
+        /// <summary>The stored md5 of an image, or null when no image has this key.</summary>
+        public string GetStoredMd5(ImageKey key) => GetStoredMd5s(new[] { key }).TryGetValue(key, out var md5) ? md5 : null;
+
+        /// <summary>The stored md5s of those keys that have an image.</summary>
+        public IDictionary<ImageKey, string> GetStoredMd5s(IEnumerable<ImageKey> keys) =>
+            ImagesByKeys(keys).ToDictionary(i => i.Key, i => i.Md5);
+
+        /// <summary>Images with exactly these (device, second) keys; unknown keys are absent. Sorted by device, datetime.</summary>
+        public IReadOnlyList<StickyImage> GetImages(CallerIdentity caller, IEnumerable<ImageKey> keys)
+        {
+            AccessPolicy.Require(caller ?? throw new ArgumentNullException(nameof(caller)), ApiOperation.GetImages);
+            return Sorted(ImagesByKeys(keys));
+        }
+
+        /// <summary>
+        /// Images whose device matches the LIKE pattern (escape <c>\</c>; case-insensitive under upstream's collation) and
+        /// whose datetime is in the half-open window <c>[Start, End)</c>, sorted by device, datetime.
+        /// </summary>
+        public IReadOnlyList<StickyImage> GetImageSeries(CallerIdentity caller, ImageSeriesQuery query)
+        {
+            AccessPolicy.Require(caller ?? throw new ArgumentNullException(nameof(caller)), ApiOperation.GetImages);
+            if (query == null)
+            {
+                throw new ArgumentNullException(nameof(query));
+            }
+
+            return Sorted(Run(conn =>
+            {
+                using (var cmd = new MySqlCommand("SELECT " + ImageColumns + " FROM images AS i WHERE i.device LIKE @device ESCAPE '\\\\' " +
+                    "AND i.datetime >= @start AND i.datetime < @end", conn))
+                {
+                    cmd.Parameters.AddWithValue("@device", query.DeviceLikePattern);
+                    cmd.Parameters.AddWithValue("@start", StickyTime.Normalize(query.Start));
+                    cmd.Parameters.AddWithValue("@end", StickyTime.Normalize(query.End));
+                    return ReadImages(cmd);
+                }
+            }));
+        }
+
+        // ---------------------------------------------------------------- helpers
+
+        private List<StickyImage> ImagesByKeys(IEnumerable<ImageKey> keys)
+        {
+            var list = (keys ?? throw new ArgumentNullException(nameof(keys))).Where(k => k.Device != null).Distinct().ToList();
+            if (list.Count == 0)
+            {
+                return new List<StickyImage>();
+            }
+
+            return Run(conn =>
+            {
+                var images = new List<StickyImage>();
+                // DATETIME holds whole seconds here, so a key matches its row exactly; 500 keys per statement.
+                for (int start = 0; start < list.Count; start += 500)
+                {
+                    var chunk = list.Skip(start).Take(500).ToList();
+                    using (var cmd = new MySqlCommand { Connection = conn })
+                    {
+                        var pairs = new List<string>();
+                        for (int i = 0; i < chunk.Count; i++)
+                        {
+                            pairs.Add("(@d" + i + ", @t" + i + ")");
+                            cmd.Parameters.AddWithValue("@d" + i, chunk[i].Device);
+                            cmd.Parameters.AddWithValue("@t" + i, StickyTime.Normalize(chunk[i].DateTime));
+                        }
+
+                        cmd.CommandText = "SELECT " + ImageColumns + " FROM images AS i WHERE (i.device, i.datetime) IN (" + string.Join(", ", pairs) + ")";
+                        images.AddRange(ReadImages(cmd).Where(img => chunk.Contains(img.Key)));
+                    }
+                }
+
+                return images;
+            });
+        }
+
+        private static List<StickyImage> ReadImages(MySqlCommand cmd)
+        {
+            var images = new List<StickyImage>();
+            using (var reader = cmd.ExecuteReader())
+            {
+                var row = new RowReader(reader);
+                while (row.Read())
+                {
+                    images.Add(SqliteRows.ReadImage(row));
+                }
+            }
+
+            return images;
+        }
+
+        /// <summary>Device in ordinal order, then time, as the embedded store sorts (upstream's collation would ignore case).</summary>
+        private static IReadOnlyList<StickyImage> Sorted(List<StickyImage> images) =>
+            images.OrderBy(i => i.Device, StringComparer.Ordinal).ThenBy(i => i.DateTime).ToList();
+    }
+}
