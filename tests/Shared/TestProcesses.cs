@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -28,13 +29,23 @@ namespace StickyPi.Tests.Support
             }
         }
 
-        /// <summary>Starts a program with its arguments, every line it writes kept in <paramref name="log"/>.</summary>
-        public static Process Start(string file, string[] arguments, OutputLog log)
+        /// <summary>Starts a program with its arguments (and variables, folder), every line it writes kept in <paramref name="log"/>.</summary>
+        public static Process Start(string file, string[] arguments, OutputLog log, IEnumerable<KeyValuePair<string, string>> environment = null, string workingDirectory = null)
         {
             var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in arguments)
             {
                 psi.ArgumentList.Add(a);
+            }
+
+            foreach (var kv in environment ?? new KeyValuePair<string, string>[0])
+            {
+                psi.Environment[kv.Key] = kv.Value;
+            }
+
+            if (workingDirectory != null)
+            {
+                psi.WorkingDirectory = workingDirectory;
             }
 
             var p = new Process { StartInfo = psi };

@@ -50,32 +50,13 @@ namespace StickyPi.Server.Interop.Tests.Support
 
         private Process Launch(ServerIdentity identity)
         {
-            var psi = new ProcessStartInfo("dotnet")
+            var environment = new Dictionary<string, string>(identity.Environment())
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = Path.GetDirectoryName(InteropPaths.ServerDll),
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["DOTNET_ENVIRONMENT"] = "Production",
             };
-            foreach (var a in new[] { InteropPaths.ServerDll, "--urls", BaseUrl, "--data", DataDir })
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
-            foreach (var kv in identity.Environment())
-            {
-                psi.Environment[kv.Key] = kv.Value;
-            }
-
-            var process = new Process { StartInfo = psi };
-            process.OutputDataReceived += (_, e) => _log.Append(e.Data);
-            process.ErrorDataReceived += (_, e) => _log.Append(e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return process;
+            return TestProcesses.Start("dotnet", new[] { InteropPaths.ServerDll, "--urls", BaseUrl, "--data", DataDir }, _log,
+                environment, Path.GetDirectoryName(InteropPaths.ServerDll));
         }
 
         public ServerIdentity Identity { get; }
