@@ -112,6 +112,15 @@ namespace StickyPi.Server.Interop.Tests
         }
 
         [SkippableFact]
+        public void OurMariaDbCatalogReadsTheImageRowsUpstreamsServerWroteAsItsApiGivesThem()
+        {
+            _f.RequireUpstream();
+            Assert.True(_f.UpstreamImagesError == null, _f.UpstreamImagesError);
+            Assert.Equal(AnnotationRun.Images + 1, _f.UpstreamApiImages.Count);
+            Assert.Equal(string.Join("\n", _f.UpstreamApiImages), string.Join("\n", _f.UpstreamCatalogImages));
+        }
+
+        [SkippableFact]
         public void BothServersGiveTheSameAnnotations()
         {
             _f.RequireUpstream();
@@ -348,6 +357,7 @@ namespace StickyPi.Server.Interop.Tests
                 if (upstream != null)
                 {
                     (Upstream, UpstreamError) = Execute("http://127.0.0.1:" + upstream.Port + "/", identity);
+                    ReadUpstreamImages(upstream);
                 }
             }
             finally
@@ -355,6 +365,46 @@ namespace StickyPi.Server.Interop.Tests
                 upstream?.Dispose();
             }
         }
+
+        /// <summary>Every image row upstream's server stored, as its API gives them back and as our MariaDB catalog reads them.</summary>
+        public List<string> UpstreamApiImages { get; private set; }
+
+        public List<string> UpstreamCatalogImages { get; private set; }
+
+        public string UpstreamImagesError { get; private set; }
+
+        private void ReadUpstreamImages(UpstreamServer upstream)
+        {
+            try
+            {
+                var all = new ImageSeriesQuery("%", new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2100, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+                var work = InteropPaths.NewTempDir("interop-images");
+                try
+                {
+                    using (var api = RemoteStickyBackend.Connect(new Uri("http://127.0.0.1:" + upstream.Port + "/"), upstream.Identity.AdminName, upstream.Identity.AdminPassword,
+                        out var admin, cacheRoot: Path.Combine(work, "cache")))
+                    {
+                        UpstreamApiImages = Lines(api.GetImageSeries(admin, all));
+                    }
+                }
+                finally
+                {
+                    InteropPaths.DeleteDir(work);
+                }
+
+                var catalog = StickyPi.Catalog.MariaDb.MariaDbCatalog.Open(upstream.MariaDbConnectionString(), createSchema: false);
+                UpstreamCatalogImages = Lines(catalog.GetImageSeries(catalog.GetCallerIdentity(upstream.Identity.AdminName), all));
+            }
+            catch (Exception e)
+            {
+                UpstreamImagesError = e.ToString();
+            }
+        }
+
+        /// <summary>Every field of each image but its file location.</summary>
+        private static List<string> Lines(IEnumerable<StickyImage> images) => images.Select(i => string.Join("|",
+            i.Id, i.Device, i.DateTime.ToString("o"), i.Md5, i.DeviceVersion, i.Width, i.Height, i.Lat, i.Lng, i.Alt, i.Temp, i.Hum, i.Lum, i.Bat, i.But,
+            i.DateTimeCreated.ToString("o"), i.ApiVersion, i.ApiUserId)).ToList();
 
         private static (AnnotationRun, string) Execute(string baseUrl, ServerIdentity identity)
         {

@@ -403,12 +403,7 @@ namespace StickyPi.Server.Interop.Tests
             {
                 try
                 {
-                    var host = upstream.Setting("MYSQL_HOST").Split(':');
-                    var cs = new MySqlConnector.MySqlConnectionStringBuilder
-                    {
-                        Server = host[0], Port = uint.Parse(host[1]), UserID = upstream.Setting("MYSQL_USER"),
-                        Password = upstream.Setting("MYSQL_PASSWORD"), Database = upstream.Setting("MYSQL_DATABASE"),
-                    }.ConnectionString;
+                    var cs = upstream.MariaDbConnectionString();
                     var catalog = StickyPi.Catalog.MariaDb.MariaDbCatalog.Open(cs, createSchema: false);
                     using (var conn = new MySqlConnector.MySqlConnection(cs))
                     {

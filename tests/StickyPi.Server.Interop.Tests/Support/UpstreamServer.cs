@@ -43,6 +43,17 @@ namespace StickyPi.Server.Interop.Tests.Support
             return null;
         }
 
+        /// <summary>A connection string for its MariaDB database, with the login its server.env gives upstream's server.</summary>
+        public string MariaDbConnectionString()
+        {
+            var host = Setting("MYSQL_HOST").Split(':');
+            return new MySqlConnector.MySqlConnectionStringBuilder
+            {
+                Server = host[0], Port = uint.Parse(host[1]), UserID = Setting("MYSQL_USER"),
+                Password = Setting("MYSQL_PASSWORD"), Database = Setting("MYSQL_DATABASE"),
+            }.ConnectionString;
+        }
+
         /// <summary>Its S3 URLs are https with a CA made by the start script.</summary>
         public string CaBundle => Path.Combine(RunDir, "tls", "ca.crt");
 
