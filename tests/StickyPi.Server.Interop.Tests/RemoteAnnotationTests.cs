@@ -301,25 +301,12 @@ namespace StickyPi.Server.Interop.Tests
     /// Starts upstream's server (when its pieces are installed) and ours with the same identity, runs
     /// <see cref="AnnotationRun"/> against each, and stops both before the tests read the results.
     /// </summary>
-    public sealed class RemoteAnnotationFixture
+    public sealed class RemoteAnnotationFixture : ServerRunFixture
     {
         public RemoteAnnotationFixture()
+            : base("annotation interop run")
         {
-            try
-            {
-                Prepare();
-            }
-            catch (Exception ex)
-            {
-                FixtureError = ex.ToString();
-            }
         }
-
-        public string MissingReason { get; private set; }
-
-        public string UpstreamMissingReason { get; private set; }
-
-        public string FixtureError { get; private set; }
 
         public AnnotationRun Ours { get; private set; }
 
@@ -329,7 +316,7 @@ namespace StickyPi.Server.Interop.Tests
 
         public string UpstreamError { get; private set; }
 
-        private void Prepare()
+        protected override void Prepare()
         {
             if (!File.Exists(InteropPaths.ServerDll))
             {
@@ -420,28 +407,6 @@ namespace StickyPi.Server.Interop.Tests
             finally
             {
                 InteropPaths.DeleteDir(work);
-            }
-        }
-
-        /// <summary>Skips (outside CI) or fails (under CI) when our server could not run; fails on a preparation error.</summary>
-        public void RequireOurs()
-        {
-            Assert.True(FixtureError == null, "Preparing the annotation interop run failed: " + FixtureError);
-            if (MissingReason != null)
-            {
-                Assert.False(InteropPaths.UnderCi, "Under CI the interop tests must run, but " + MissingReason);
-                Skip.If(true, MissingReason);
-            }
-        }
-
-        /// <summary>As <see cref="RequireOurs"/>, and also upstream's server.</summary>
-        public void RequireUpstream()
-        {
-            RequireOurs();
-            if (UpstreamMissingReason != null)
-            {
-                Assert.False(InteropPaths.UnderCi, "Under CI upstream's server must run for the comparison, but " + UpstreamMissingReason);
-                Skip.If(true, UpstreamMissingReason);
             }
         }
     }

@@ -75,7 +75,7 @@ namespace StickyPi.Core.Local
                     Assign(columns, ProjectSeriesSql.StartColumn, ProjectSeriesSql.DatabaseTime(start)),
                     Assign(columns, ProjectSeriesSql.EndColumn, ProjectSeriesSql.DatabaseTime(end)),
                 };
-                CheckWindow(StickyTime.Normalize(start), StickyTime.Normalize(end));
+                ProjectSeriesSql.CheckWindow(StickyTime.Normalize(start), StickyTime.Normalize(end));
                 foreach (var pair in values ?? new Dictionary<string, object>())
                 {
                     var column = UserColumn(columns, projectId, pair.Key);
@@ -162,11 +162,11 @@ namespace StickyPi.Core.Local
                             value = device;
                             break;
                         case ProjectSeriesSql.StartColumn:
-                            start = ProjectSeriesSql.ToTime(column.Name, RequireValue(column, pair.Value));
+                            start = ProjectSeriesSql.ToTime(column.Name, ProjectSeriesSql.RequireValue(column.Name, pair.Value));
                             value = ProjectSeriesSql.DatabaseTime(start);
                             break;
                         case ProjectSeriesSql.EndColumn:
-                            end = ProjectSeriesSql.ToTime(column.Name, RequireValue(column, pair.Value));
+                            end = ProjectSeriesSql.ToTime(column.Name, ProjectSeriesSql.RequireValue(column.Name, pair.Value));
                             value = ProjectSeriesSql.DatabaseTime(end);
                             break;
                         default:
@@ -177,7 +177,7 @@ namespace StickyPi.Core.Local
                     assignments.Add(new KeyValuePair<SeriesColumn, object>(column, value));
                 }
 
-                CheckWindow(start, end);
+                ProjectSeriesSql.CheckWindow(start, end);
                 if (assignments.Count > 0)
                 {
                     using (var cmd = conn.CreateCommand())
@@ -450,27 +450,6 @@ namespace StickyPi.Core.Local
         private static StickyPiException Reserved(string name, string verb) =>
             new StickyPiException(ProjectSeriesErrorIds.ReservedProjectColumn, StickyErrorKind.InvalidArgument,
                 "The built-in column '" + name + "' cannot be " + verb + ".", name);
-
-        private static object RequireValue(SeriesColumn column, object value)
-        {
-            if (value == null || value is DBNull)
-            {
-                throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeries, StickyErrorKind.InvalidArgument,
-                    "Column '" + column.Name + "' cannot be empty.", column.Name);
-            }
-
-            return value;
-        }
-
-        private static void CheckWindow(DateTime start, DateTime end)
-        {
-            if (end < start)
-            {
-                throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeries, StickyErrorKind.InvalidArgument,
-                    string.Format(CultureInfo.InvariantCulture, "The series ends ({0:yyyy-MM-dd HH:mm:ss}) before it starts ({1:yyyy-MM-dd HH:mm:ss}).", end, start),
-                    end);
-            }
-        }
 
         private static object RunSeriesWrite(SqliteCommand cmd, long projectId, string device, DateTime start, DateTime end, bool scalar)
         {

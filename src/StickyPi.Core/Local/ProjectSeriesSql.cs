@@ -59,6 +59,29 @@ namespace StickyPi.Core.Local
     /// </summary>
     internal static class ProjectSeriesSql
     {
+        /// <summary>A built-in column's value that may not be empty (InvalidProjectSeries naming the column); the value otherwise.</summary>
+        public static object RequireValue(string column, object value)
+        {
+            if (value == null || value is DBNull)
+            {
+                throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeries, StickyErrorKind.InvalidArgument,
+                    "Column '" + column + "' cannot be empty.", column);
+            }
+
+            return value;
+        }
+
+        /// <summary>Refuses a series window that ends before it starts (InvalidProjectSeries naming the end).</summary>
+        public static void CheckWindow(DateTime start, DateTime end)
+        {
+            if (end < start)
+            {
+                throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeries, StickyErrorKind.InvalidArgument,
+                    string.Format(CultureInfo.InvariantCulture, "The series ends ({0:yyyy-MM-dd HH:mm:ss}) before it starts ({1:yyyy-MM-dd HH:mm:ss}).", end, start),
+                    end);
+            }
+        }
+
         public const string IdColumn = "id";
         public const string DeviceColumn = "device";
         public const string StartColumn = "start_datetime";

@@ -220,7 +220,7 @@ namespace StickyPi.Core.Remote
             device = ProjectSeriesSql.CheckDevice(device);
             start = StickyTime.Normalize(start);
             end = StickyTime.Normalize(end);
-            CheckWindow(start, end);
+            ProjectSeriesSql.CheckWindow(start, end);
             RequireProjectAccess(caller, projectId, ApiOperation.PutProjectSeries, out _);
             bool bindsValues = IsStickyPiServer();
             var item = new Dictionary<string, object>
@@ -314,11 +314,11 @@ namespace StickyPi.Core.Remote
                         item[column] = SafeText(column, device, bindsValues);
                         break;
                     case ProjectSeriesSql.StartColumn:
-                        start = ProjectSeriesSql.ToTime(column, RequireValue(column, pair.Value));
+                        start = ProjectSeriesSql.ToTime(column, ProjectSeriesSql.RequireValue(column, pair.Value));
                         item[column] = StickyTime.ToWire(start);
                         break;
                     case ProjectSeriesSql.EndColumn:
-                        end = ProjectSeriesSql.ToTime(column, RequireValue(column, pair.Value));
+                        end = ProjectSeriesSql.ToTime(column, ProjectSeriesSql.RequireValue(column, pair.Value));
                         item[column] = StickyTime.ToWire(end);
                         break;
                     default:
@@ -327,7 +327,7 @@ namespace StickyPi.Core.Remote
                 }
             }
 
-            CheckWindow(start, end);
+            ProjectSeriesSql.CheckWindow(start, end);
             if (given.Count == 0)
             {
                 return current;
@@ -772,27 +772,6 @@ namespace StickyPi.Core.Remote
         private static StickyPiException ReservedColumn(string name, string verb) =>
             new StickyPiException(ProjectSeriesErrorIds.ReservedProjectColumn, StickyErrorKind.InvalidArgument,
                 "The built-in column '" + name + "' cannot be " + verb + ".", name);
-
-        private static object RequireValue(string column, object value)
-        {
-            if (value == null || value is DBNull)
-            {
-                throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeries, StickyErrorKind.InvalidArgument,
-                    "Column '" + column + "' cannot be empty.", column);
-            }
-
-            return value;
-        }
-
-        private static void CheckWindow(DateTime start, DateTime end)
-        {
-            if (end < start)
-            {
-                throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeries, StickyErrorKind.InvalidArgument,
-                    string.Format(CultureInfo.InvariantCulture, "The series ends ({0:yyyy-MM-dd HH:mm:ss}) before it starts ({1:yyyy-MM-dd HH:mm:ss}).", end, start),
-                    end);
-            }
-        }
 
         private static string Describe(StickyProject project) => "'" + project.Name + "' (id " + project.Id.ToString(CultureInfo.InvariantCulture) + ")";
 

@@ -13,30 +13,14 @@ namespace StickyPi.Server.Interop.Tests.Support
     /// cross-checks; the tests read the recorded results. Both servers are stopped and their folders removed before
     /// the tests run.
     /// </summary>
-    public sealed class InteropFixture : IDisposable
+    public sealed class InteropFixture : ServerRunFixture, IDisposable
     {
         public const int SampleCount = 12;
 
         public InteropFixture()
+            : base("interop run")
         {
-            try
-            {
-                Prepare();
-            }
-            catch (Exception ex)
-            {
-                FixtureError = ex.ToString();
-            }
         }
-
-        /// <summary>Why the suite cannot run here (a piece is missing); null when it ran.</summary>
-        public string MissingReason { get; private set; }
-
-        /// <summary>Why there is no reference run of upstream's server; null when there is one.</summary>
-        public string UpstreamMissingReason { get; private set; }
-
-        /// <summary>An unexpected failure while preparing (always a test failure).</summary>
-        public string FixtureError { get; private set; }
 
         public JsonNode Ours { get; private set; }
 
@@ -59,7 +43,7 @@ namespace StickyPi.Server.Interop.Tests.Support
         /// <summary>Our server's data folder (gone by the time tests run; its path must never reach a client).</summary>
         public string OurDataDir { get; private set; }
 
-        private void Prepare()
+        protected override void Prepare()
         {
             if (!Directory.Exists(InteropPaths.Shared))
             {
@@ -229,28 +213,11 @@ namespace StickyPi.Server.Interop.Tests.Support
                 "--fixtures", InteropPaths.Fixtures, "--samples", samples,
             }, env, TimeSpan.FromMinutes(8));
 
-        /// <summary>Skips (outside CI) or fails (under CI) when the suite could not run; fails on a preparation error.</summary>
-        public void RequireOurs()
+        /// <summary>As the base, and the scenario must have finished against our server.</summary>
+        public override void RequireOurs()
         {
-            Assert.True(FixtureError == null, "Preparing the interop run failed: " + FixtureError);
-            if (MissingReason != null)
-            {
-                Assert.False(InteropPaths.UnderCi, "Under CI the interop tests must run, but " + MissingReason);
-                Skip.If(true, MissingReason);
-            }
-
+            base.RequireOurs();
             Assert.True(Ours != null, "The scenario did not finish against our server: " + OursRun + "\n--- server log\n" + Tail(OurServerLog));
-        }
-
-        /// <summary>As <see cref="RequireOurs"/>, and also the reference run of upstream's server.</summary>
-        public void RequireUpstream()
-        {
-            RequireOurs();
-            if (UpstreamMissingReason != null)
-            {
-                Assert.False(InteropPaths.UnderCi, "Under CI upstream's server must run for the comparison, but " + UpstreamMissingReason);
-                Skip.If(true, UpstreamMissingReason);
-            }
         }
 
         public static IEnumerable<JsonObject> Steps(JsonNode run, string method) =>
