@@ -11,7 +11,7 @@ namespace StickyPi.Catalog.MariaDb
     /// <summary>
     /// Image rows (spec §2.1, §3.1) in upstream's <c>images</c> table, read through the embedded store's one row mapping
     /// (<c>SqliteRows.ReadImage</c> over an ADO.NET reader), so both catalogs give the same objects for the same rows.
-    /// So far the metadata: file locations come with the composite that joins this catalog to its file storage.
+    /// File locations come with the composite that joins this catalog to its file storage.
     /// </summary>
     public sealed partial class MariaDbCatalog
     {
@@ -66,35 +66,49 @@ namespace StickyPi.Catalog.MariaDb
         private List<StickyImage> ImagesByKeys(IEnumerable<ImageKey> keys)
         {
             var list = (keys ?? throw new ArgumentNullException(nameof(keys))).Where(k => k.Device != null).Distinct().ToList();
-            if (list.Count == 0)
+            return list.Count == 0 ? new List<StickyImage>() : Run(conn => ImagesByKeys(conn, null, list, forUpdate: false));
+        }
+
+        /// <summary>The images with exactly these keys (a device differing in case is another key), optionally locked for the transaction.</summary>
+        private static List<StickyImage> ImagesByKeys(MySqlConnection conn, MySqlTransaction tx, List<ImageKey> keys, bool forUpdate)
+        {
+            var images = new List<StickyImage>();
+            // DATETIME holds whole seconds here, so a key matches its row exactly; 500 keys per statement.
+            foreach (var chunk in SqliteRows.Chunk(keys, SqliteRows.ChunkSize))
             {
-                return new List<StickyImage>();
+                using (var cmd = new MySqlCommand { Connection = conn, Transaction = tx })
+                {
+                    var pairs = new List<string>();
+                    for (int i = 0; i < chunk.Count; i++)
+                    {
+                        pairs.Add("(@d" + i + ", @t" + i + ")");
+                        cmd.Parameters.AddWithValue("@d" + i, chunk[i].Device);
+                        cmd.Parameters.AddWithValue("@t" + i, StickyTime.Normalize(chunk[i].DateTime));
+                    }
+
+                    cmd.CommandText = "SELECT " + ImageColumns + " FROM images AS i WHERE (i.device, i.datetime) IN (" + string.Join(", ", pairs) + ")" +
+                        (forUpdate ? " FOR UPDATE" : string.Empty);
+                    var wanted = new HashSet<ImageKey>(chunk);
+                    images.AddRange(ReadImages(cmd).Where(img => wanted.Contains(img.Key)));
+                }
             }
 
-            return Run(conn =>
+            return images;
+        }
+
+        /// <summary>The images with these ids.</summary>
+        private static List<StickyImage> ImagesByIds(MySqlConnection conn, MySqlTransaction tx, IReadOnlyList<long> ids)
+        {
+            var images = new List<StickyImage>(ids.Count);
+            foreach (var chunk in SqliteRows.Chunk(ids, SqliteRows.ChunkSize))
             {
-                var images = new List<StickyImage>();
-                // DATETIME holds whole seconds here, so a key matches its row exactly; 500 keys per statement.
-                for (int start = 0; start < list.Count; start += 500)
+                using (var cmd = new MySqlCommand("SELECT " + ImageColumns + " FROM images AS i WHERE i.id IN (" + string.Join(", ", chunk) + ")", conn, tx))
                 {
-                    var chunk = list.Skip(start).Take(500).ToList();
-                    using (var cmd = new MySqlCommand { Connection = conn })
-                    {
-                        var pairs = new List<string>();
-                        for (int i = 0; i < chunk.Count; i++)
-                        {
-                            pairs.Add("(@d" + i + ", @t" + i + ")");
-                            cmd.Parameters.AddWithValue("@d" + i, chunk[i].Device);
-                            cmd.Parameters.AddWithValue("@t" + i, StickyTime.Normalize(chunk[i].DateTime));
-                        }
-
-                        cmd.CommandText = "SELECT " + ImageColumns + " FROM images AS i WHERE (i.device, i.datetime) IN (" + string.Join(", ", pairs) + ")";
-                        images.AddRange(ReadImages(cmd).Where(img => chunk.Contains(img.Key)));
-                    }
+                    images.AddRange(ReadImages(cmd));
                 }
+            }
 
-                return images;
-            });
+            return images;
         }
 
         private static List<StickyImage> ReadImages(MySqlCommand cmd)

@@ -7,8 +7,6 @@ using StickyPi.Catalog.MariaDb;
 using StickyPi.Catalog.Tests.Support;
 using StickyPi.Core.Local;
 using StickyPi.Core.Model;
-using StickyPi.Core.Sync;
-using StickyPi.SampleData;
 
 namespace StickyPi.Catalog.Tests
 {
@@ -29,33 +27,12 @@ namespace StickyPi.Catalog.Tests
         public void KeysAndSeriesGiveTheEmbeddedStoresImagesForTheSameRows()
         {
             _db.Require();
-            var t0 = new DateTime(2020, 7, 5, 20, 0, 0, DateTimeKind.Utc);
-            var input = System.IO.Path.Combine(_dir, "input");
-            System.IO.Directory.CreateDirectory(input);
-            int n = 0;
-            foreach (var (device, format) in new[] { ("5c173ff2", SampleFormat.Legacy2020), ("1b74105a", SampleFormat.Csv2022), ("0a5bb6f4", SampleFormat.Csv2022) })
-            {
-                for (int i = 0; i < 4; i++, n++)
-                {
-                    SampleImages.WriteImage(input, device, t0.AddMinutes(20 * i + n), format, 320, 240, 500 + n);
-                }
-            }
-
+            var t0 = EmbeddedSample.T0;
             var admin = CallerIdentity.LocalAdministrator;
             List<StickyImage> embedded;
-            using (var store = LocalStickyStore.Open(System.IO.Path.Combine(_dir, "store")))
+            using (var store = EmbeddedSample.Import(_dir))
             {
-                using (var importer = new ImageImporter(store, admin))
-                {
-                    foreach (var f in System.IO.Directory.GetFiles(input))
-                    {
-                        importer.Post(f);
-                    }
-
-                    Assert.All(importer.Drain(), r => Assert.True(r.Status == ImportStatus.Sent, r.Path + ": " + r.Reason));
-                }
-
-                embedded = store.GetImageSeries(admin, new ImageSeriesQuery("%", DateTime.MinValue, DateTime.MaxValue)).ToList();
+                embedded = EmbeddedSample.All(store);
             }
 
             var cs = _db.NewDatabase();
@@ -108,24 +85,6 @@ namespace StickyPi.Catalog.Tests
             }
         }
 
-        /// <summary>
-        /// Every field of each image but the file location (which comes from the storage, not the catalog). The creation
-        /// time to the second: upstream's MariaDB DATETIME keeps whole seconds, where the embedded store keeps microseconds.
-        /// </summary>
-        private static IEnumerable<string> Lines(IEnumerable<StickyImage> images) => images.Select(i => string.Join("|",
-            i.Id, i.Device, i.DateTime.ToString("o"), i.DateTime.Kind, i.Md5, i.DeviceVersion, i.Width, i.Height,
-            F(i.Lat), F(i.Lng), Whole(i.Alt), Single(i.Temp), Single(i.Hum), Single(i.Lum), Whole(i.Bat), i.But,
-            StickyTime.Normalize(i.DateTimeCreated).ToString("o"), i.DateTimeCreated.Kind, i.ApiVersion, i.ApiUserId)).ToList();
-
-        private static string F(double? d) => d?.ToString("R", CultureInfo.InvariantCulture) ?? "null";
-
-        /// <summary>
-        /// A FLOAT column (temp, hum, lum) as MariaDB gives it back, in its shortest text (20.1), as upstream's server reads
-        /// it and as our server renders the embedded store's 20.100000381469727 (the single the EXIF parser produced).
-        /// </summary>
-        private static string Single(double? d) => d == null ? "null" : ((float)d.Value).ToString("R", CultureInfo.InvariantCulture);
-
-        /// <summary>A SMALLINT column (alt, bat): MariaDB rounds what it is given, where SQLite keeps 128.4 as it came.</summary>
-        private static string Whole(double? d) => F(d == null ? (double?)null : Math.Round(d.Value, MidpointRounding.AwayFromZero));
+        private static IEnumerable<string> Lines(IEnumerable<StickyImage> images) => EmbeddedSample.Lines(images);
     }
 }

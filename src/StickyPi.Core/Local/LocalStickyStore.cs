@@ -561,7 +561,7 @@ namespace StickyPi.Core.Local
         public IReadOnlyList<UidAnnotation> PutUidAnnotations(CallerIdentity caller, IEnumerable<UidAnnotationSubmission> items)
         {
             AccessPolicy.Require(caller, ApiOperation.PutUidAnnotations);
-            var list = CheckSubmissions(items);
+            var list = UidAnnotationChecks.Checked(items);
             if (list.Count == 0)
             {
                 return new UidAnnotation[0];
@@ -640,7 +640,7 @@ namespace StickyPi.Core.Local
         public IReadOnlyList<UidAnnotationProblem> ValidateUidAnnotations(CallerIdentity caller, IReadOnlyList<UidAnnotationSubmission> items)
         {
             AccessPolicy.Require(caller, ApiOperation.PutUidAnnotations);
-            var list = CheckSubmissions(items);
+            var list = UidAnnotationChecks.Checked(items);
             if (list.Count == 0)
             {
                 return new UidAnnotationProblem[0];
@@ -1076,22 +1076,6 @@ namespace StickyPi.Core.Local
 
         private static IReadOnlyList<StickyImage> SortImages(List<StickyImage> images) =>
             images.OrderBy(i => i.Device, StringComparer.Ordinal).ThenBy(i => i.DateTime).ToList();
-
-        private static List<UidAnnotationSubmission> CheckSubmissions(IEnumerable<UidAnnotationSubmission> items)
-        {
-            if (items == null)
-            {
-                throw new ArgumentNullException(nameof(items));
-            }
-
-            var list = items.ToList();
-            if (list.Any(i => i == null))
-            {
-                throw new ArgumentException("The batch contains a null entry.", nameof(items));
-            }
-
-            return list;
-        }
 
         private static void CheckParsed(ParsedImage parsed, byte[] originalBytes)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using StickyPi.Core.Model;
 
 namespace StickyPi.Core.Local
@@ -36,6 +37,18 @@ namespace StickyPi.Core.Local
     /// <summary>The checks every store makes on a batch of annotations before storing any (embedded and remote alike).</summary>
     internal static class UidAnnotationChecks
     {
+        /// <summary>The batch as a list; a null batch or entry is the caller's bug.</summary>
+        public static List<UidAnnotationSubmission> Checked(IEnumerable<UidAnnotationSubmission> items)
+        {
+            var list = (items ?? throw new ArgumentNullException(nameof(items))).ToList();
+            if (list.Any(i => i == null))
+            {
+                throw new ArgumentException("The batch contains a null entry.", nameof(items));
+            }
+
+            return list;
+        }
+
         /// <summary>
         /// Per item, in this order: its image is stored (<c>ParentImageNotFound</c>), with the item's md5
         /// (<c>Md5Mismatch</c>), no annotation of its algorithm and version is stored (<c>DuplicateAnnotation</c>),
