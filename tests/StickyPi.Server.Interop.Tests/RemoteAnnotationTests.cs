@@ -121,6 +121,19 @@ namespace StickyPi.Server.Interop.Tests
         }
 
         [SkippableFact]
+        public void UpstreamsServerServesTheImageAndAnnotationsOurMariaDbCatalogWroteAndForgetsThemOnceItDeletes()
+        {
+            _f.RequireUpstream();
+            var w = _f.OurCatalogWrites;
+            Assert.True(w.Error == null, w.Error);
+            Assert.Equal(3, w.Written.Count);
+            Assert.StartsWith("|abcdef01|2024-08-01T12:20:05.0000000Z|", w.Written[0].Substring(w.Written[0].IndexOf('|')));
+            Assert.Contains("|ours-b|1.0.0-ours-b|1|{\"annotations\": [{\"contour\": [[[5, 6]], [[7, 8]]]", w.Written[2]);
+            Assert.Equal(string.Join("\n", w.Written), string.Join("\n", w.ServedByUpstream));
+            Assert.Empty(w.AfterDelete);
+        }
+
+        [SkippableFact]
         public void BothServersGiveTheSameAnnotations()
         {
             _f.RequireUpstream();
@@ -345,6 +358,7 @@ namespace StickyPi.Server.Interop.Tests
                 {
                     (Upstream, UpstreamError) = Execute("http://127.0.0.1:" + upstream.Port + "/", identity);
                     ReadUpstreamImages(upstream);
+                    WriteThroughOurCatalog(upstream);
                 }
             }
             finally
@@ -387,6 +401,66 @@ namespace StickyPi.Server.Interop.Tests
                 UpstreamImagesError = e.ToString();
             }
         }
+
+        /// <summary>What our MariaDB catalog wrote into upstream's database, and what upstream's API then gave back for it.</summary>
+        public sealed class CatalogWrites
+        {
+            public List<string> Written = new List<string>();
+
+            public List<string> ServedByUpstream = new List<string>();
+
+            public List<string> AfterDelete = new List<string>();
+
+            public string Error;
+        }
+
+        public CatalogWrites OurCatalogWrites { get; } = new CatalogWrites();
+
+        /// <summary>
+        /// An image row and two annotations written by our catalog into the database upstream's server uses, read back
+        /// through upstream's own API, then deleted by our catalog (upstream's API then has none of them).
+        /// </summary>
+        private void WriteThroughOurCatalog(UpstreamServer upstream)
+        {
+            var w = OurCatalogWrites;
+            var work = InteropPaths.NewTempDir("interop-catalog-writes");
+            try
+            {
+                var catalog = StickyPi.Catalog.MariaDb.MariaDbCatalog.Open(upstream.MariaDbConnectionString(), createSchema: false);
+                var admin = catalog.GetCallerIdentity(upstream.Identity.AdminName);
+                var t = new DateTime(2024, 8, 1, 12, 20, 5, DateTimeKind.Utc);
+                var row = new StickyImage
+                {
+                    Device = "abcdef01", DateTime = t, Md5 = "0123456789abcdef0123456789abcdef", Width = 2592, Height = 1944,
+                    Lat = 49.2606, Lng = -123.2460, Alt = 86, Temp = 21.4, Hum = 55.25, Lum = 812, Bat = 92, But = true,
+                };
+                var stored = catalog.CommitImageRows(admin, new[] { row }, replaceExisting: false);
+                var annotations = new[] { "ours-a", "ours-b" }.Select(algo => UidAnnotationSubmission.Create(row.Device, t, row.Md5, algo, "1.0.0-" + algo,
+                    new object[] { new System.Collections.Specialized.OrderedDictionary { { "contour", new[] { new[] { new[] { 5, 6 } }, new[] { new[] { 7, 8 } } } }, { "name", "insect" }, { "value", 1 } } })).ToList();
+                catalog.PutUidAnnotations(admin, annotations);
+                var keys = new[] { row.Key };
+                w.Written = Lines(stored).Concat(Describe(catalog.GetUidAnnotations(admin, keys, includeJson: true))).ToList();
+                using (var api = RemoteStickyBackend.Connect(new Uri("http://127.0.0.1:" + upstream.Port + "/"), upstream.Identity.AdminName, upstream.Identity.AdminPassword,
+                    out var apiAdmin, cacheRoot: Path.Combine(work, "cache")))
+                {
+                    w.ServedByUpstream = Lines(api.GetImages(apiAdmin, keys)).Concat(Describe(api.GetUidAnnotations(apiAdmin, keys, includeJson: true))).ToList();
+                    catalog.DeleteImages(admin, keys);
+                    w.AfterDelete = Lines(api.GetImages(apiAdmin, keys)).Concat(Describe(api.GetUidAnnotations(apiAdmin, keys, includeJson: true))).ToList();
+                }
+            }
+            catch (Exception e)
+            {
+                w.Error = e.ToString();
+            }
+            finally
+            {
+                InteropPaths.DeleteDir(work);
+            }
+        }
+
+        private static IEnumerable<string> Describe(IEnumerable<UidAnnotation> annotations) => annotations.Select(a => string.Join("|",
+            a.Id, a.ParentImageId, a.Device, a.DateTime.ToString("o"), a.AlgoName, a.AlgoVersion, a.NObjects, a.Json,
+            a.DateTimeCreated.ToString("o"), a.ApiVersion, a.ApiUserId));
 
         /// <summary>Every field of each image but its file location.</summary>
         private static List<string> Lines(IEnumerable<StickyImage> images) => images.Select(i => string.Join("|",
