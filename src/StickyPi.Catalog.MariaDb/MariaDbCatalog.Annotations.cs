@@ -166,9 +166,7 @@ namespace StickyPi.Catalog.MariaDb
                     " FROM images AS i JOIN uid_annotations AS a ON a.parent_image_id = i.id" +
                     " WHERE i.device LIKE @device ESCAPE '\\\\' AND i.datetime >= @start AND i.datetime < @end", conn))
                 {
-                    cmd.Parameters.AddWithValue("@device", query.DeviceLikePattern);
-                    cmd.Parameters.AddWithValue("@start", StickyTime.Normalize(query.Start));
-                    cmd.Parameters.AddWithValue("@end", StickyTime.Normalize(query.End));
+                    BindSeries(cmd, query);
                     var rows = new List<UidAnnotation>();
                     using (var reader = cmd.ExecuteReader())
                     {

@@ -53,9 +53,7 @@ namespace StickyPi.Catalog.MariaDb
                 using (var cmd = new MySqlCommand("SELECT " + ImageColumns + " FROM images AS i WHERE i.device LIKE @device ESCAPE '\\\\' " +
                     "AND i.datetime >= @start AND i.datetime < @end", conn))
                 {
-                    cmd.Parameters.AddWithValue("@device", query.DeviceLikePattern);
-                    cmd.Parameters.AddWithValue("@start", StickyTime.Normalize(query.Start));
-                    cmd.Parameters.AddWithValue("@end", StickyTime.Normalize(query.End));
+                    BindSeries(cmd, query);
                     return ReadImages(cmd);
                 }
             }));
@@ -109,6 +107,14 @@ namespace StickyPi.Catalog.MariaDb
             }
 
             return images;
+        }
+
+        /// <summary>A series query's device pattern and half-open window; the bounds keep their fractions (an image at 12:00:00 is before an end of 12:00:00.5).</summary>
+        private static void BindSeries(MySqlCommand cmd, ImageSeriesQuery query)
+        {
+            cmd.Parameters.AddWithValue("@device", query.DeviceLikePattern);
+            cmd.Parameters.AddWithValue("@start", StickyTime.AsUtc(query.Start));
+            cmd.Parameters.AddWithValue("@end", StickyTime.AsUtc(query.End));
         }
 
         private static List<StickyImage> ReadImages(MySqlCommand cmd)

@@ -9,7 +9,8 @@ using StickyPi.Core.Model;
 namespace StickyPi.Catalog.Tests
 {
     /// <summary>The MariaDB catalog on a private MariaDB server: upstream's schema made and checked, identities, passwords and user reads.</summary>
-    public sealed class MariaDbCatalogTests : IClassFixture<MariaDbFixture>
+    [Collection(MariaDbCollection.Name)]
+    public sealed class MariaDbCatalogTests
     {
         private const string LocalVersion = StickyPi.Core.Local.LocalStickyStore.ApiVersion;
         private readonly MariaDbFixture _db;

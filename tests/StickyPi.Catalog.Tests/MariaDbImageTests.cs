@@ -14,7 +14,8 @@ namespace StickyPi.Catalog.Tests
     /// Image rows: generated images imported into an embedded store, their rows written into upstream's MariaDB schema
     /// as upstream's server writes them, and both catalogs asked the same questions give the same images.
     /// </summary>
-    public sealed class MariaDbImageTests : IClassFixture<MariaDbFixture>, IDisposable
+    [Collection(MariaDbCollection.Name)]
+    public sealed class MariaDbImageTests : IDisposable
     {
         private readonly MariaDbFixture _db;
         private readonly string _dir = TestPaths.NewTempDir("stickypi-mariadb-images");

@@ -14,7 +14,8 @@ namespace StickyPi.Catalog.Tests
     /// Image rows and UID annotations written through the MariaDB catalog: the same rows, refusals and cascades as the
     /// embedded store given the same input, all-or-nothing, with upstream's case-insensitive keys kept safe.
     /// </summary>
-    public sealed class MariaDbWriteTests : IClassFixture<MariaDbFixture>, IDisposable
+    [Collection(MariaDbCollection.Name)]
+    public sealed class MariaDbWriteTests : IDisposable
     {
         private const string AlgoVersion = "1598113346-ad2cd78dfaca12821046dfb8994724d5";
         private static readonly ImageSeriesQuery Everything = new ImageSeriesQuery("%", DateTime.MinValue, DateTime.MaxValue);

@@ -140,4 +140,14 @@ namespace StickyPi.Catalog.Tests.Support
             "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci",
         }).ToArray();
     }
+
+    /// <summary>
+    /// Every MariaDB test class shares one server (each test makes databases of its own): one mariadbd per class, started
+    /// in parallel on 2 cores, once failed to come up in time.
+    /// </summary>
+    [CollectionDefinition(Name)]
+    public sealed class MariaDbCollection : ICollectionFixture<MariaDbFixture>
+    {
+        public const string Name = "mariadb";
+    }
 }
