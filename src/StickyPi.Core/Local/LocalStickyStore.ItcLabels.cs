@@ -12,12 +12,6 @@ namespace StickyPi.Core.Local
     /// <summary>ITC labels of tiled tuboids (spec §3.5) and the tuboids ⟕ labels join (spec §3.9).</summary>
     public sealed partial class LocalStickyStore
     {
-        private const string LabelColumns =
-            "l.id AS l_id, l.parent_tuboid_id AS l_parent_tuboid_id, l.algo_name AS l_algo_name, l.algo_version AS l_algo_version, " +
-            "l.label AS l_label, l.pattern AS l_pattern, l.type AS l_type, l.\"order\" AS l_order, l.family AS l_family, " +
-            "l.genus AS l_genus, l.species AS l_species, l.datetime_created AS l_datetime_created, l.api_version AS l_api_version, " +
-            "l.api_user_id AS l_api_user_id";
-
         /// <summary>
         /// Stores ITC labels (upstream <c>put_itc_labels</c>, spec §3.5), each in its own transaction as upstream (earlier
         /// ones stay when a later one fails), one result per item: stored (row with its id), or failed with
@@ -86,7 +80,7 @@ namespace StickyPi.Core.Local
                         using (var cmd = conn.CreateCommand())
                         {
                             cmd.Transaction = tx;
-                            var sb = new StringBuilder("SELECT t.tuboid_id AS t_tuboid_id, " + LabelColumns +
+                            var sb = new StringBuilder("SELECT t.tuboid_id AS t_tuboid_id, " + TuboidRows.LabelColumns("\"") +
                                                        " FROM tiled_tuboids AS t CROSS JOIN itc_labels AS l WHERE t.tuboid_id IN (");
                             for (int n = 0; n < chunk.Count; n++)
                             {
@@ -100,7 +94,7 @@ namespace StickyPi.Core.Local
                                 var r = new RowReader(reader);
                                 while (r.Read())
                                 {
-                                    result.Add(ReadLabel(r));
+                                    result.Add(TuboidRows.ReadLabel(r));
                                 }
                             }
                         }
@@ -133,7 +127,7 @@ namespace StickyPi.Core.Local
             }
 
             return Streamed(() => MatchingSeriesRows(query,
-                "SELECT " + SeriesColumns + ", " + TuboidColumns + ", " + LabelColumns +
+                "SELECT " + TuboidRows.SeriesColumns + ", " + TuboidRows.TuboidColumns + ", " + TuboidRows.LabelColumns("\"") +
                 " FROM tuboid_series AS s CROSS JOIN tiled_tuboids AS t LEFT JOIN itc_labels AS l ON l.parent_tuboid_id = t.id",
                 "AND t.parent_series_id = s.id",
                 "ORDER BY s.start_datetime, s.id, t.id_in_series, t.id, l.id",
@@ -142,7 +136,7 @@ namespace StickyPi.Core.Local
                     var t = ReadTuboid(r, new LabelledTiledTuboid(), includeFiles);
                     if (SqliteRows.Int64OrNull(r, "l_id") != null)
                     {
-                        t.ItcLabel = ReadLabel(r);
+                        t.ItcLabel = TuboidRows.ReadLabel(r);
                     }
 
                     return t;
@@ -161,8 +155,7 @@ namespace StickyPi.Core.Local
                 var found = cmd.ExecuteScalar();
                 if (found == null || found is DBNull)
                 {
-                    throw new StickyPiException(TuboidErrorIds.TuboidNotFound, StickyErrorKind.NotFound,
-                        "ITC label " + item + ": no stored tuboid " + item.TuboidId + ".", item.TuboidId);
+                    throw TuboidChecks.TuboidNotFound(item);
                 }
 
                 long parent = Convert.ToInt64(found, CultureInfo.InvariantCulture);
@@ -173,7 +166,7 @@ namespace StickyPi.Core.Local
                 cmd.Parameters.AddWithValue("$v", item.AlgoVersion);
                 if (cmd.ExecuteScalar() != null)
                 {
-                    throw DuplicateLabel(item);
+                    throw TuboidChecks.DuplicateLabel(item);
                 }
 
                 var created = Now();
@@ -202,7 +195,7 @@ namespace StickyPi.Core.Local
                 }
                 catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
                 {
-                    throw DuplicateLabel(item, e);
+                    throw TuboidChecks.DuplicateLabel(item, e);
                 }
 
                 BeforeCommit?.Invoke();
@@ -219,29 +212,5 @@ namespace StickyPi.Core.Local
                 return stored;
             }
         }
-
-        private static StickyPiException DuplicateLabel(ItcLabelSubmission item, Exception inner = null) =>
-            new StickyPiException(TuboidErrorIds.DuplicateItcLabel, StickyErrorKind.Conflict,
-                "ITC label " + item + ": tuboid " + item.TuboidId + " already has a label of " + item.AlgoName + " " + item.AlgoVersion + ".",
-                item.TuboidId, inner);
-
-        private static ItcLabel ReadLabel(RowReader r) => new ItcLabel
-        {
-            Id = SqliteRows.Int64OrNull(r, "l_id"),
-            ParentTuboidId = SqliteRows.Int64OrNull(r, "l_parent_tuboid_id") ?? 0,
-            TuboidId = SqliteRows.StringOrNull(r, "t_tuboid_id"),
-            AlgoName = SqliteRows.StringOrNull(r, "l_algo_name"),
-            AlgoVersion = SqliteRows.StringOrNull(r, "l_algo_version"),
-            Label = (int)(SqliteRows.Int64OrNull(r, "l_label") ?? 0),
-            Pattern = SqliteRows.StringOrNull(r, "l_pattern"),
-            Type = SqliteRows.StringOrNull(r, "l_type"),
-            Order = SqliteRows.StringOrNull(r, "l_order"),
-            Family = SqliteRows.StringOrNull(r, "l_family"),
-            Genus = SqliteRows.StringOrNull(r, "l_genus"),
-            Species = SqliteRows.StringOrNull(r, "l_species"),
-            DateTimeCreated = SqliteRows.DateTimeValue(r, "l_datetime_created"),
-            ApiVersion = SqliteRows.StringOrNull(r, "l_api_version"),
-            ApiUserId = SqliteRows.Int64OrNull(r, "l_api_user_id"),
-        };
     }
 }

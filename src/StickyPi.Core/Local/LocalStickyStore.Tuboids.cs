@@ -17,16 +17,6 @@ namespace StickyPi.Core.Local
         /// <summary>Folder of the tuboid files under the store root (spec §5.1).</summary>
         public const string TiledTuboidsDirName = "tiled_tuboids";
 
-        private const string SeriesColumns =
-            "s.id AS s_id, s.device AS s_device, s.start_datetime AS s_start_datetime, s.end_datetime AS s_end_datetime, " +
-            "s.n_images AS s_n_images, s.n_tuboids AS s_n_tuboids, s.algo_name AS s_algo_name, s.algo_version AS s_algo_version, " +
-            "s.datetime_created AS s_datetime_created, s.api_version AS s_api_version, s.api_user_id AS s_api_user_id";
-
-        private const string TuboidColumns =
-            "t.id AS t_id, t.parent_series_id AS t_parent_series_id, t.tuboid_id AS t_tuboid_id, t.id_in_series AS t_id_in_series, " +
-            "t.start_datetime AS t_start_datetime, t.end_datetime AS t_end_datetime, t.n_shots AS t_n_shots, " +
-            "t.datetime_created AS t_datetime_created, t.api_version AS t_api_version, t.api_user_id AS t_api_user_id";
-
         /// <summary>Directory of a tuboid's files: <c>tiled_tuboids/&lt;series id&gt;/&lt;tuboid_id&gt;</c>.</summary>
         public string GetTuboidDirectory(string tuboidId)
         {
@@ -91,7 +81,7 @@ namespace StickyPi.Core.Local
             }
 
             return Streamed(() => MatchingSeriesRows(query,
-                "SELECT " + SeriesColumns + ", " + TuboidColumns + " FROM tuboid_series AS s CROSS JOIN tiled_tuboids AS t",
+                "SELECT " + TuboidRows.SeriesColumns + ", " + TuboidRows.TuboidColumns + " FROM tuboid_series AS s CROSS JOIN tiled_tuboids AS t",
                 "AND t.parent_series_id = s.id",
                 "ORDER BY s.start_datetime, s.id, t.id_in_series, t.id",
                 r => ReadTuboid(r, new TiledTuboid(), includeFiles)));
@@ -133,8 +123,8 @@ namespace StickyPi.Core.Local
                 using (var conn = OpenConnection())
                 using (var tx = conn.BeginTransaction(deferred: true))
                 {
-                    ForEachMatchingSeries(conn, tx, query, "SELECT " + SeriesColumns + " FROM tuboid_series AS s", string.Empty,
-                        "ORDER BY s.start_datetime, s.id", r => candidates.Add(ReadSeries(r)));
+                    ForEachMatchingSeries(conn, tx, query, "SELECT " + TuboidRows.SeriesColumns + " FROM tuboid_series AS s", string.Empty,
+                        "ORDER BY s.start_datetime, s.id", r => candidates.Add(TuboidRows.ReadSeries(r)));
                     tx.Commit();
                 }
 
@@ -285,7 +275,7 @@ namespace StickyPi.Core.Local
                 using (var cmd = conn.CreateCommand())
                 {
                     cmd.Transaction = tx;
-                    cmd.CommandText = "SELECT " + SeriesColumns + ", (SELECT COUNT(*) FROM tiled_tuboids AS t WHERE t.parent_series_id = s.id) AS n_stored " +
+                    cmd.CommandText = "SELECT " + TuboidRows.SeriesColumns + ", (SELECT COUNT(*) FROM tiled_tuboids AS t WHERE t.parent_series_id = s.id) AS n_stored " +
                                       "FROM tuboid_series AS s WHERE s.id = $id";
                     cmd.Parameters.AddWithValue("$id", seriesId);
                     using (var reader = cmd.ExecuteReader())
@@ -297,24 +287,13 @@ namespace StickyPi.Core.Local
                                 "The tuboid series " + seriesId + " was deleted during the upload.", dir);
                         }
 
-                        series = ReadSeries(r);
+                        series = TuboidRows.ReadSeries(r);
                         stored = (int)(SqliteRows.Int64OrNull(r, "n_stored") ?? 0);
                     }
                 }
 
                 // Upstream's order of checks: series full, then bounds, then the unique tuboid id.
-                if (stored >= series.NTuboids)
-                {
-                    throw new StickyPiException(TuboidErrorIds.SeriesFull, StickyErrorKind.LimitsExceeded,
-                        dir + ": series " + series + " already holds its " + series.NTuboids + " tuboid(s); " + name.TuboidId + " was not stored.", dir);
-                }
-
-                if (meta.StartDateTime < series.StartDateTime || meta.EndDateTime > series.EndDateTime)
-                {
-                    throw new StickyPiException(TuboidErrorIds.TuboidOutsideSeries, StickyErrorKind.InvalidData,
-                        dir + ": shots from " + StickyTime.ToWire(meta.StartDateTime) + " to " + StickyTime.ToWire(meta.EndDateTime) +
-                        " are not within series " + series + " (" + StickyTime.ToWire(series.StartDateTime) + " to " + StickyTime.ToWire(series.EndDateTime) + ").", dir);
-                }
+                TuboidChecks.CheckFits(series, stored, name, meta, dir);
 
                 using (var cmd = conn.CreateCommand())
                 {
@@ -323,7 +302,7 @@ namespace StickyPi.Core.Local
                     cmd.Parameters.AddWithValue("$t", name.TuboidId);
                     if (cmd.ExecuteScalar() != null)
                     {
-                        throw DuplicateTuboid(dir, name.TuboidId);
+                        throw TuboidChecks.DuplicateTuboid(dir, name.TuboidId);
                     }
                 }
 
@@ -379,7 +358,7 @@ namespace StickyPi.Core.Local
                 catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
                 {
                     RemovePlaced(placed, finalDir);
-                    throw DuplicateTuboid(dir, name.TuboidId, e);
+                    throw TuboidChecks.DuplicateTuboid(dir, name.TuboidId, e);
                 }
                 catch
                 {
@@ -473,10 +452,6 @@ namespace StickyPi.Core.Local
             {
             }
         }
-
-        private static StickyPiException DuplicateTuboid(string dir, string tuboidId, Exception inner = null) =>
-            new StickyPiException(TuboidErrorIds.DuplicateTuboid, StickyErrorKind.Conflict,
-                dir + ": tuboid " + tuboidId + " is already stored; nothing was written.", dir, inner);
 
         /// <summary>
         /// Runs <paramref name="select"/> once per stored series device matching the pattern (walking the unique
@@ -575,39 +550,9 @@ namespace StickyPi.Core.Local
             return devices;
         }
 
-        private static TuboidSeries ReadSeries(RowReader r) => new TuboidSeries
-        {
-            Id = SqliteRows.Int64OrNull(r, "s_id") ?? 0,
-            Device = SqliteRows.StringOrNull(r, "s_device"),
-            StartDateTime = StickyTime.Normalize(SqliteRows.DateTimeValue(r, "s_start_datetime")),
-            EndDateTime = StickyTime.Normalize(SqliteRows.DateTimeValue(r, "s_end_datetime")),
-            NImages = (int)(SqliteRows.Int64OrNull(r, "s_n_images") ?? 0),
-            NTuboids = (int)(SqliteRows.Int64OrNull(r, "s_n_tuboids") ?? 0),
-            AlgoName = SqliteRows.StringOrNull(r, "s_algo_name"),
-            AlgoVersion = SqliteRows.StringOrNull(r, "s_algo_version"),
-            DateTimeCreated = SqliteRows.DateTimeValue(r, "s_datetime_created"),
-            ApiVersion = SqliteRows.StringOrNull(r, "s_api_version"),
-            ApiUserId = SqliteRows.Int64OrNull(r, "s_api_user_id"),
-        };
-
         private T ReadTuboid<T>(RowReader r, T t, bool includeFiles) where T : TiledTuboid
         {
-            t.Id = SqliteRows.Int64OrNull(r, "t_id");
-            t.ParentSeriesId = SqliteRows.Int64OrNull(r, "t_parent_series_id") ?? 0;
-            t.TuboidId = SqliteRows.StringOrNull(r, "t_tuboid_id");
-            t.IdInSeries = (int)(SqliteRows.Int64OrNull(r, "t_id_in_series") ?? 0);
-            t.StartDateTime = StickyTime.Normalize(SqliteRows.DateTimeValue(r, "t_start_datetime"));
-            t.EndDateTime = StickyTime.Normalize(SqliteRows.DateTimeValue(r, "t_end_datetime"));
-            t.NShots = (int)(SqliteRows.Int64OrNull(r, "t_n_shots") ?? 0);
-            t.DateTimeCreated = SqliteRows.DateTimeValue(r, "t_datetime_created");
-            t.ApiVersion = SqliteRows.StringOrNull(r, "t_api_version");
-            t.ApiUserId = SqliteRows.Int64OrNull(r, "t_api_user_id");
-            t.AlgoNameSeries = SqliteRows.StringOrNull(r, "s_algo_name");
-            t.AlgoVersionSeries = SqliteRows.StringOrNull(r, "s_algo_version");
-            t.NTuboidsSeries = (int)(SqliteRows.Int64OrNull(r, "s_n_tuboids") ?? 0);
-            t.DeviceSeries = SqliteRows.StringOrNull(r, "s_device");
-            t.StartDateTimeSeries = StickyTime.Normalize(SqliteRows.DateTimeValue(r, "s_start_datetime"));
-            t.EndDateTimeSeries = StickyTime.Normalize(SqliteRows.DateTimeValue(r, "s_end_datetime"));
+            TuboidRows.ReadTuboid(r, t);
             if (includeFiles)
             {
                 // Upstream's layout: the series directory is the tuboid id without its last field.

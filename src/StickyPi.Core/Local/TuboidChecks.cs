@@ -1,0 +1,44 @@
+using System;
+using StickyPi.Core.Model;
+using StickyPi.Core.Parsing;
+
+namespace StickyPi.Core.Local
+{
+    /// <summary>Upstream's rules for storing a tuboid and an ITC label, and their errors, shared by every catalog.</summary>
+    internal static class TuboidChecks
+    {
+        /// <summary>
+        /// A tuboid fits its series when the series is not yet full (<c>SeriesFull</c>) and its shots lie within the
+        /// series' bounds (<c>TuboidOutsideSeries</c>), checked in upstream's order; <paramref name="stored"/> is how many
+        /// tuboids the series holds.
+        /// </summary>
+        public static void CheckFits(TuboidSeries series, int stored, TuboidName name, TuboidMetadata meta, string dir)
+        {
+            if (stored >= series.NTuboids)
+            {
+                throw new StickyPiException(TuboidErrorIds.SeriesFull, StickyErrorKind.LimitsExceeded,
+                    dir + ": series " + series + " already holds its " + series.NTuboids + " tuboid(s); " + name.TuboidId + " was not stored.", dir);
+            }
+
+            if (meta.StartDateTime < series.StartDateTime || meta.EndDateTime > series.EndDateTime)
+            {
+                throw new StickyPiException(TuboidErrorIds.TuboidOutsideSeries, StickyErrorKind.InvalidData,
+                    dir + ": shots from " + StickyTime.ToWire(meta.StartDateTime) + " to " + StickyTime.ToWire(meta.EndDateTime) +
+                    " are not within series " + series + " (" + StickyTime.ToWire(series.StartDateTime) + " to " + StickyTime.ToWire(series.EndDateTime) + ").", dir);
+            }
+        }
+
+        public static StickyPiException DuplicateTuboid(string dir, string tuboidId, Exception inner = null) =>
+            new StickyPiException(TuboidErrorIds.DuplicateTuboid, StickyErrorKind.Conflict,
+                dir + ": tuboid " + tuboidId + " is already stored; nothing was written.", dir, inner);
+
+        public static StickyPiException TuboidNotFound(ItcLabelSubmission item) =>
+            new StickyPiException(TuboidErrorIds.TuboidNotFound, StickyErrorKind.NotFound,
+                "ITC label " + item + ": no stored tuboid " + item.TuboidId + ".", item.TuboidId);
+
+        public static StickyPiException DuplicateLabel(ItcLabelSubmission item, Exception inner = null) =>
+            new StickyPiException(TuboidErrorIds.DuplicateItcLabel, StickyErrorKind.Conflict,
+                "ITC label " + item + ": tuboid " + item.TuboidId + " already has a label of " + item.AlgoName + " " + item.AlgoVersion + ".",
+                item.TuboidId, inner);
+    }
+}
