@@ -22,16 +22,6 @@ namespace StickyPi.Core.Local
 
         public const int MaxProjectNotesLength = 2048;
 
-        private const string ProjectColumns =
-            "p.id AS id, p.name AS name, p.description AS description, p.notes AS notes, " +
-            "p.datetime_created AS datetime_created, p.api_version AS api_version, p.api_user_id AS api_user_id";
-
-        private const string PermissionSelect =
-            "SELECT pp.id AS id, pp.parent_project_id AS project_id, p.name AS project_name, pp.parent_user_id AS user_id, " +
-            "u.username AS username, pp.level AS level, pp.datetime_created AS datetime_created, pp.api_version AS api_version, " +
-            "pp.api_user_id AS api_user_id FROM project_permissions AS pp JOIN projects AS p ON p.id = pp.parent_project_id " +
-            "JOIN users AS u ON u.id = pp.parent_user_id";
-
         // ---------------------------------------------------------------- projects
 
         /// <summary>
@@ -360,8 +350,7 @@ namespace StickyPi.Core.Local
             var held = project == null ? ProjectLevel.None : GetProjectLevel(conn, tx, caller, projectId);
             if (project == null || !AccessPolicy.QualifiesForProject(caller, held, ApiOperation.GetProjects))
             {
-                throw new StickyPiException(StickyUserErrorIds.ProjectNotFound, StickyErrorKind.NotFound,
-                    "No project with id " + projectId.ToString(CultureInfo.InvariantCulture) + (project == null ? "." : " that '" + caller + "' may see."), projectId);
+                throw ProjectRows.ProjectNotFound(caller, projectId, exists: project != null);
             }
 
             AccessPolicy.RequireProject(caller, held, operation, project.Id, project.Name);
@@ -403,15 +392,8 @@ namespace StickyPi.Core.Local
                 return;
             }
 
-            var readOnly = others.Select(o => "'" + o.Name + "'").ToList();
-            string why = readOnly.Count == 0
-                ? string.Empty
-                : " (" + string.Join(", ", readOnly) + (readOnly.Count == 1 ? " also holds" : " also hold") + " Admin but " +
-                  (readOnly.Count == 1 ? "is" : "are") + " read-only, so cannot administer it)";
-            throw new StickyPiException(StickyUserErrorIds.LastProjectAdministrator, StickyErrorKind.Conflict,
-                "User '" + user.UserName + "' is the last user who can administer project '" + project.Name + "' (id " +
-                project.Id.ToString(CultureInfo.InvariantCulture) + ")" + why + "; grant level Admin to a read-write user first, " +
-                "or ask a global administrator.", user.UserName);
+            // Every other level-3 holder is read-only.
+            throw ProjectRows.LastProjectAdministrator(project, user.UserName, others.Select(o => o.Name));
         }
 
         private sealed class QualifiedProject
@@ -424,34 +406,13 @@ namespace StickyPi.Core.Local
         private static List<QualifiedProject> QualifyingProjects(SqliteConnection conn, SqliteTransaction tx, CallerIdentity caller,
             IEnumerable<StickyProjectFilter> filters, ApiOperation operation)
         {
-            var list = filters?.Where(f => f != null).ToList() ?? new List<StickyProjectFilter>();
-            if (filters != null && list.Count == 0 && filters.Any())
-            {
-                list.Add(StickyProjectFilter.All);
-            }
-
+            var list = ProjectRows.Filters(filters);
             var result = new List<QualifiedProject>();
             using (var cmd = conn.CreateCommand())
             {
                 cmd.Transaction = tx;
-                var where = new StringBuilder();
-                for (int n = 0; n < list.Count; n++)
-                {
-                    var f = list[n];
-                    var terms = new List<string>();
-                    if (f.Id != null)
-                    {
-                        terms.Add("p.id = $id" + n);
-                        cmd.Parameters.AddWithValue("$id" + n, f.Id.Value);
-                    }
-
-                    AddLike(cmd, terms, "p.name", "$name" + n, f.NameLike);
-                    AddLike(cmd, terms, "p.description", "$desc" + n, f.DescriptionLike);
-                    AddLike(cmd, terms, "p.notes", "$notes" + n, f.NotesLike);
-                    where.Append(n == 0 ? " WHERE (" : " OR (").Append(terms.Count == 0 ? "1" : string.Join(" AND ", terms)).Append(')');
-                }
-
-                cmd.CommandText = "SELECT " + ProjectColumns + ", pp.level AS caller_level FROM projects AS p " +
+                var where = ProjectRows.FilterWhere(list, "$", "ESCAPE '\\'", (name, value) => cmd.Parameters.AddWithValue(name, value));
+                cmd.CommandText = "SELECT " + ProjectRows.ProjectColumns + ", pp.level AS caller_level FROM projects AS p " +
                     "LEFT JOIN project_permissions AS pp ON pp.parent_project_id = p.id AND pp.parent_user_id = $caller" +
                     where + " ORDER BY p.id";
                 cmd.Parameters.AddWithValue("$caller", SqliteRows.DbValue(caller.Id));
@@ -463,7 +424,7 @@ namespace StickyPi.Core.Local
                         var held = caller.Id == null ? ProjectLevel.Admin : (ProjectLevel)(SqliteRows.Int64OrNull(r, "caller_level") ?? 0);
                         if (AccessPolicy.QualifiesForProject(caller, held, operation))
                         {
-                            result.Add(new QualifiedProject { Project = ReadProject(r), Held = held });
+                            result.Add(new QualifiedProject { Project = ProjectRows.ReadProject(r), Held = held });
                         }
                     }
                 }
@@ -472,40 +433,20 @@ namespace StickyPi.Core.Local
             return result;
         }
 
-        private static void AddLike(SqliteCommand cmd, List<string> terms, string column, string parameter, string pattern)
-        {
-            if (pattern != null)
-            {
-                terms.Add(column + " LIKE " + parameter + " ESCAPE '\\'");
-                cmd.Parameters.AddWithValue(parameter, pattern);
-            }
-        }
-
         private static StickyProject LoadProject(SqliteConnection conn, SqliteTransaction tx, long projectId)
         {
             using (var cmd = conn.CreateCommand())
             {
                 cmd.Transaction = tx;
-                cmd.CommandText = "SELECT " + ProjectColumns + " FROM projects AS p WHERE p.id = $id";
+                cmd.CommandText = "SELECT " + ProjectRows.ProjectColumns + " FROM projects AS p WHERE p.id = $id";
                 cmd.Parameters.AddWithValue("$id", projectId);
                 using (var reader = cmd.ExecuteReader())
                 {
                     var r = new RowReader(reader);
-                    return r.Read() ? ReadProject(r) : null;
+                    return r.Read() ? ProjectRows.ReadProject(r) : null;
                 }
             }
         }
-
-        private static StickyProject ReadProject(RowReader r) => new StickyProject
-        {
-            Id = SqliteRows.Int64OrNull(r, "id") ?? 0,
-            Name = SqliteRows.StringOrNull(r, "name"),
-            Description = SqliteRows.StringOrNull(r, "description"),
-            Notes = SqliteRows.StringOrNull(r, "notes"),
-            DateTimeCreated = SqliteRows.DateTimeValue(r, "datetime_created"),
-            ApiVersion = SqliteRows.StringOrNull(r, "api_version"),
-            ApiUserId = SqliteRows.Int64OrNull(r, "api_user_id"),
-        };
 
         /// <summary>
         /// Upstream's raw SQLite DDL of a project's series table (spec §2.11). The name comes from the integer id only.
@@ -568,25 +509,14 @@ namespace StickyPi.Core.Local
             using (var cmd = conn.CreateCommand())
             {
                 cmd.Transaction = tx;
-                cmd.CommandText = PermissionSelect + where + " ORDER BY pp.parent_project_id, u.username";
+                cmd.CommandText = ProjectRows.PermissionSelect + where + " ORDER BY pp.parent_project_id, u.username";
                 bind?.Invoke(cmd);
                 using (var reader = cmd.ExecuteReader())
                 {
                     var r = new RowReader(reader);
                     while (r.Read())
                     {
-                        rows.Add(new ProjectPermission
-                        {
-                            Id = SqliteRows.Int64OrNull(r, "id") ?? 0,
-                            ProjectId = SqliteRows.Int64OrNull(r, "project_id") ?? 0,
-                            ProjectName = SqliteRows.StringOrNull(r, "project_name"),
-                            UserId = SqliteRows.Int64OrNull(r, "user_id") ?? 0,
-                            UserName = SqliteRows.StringOrNull(r, "username"),
-                            Level = (ProjectLevel)(SqliteRows.Int64OrNull(r, "level") ?? 0),
-                            DateTimeCreated = SqliteRows.DateTimeValue(r, "datetime_created"),
-                            ApiVersion = SqliteRows.StringOrNull(r, "api_version"),
-                            ApiUserId = SqliteRows.Int64OrNull(r, "api_user_id"),
-                        });
+                        rows.Add(ProjectRows.ReadPermission(r));
                     }
                 }
             }
