@@ -53,7 +53,7 @@ namespace StickyPi.Core.Local
             AccessPolicy.Require(caller, ApiOperation.GetProjectSeries);
             return InSeriesTransaction(caller, projectId, ApiOperation.GetProjectSeries, write: false, (conn, tx, columns) =>
             {
-                return (IReadOnlyList<ProjectColumn>)columns.Select(c => ToProjectColumn(projectId, c, null)).ToList();
+                return (IReadOnlyList<ProjectColumn>)columns.Select(c => ProjectSeriesRules.ToProjectColumn(projectId, c, null)).ToList();
             });
         }
 
@@ -69,24 +69,7 @@ namespace StickyPi.Core.Local
             AccessPolicy.Require(caller, ApiOperation.PutProjectSeries);
             return InSeriesTransaction(caller, projectId, ApiOperation.PutProjectSeries, write: true, (conn, tx, columns) =>
             {
-                var assignments = new List<KeyValuePair<SeriesColumn, object>>
-                {
-                    Assign(columns, ProjectSeriesSql.DeviceColumn, ProjectSeriesSql.CheckDevice(device)),
-                    Assign(columns, ProjectSeriesSql.StartColumn, ProjectSeriesSql.DatabaseTime(start)),
-                    Assign(columns, ProjectSeriesSql.EndColumn, ProjectSeriesSql.DatabaseTime(end)),
-                };
-                ProjectSeriesSql.CheckWindow(StickyTime.Normalize(start), StickyTime.Normalize(end));
-                foreach (var pair in values ?? new Dictionary<string, object>())
-                {
-                    var column = UserColumn(columns, projectId, pair.Key);
-                    if (assignments.Any(a => a.Key == column))
-                    {
-                        throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeriesValue, StickyErrorKind.InvalidArgument,
-                            "Column '" + column.Name + "' is given twice.", pair.Key);
-                    }
-
-                    assignments.Add(new KeyValuePair<SeriesColumn, object>(column, ProjectSeriesSql.ToDatabase(column, pair.Value)));
-                }
+                var assignments = ProjectSeriesRules.InsertAssignments(columns, projectId, device, start, end, values);
 
                 long id;
                 using (var cmd = conn.CreateCommand())
@@ -127,57 +110,9 @@ namespace StickyPi.Core.Local
             AccessPolicy.Require(caller, ApiOperation.PutProjectSeries);
             return InSeriesTransaction(caller, projectId, ApiOperation.PutProjectSeries, write: true, (conn, tx, columns) =>
             {
-                foreach (var key in values.Keys)
-                {
-                    var named = ProjectSeriesSql.Find(columns, key);
-                    if (named == null || string.Equals(named.Name, ProjectSeriesSql.IdColumn, StringComparison.OrdinalIgnoreCase))
-                    {
-                        throw UnknownColumn(columns, projectId, key);
-                    }
-                }
-
+                ProjectSeriesRules.CheckKnownColumns(columns, projectId, values.Keys);
                 var current = ReadSeriesRow(conn, tx, columns, projectId, id);
-                var assignments = new List<KeyValuePair<SeriesColumn, object>>();
-                string device = current.Device;
-                DateTime start = current.StartDateTime, end = current.EndDateTime;
-                foreach (var pair in values)
-                {
-                    var column = ProjectSeriesSql.Find(columns, pair.Key);
-                    if (column == null || string.Equals(column.Name, ProjectSeriesSql.IdColumn, StringComparison.OrdinalIgnoreCase))
-                    {
-                        throw UnknownColumn(columns, projectId, pair.Key);
-                    }
-
-                    if (assignments.Any(a => a.Key == column))
-                    {
-                        throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeriesValue, StickyErrorKind.InvalidArgument,
-                            "Column '" + column.Name + "' is given twice.", pair.Key);
-                    }
-
-                    object value;
-                    switch (column.Name.ToLowerInvariant())
-                    {
-                        case ProjectSeriesSql.DeviceColumn:
-                            device = ProjectSeriesSql.CheckDevice(pair.Value);
-                            value = device;
-                            break;
-                        case ProjectSeriesSql.StartColumn:
-                            start = ProjectSeriesSql.ToTime(column.Name, ProjectSeriesSql.RequireValue(column.Name, pair.Value));
-                            value = ProjectSeriesSql.DatabaseTime(start);
-                            break;
-                        case ProjectSeriesSql.EndColumn:
-                            end = ProjectSeriesSql.ToTime(column.Name, ProjectSeriesSql.RequireValue(column.Name, pair.Value));
-                            value = ProjectSeriesSql.DatabaseTime(end);
-                            break;
-                        default:
-                            value = ProjectSeriesSql.ToDatabase(column, pair.Value);
-                            break;
-                    }
-
-                    assignments.Add(new KeyValuePair<SeriesColumn, object>(column, value));
-                }
-
-                ProjectSeriesSql.CheckWindow(start, end);
+                var assignments = ProjectSeriesRules.UpdateAssignments(columns, projectId, current, values, out var device, out var start, out var end);
                 if (assignments.Count > 0)
                 {
                     using (var cmd = conn.CreateCommand())
@@ -241,17 +176,12 @@ namespace StickyPi.Core.Local
             ProjectSeriesSql.CheckNewColumnName(name);
             return InSeriesTransaction(caller, projectId, ApiOperation.PutProjectColumns, write: true, (conn, tx, columns) =>
             {
-                var existing = ProjectSeriesSql.Find(columns, name);
-                if (existing != null)
-                {
-                    throw new StickyPiException(ProjectSeriesErrorIds.DuplicateProjectColumn, StickyErrorKind.Conflict,
-                        "Project " + projectId + " already has a column '" + existing.Name + "' (" + existing.DeclaredType + ").", name);
-                }
+                ProjectSeriesRules.CheckNewColumn(columns, projectId, name);
 
                 RunColumnDdl(conn, tx, projectId, name, "ALTER TABLE " + ProjectSeriesSql.QuotedTable(projectId) + " ADD COLUMN " +
                     ProjectSeriesSql.Quote(name) + " " + type.SqlType);
                 var added = ProjectSeriesSql.Find(ProjectSeriesSql.ReadColumns(conn, tx, projectId), name);
-                return ToProjectColumn(projectId, added, null);
+                return ProjectSeriesRules.ToProjectColumn(projectId, added, null);
             });
         }
 
@@ -265,19 +195,13 @@ namespace StickyPi.Core.Local
             AccessPolicy.Require(caller, ApiOperation.PutProjectColumns);
             if (ProjectSeriesSql.IsBuiltIn(oldName))
             {
-                throw Reserved(oldName, "renamed");
+                throw ProjectSeriesRules.Reserved(oldName, "renamed");
             }
 
             ProjectSeriesSql.CheckNewColumnName(newName);
             return InSeriesTransaction(caller, projectId, ApiOperation.PutProjectColumns, write: true, (conn, tx, columns) =>
             {
-                var column = ExistingUserColumn(columns, projectId, oldName);
-                var clash = ProjectSeriesSql.Find(columns, newName);
-                if (clash != null && clash != column)
-                {
-                    throw new StickyPiException(ProjectSeriesErrorIds.DuplicateProjectColumn, StickyErrorKind.Conflict,
-                        "Project " + projectId + " already has a column '" + clash.Name + "'.", newName);
-                }
+                var column = ProjectSeriesRules.RenamedColumn(columns, projectId, oldName, newName);
 
                 if (!string.Equals(column.Name, newName, StringComparison.Ordinal))
                 {
@@ -286,7 +210,7 @@ namespace StickyPi.Core.Local
                 }
 
                 var renamed = ProjectSeriesSql.Find(ProjectSeriesSql.ReadColumns(conn, tx, projectId), newName);
-                return ToProjectColumn(projectId, renamed, column.Name);
+                return ProjectSeriesRules.ToProjectColumn(projectId, renamed, column.Name);
             });
         }
 
@@ -300,14 +224,14 @@ namespace StickyPi.Core.Local
             AccessPolicy.Require(caller, ApiOperation.DeleteProjectColumns);
             if (ProjectSeriesSql.IsBuiltIn(name))
             {
-                throw Reserved(name, "removed");
+                throw ProjectSeriesRules.Reserved(name, "removed");
             }
 
             return InSeriesTransaction(caller, projectId, ApiOperation.DeleteProjectColumns, write: true, (conn, tx, columns) =>
             {
-                var column = ExistingUserColumn(columns, projectId, name);
+                var column = ProjectSeriesRules.ExistingUserColumn(columns, projectId, name);
                 RunColumnDdl(conn, tx, projectId, column.Name, "ALTER TABLE " + ProjectSeriesSql.QuotedTable(projectId) + " DROP COLUMN " + column.Quoted);
-                return ToProjectColumn(projectId, column, null);
+                return ProjectSeriesRules.ToProjectColumn(projectId, column, null);
             });
         }
 
@@ -363,21 +287,13 @@ namespace StickyPi.Core.Local
                 // project ids do not leak; a readable project with too low a level is PermissionDenied.
                 if (!exists || !AccessPolicy.QualifiesForProject(caller, held, ApiOperation.GetProjectSeries))
                 {
-                    throw new StickyPiException(ProjectSeriesErrorIds.ProjectNotFound, StickyErrorKind.NotFound,
-                        "No project with id " + projectId.ToString(CultureInfo.InvariantCulture) + (exists ? " that '" + caller + "' may see." : "."), projectId);
+                    throw ProjectRows.ProjectNotFound(caller, projectId, exists);
                 }
 
                 AccessPolicy.RequireProject(caller, held, operation, projectId, name);
             }
 
-            var columns = ProjectSeriesSql.ReadColumns(conn, tx, projectId);
-            if (columns.Count == 0)
-            {
-                throw new StickyPiException(ProjectSeriesErrorIds.ProjectSeriesTableMissing, StickyErrorKind.InvalidData,
-                    "Project " + projectId + " has no series table " + ProjectSeriesSql.TableName(projectId) + ".", projectId);
-            }
-
-            return columns;
+            return ProjectSeriesRules.RequireTable(ProjectSeriesSql.ReadColumns(conn, tx, projectId), projectId);
         }
 
         private static ProjectSeriesRow ReadSeriesRow(SqliteConnection conn, SqliteTransaction tx, List<SeriesColumn> columns, long projectId, long id)
@@ -391,65 +307,13 @@ namespace StickyPi.Core.Local
                 {
                     if (!reader.Read())
                     {
-                        throw new StickyPiException(ProjectSeriesErrorIds.ProjectSeriesNotFound, StickyErrorKind.NotFound,
-                            "Project " + projectId + " has no series row with id " + id + ".", id);
+                        throw ProjectSeriesRules.SeriesNotFound(projectId, id);
                     }
 
                     return ProjectSeriesSql.ReadRow(reader, columns, projectId);
                 }
             }
         }
-
-        private static KeyValuePair<SeriesColumn, object> Assign(List<SeriesColumn> columns, string builtIn, object value)
-        {
-            var column = ProjectSeriesSql.Find(columns, builtIn) ?? throw new StickyPiException(StickyErrorIds.StoreCorrupt, StickyErrorKind.InvalidData,
-                "A project series table lacks its " + builtIn + " column.", builtIn);
-            return new KeyValuePair<SeriesColumn, object>(column, value);
-        }
-
-        /// <summary>A user column named by a value key (built-in columns go through their own parameters).</summary>
-        private static SeriesColumn UserColumn(List<SeriesColumn> columns, long projectId, string key)
-        {
-            var column = ProjectSeriesSql.Find(columns, key);
-            if (column == null)
-            {
-                throw UnknownColumn(columns, projectId, key);
-            }
-
-            if (column.IsBuiltIn)
-            {
-                throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeriesValue, StickyErrorKind.InvalidArgument,
-                    "'" + column.Name + "' is a built-in column: give the device and window as parameters, not as a column value.", key);
-            }
-
-            return column;
-        }
-
-        private static SeriesColumn ExistingUserColumn(List<SeriesColumn> columns, long projectId, string name)
-        {
-            var column = ProjectSeriesSql.Find(columns, name);
-            if (column == null)
-            {
-                throw new StickyPiException(ProjectSeriesErrorIds.ProjectColumnNotFound, StickyErrorKind.NotFound,
-                    "Project " + projectId + " has no column '" + name + "'." + ColumnList(columns), name);
-            }
-
-            return column;
-        }
-
-        private static StickyPiException UnknownColumn(List<SeriesColumn> columns, long projectId, string key) =>
-            new StickyPiException(ProjectSeriesErrorIds.UnknownProjectColumn, StickyErrorKind.InvalidArgument,
-                "Project " + projectId + " has no column '" + key + "'; add it with Add-StickyProjectColumn first." + ColumnList(columns), key);
-
-        private static string ColumnList(List<SeriesColumn> columns)
-        {
-            var user = columns.Where(c => !c.IsBuiltIn).Select(c => c.Name).ToList();
-            return user.Count == 0 ? " It has no user columns." : " Its user columns: " + string.Join(", ", user) + ".";
-        }
-
-        private static StickyPiException Reserved(string name, string verb) =>
-            new StickyPiException(ProjectSeriesErrorIds.ReservedProjectColumn, StickyErrorKind.InvalidArgument,
-                "The built-in column '" + name + "' cannot be " + verb + ".", name);
 
         private static object RunSeriesWrite(SqliteCommand cmd, long projectId, string device, DateTime start, DateTime end, bool scalar)
         {
@@ -461,10 +325,7 @@ namespace StickyPi.Core.Local
             {
                 if (e.SqliteExtendedErrorCode == SqliteConstraintUnique || e.SqliteExtendedErrorCode == SqliteConstraintPrimaryKey)
                 {
-                    throw new StickyPiException(ProjectSeriesErrorIds.DuplicateProjectSeries, StickyErrorKind.Conflict,
-                        string.Format(CultureInfo.InvariantCulture, "Project {0} already has a series for device {1} from {2:yyyy-MM-dd HH:mm:ss} to {3:yyyy-MM-dd HH:mm:ss}.",
-                            projectId, device, StickyTime.Normalize(start), StickyTime.Normalize(end)),
-                        device, e);
+                    throw ProjectSeriesRules.DuplicateSeries(projectId, device, start, end, e);
                 }
 
                 throw new StickyPiException(ProjectSeriesErrorIds.InvalidProjectSeriesValue, StickyErrorKind.InvalidArgument,
@@ -491,15 +352,5 @@ namespace StickyPi.Core.Local
                 }
             }
         }
-
-        private static ProjectColumn ToProjectColumn(long projectId, SeriesColumn column, string oldName) => new ProjectColumn
-        {
-            ProjectId = projectId,
-            Name = column.Name,
-            SqlType = column.DeclaredType,
-            Type = column.Type,
-            OldName = oldName,
-            IsBuiltIn = column.IsBuiltIn,
-        };
     }
 }
