@@ -688,8 +688,11 @@ namespace StickyPi.Core.Local
             }
         }
 
-        /// <summary>Reads the current row of <c>SELECT * FROM project_series_&lt;id&gt;</c>.</summary>
-        public static ProjectSeriesRow ReadRow(SqliteDataReader reader, List<SeriesColumn> columns, long projectId)
+        /// <summary>
+        /// Reads the current row of <c>SELECT * FROM project_series_&lt;id&gt;</c>. <paramref name="stored"/>, when
+        /// given, first turns a value as another database gives it into the form SQLite keeps (long, double, text).
+        /// </summary>
+        public static ProjectSeriesRow ReadRow(System.Data.Common.DbDataReader reader, List<SeriesColumn> columns, long projectId, Func<object, object> stored = null)
         {
             var row = new ProjectSeriesRow { ProjectId = projectId };
             var custom = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
@@ -697,6 +700,7 @@ namespace StickyPi.Core.Local
             {
                 string name = reader.GetName(i);
                 object raw = reader.GetValue(i);
+                raw = stored == null ? raw : stored(raw);
                 switch (name.ToLowerInvariant())
                 {
                     case IdColumn:
