@@ -13,15 +13,16 @@ namespace StickyPi.Catalog.MariaDb
     /// (creating the tables in an empty database), and each call takes a pooled connection of its own.
     /// </summary>
     /// <remarks>
-    /// <para>So far: identities, passwords and users (what a server needs to let upstream's users in and manage them),
-    /// with the embedded store's rules (<see cref="AccessPolicy"/>, <see cref="UserRules"/>), and image reads. Image
-    /// writes, annotations, tuboids, labels and projects follow; until they do, this type does not claim
-    /// <c>IStickyCatalog</c>.</para>
+    /// <para>The whole catalog half of a back-end (<c>IStickyCatalog</c>): users, image rows, UID annotations and
+    /// reservations, tuboids and ITC labels, projects, permissions and project series, and completion, each with the
+    /// embedded store's rules (<see cref="AccessPolicy"/>, <see cref="UserRules"/>, the shared checks) and row mapping,
+    /// so both catalogs give the same answers. Files are not its: writes that need them take a callback or return what
+    /// to delete, and file locations are storage keys; joining it to a file storage is the composite back-end's work.</para>
     /// <para>Upstream's tables use a case-insensitive collation (<c>utf8mb4_general_ci</c>), under which upstream's
     /// server lets <c>ADMIN</c> in as <c>admin</c>. A user name here matches exactly, as in the embedded store: the
     /// indexed, case-insensitive comparison finds the candidates and a binary one keeps the exact name.</para>
     /// </remarks>
-    public sealed partial class MariaDbCatalog
+    public sealed partial class MariaDbCatalog : StickyPi.Core.Backend.IStickyCatalog
     {
         private readonly string _connectionString;
 

@@ -26,6 +26,32 @@ namespace StickyPi.Core.Backend
             return key;
         }
 
+        /// <summary>
+        /// The key of an image's file in upstream's layout: <c>raw_images/&lt;device&gt;/&lt;file&gt;.jpg</c>, with
+        /// <c>.thumbnail</c> or <c>.thumbnail-mini</c> appended for the thumbnails; empty for <c>Metadata</c>.
+        /// </summary>
+        public static string OfImage(ImageKey image, ImageFileKind what)
+        {
+            string original = "raw_images/" + image.Device + "/" + image.FileName;
+            switch (what)
+            {
+                case ImageFileKind.Metadata:
+                    return string.Empty;
+                case ImageFileKind.Image:
+                    return Validate(original);
+                case ImageFileKind.Thumbnail:
+                    return Validate(original + Local.LocalFileStore.ThumbnailSuffix);
+                case ImageFileKind.ThumbnailMini:
+                    return Validate(original + Local.LocalFileStore.ThumbnailMiniSuffix);
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(what), what, "Unknown image file kind.");
+            }
+        }
+
+        /// <summary>The key of one of a tuboid's files in upstream's layout: <c>tiled_tuboids/&lt;series id&gt;/&lt;tuboid id&gt;/&lt;file&gt;</c>.</summary>
+        public static string OfTuboidFile(TiledTuboid tuboid, string fileName) =>
+            Validate("tiled_tuboids/" + tuboid.SeriesId + "/" + tuboid.TuboidId + "/" + fileName);
+
         private static string Problem(string key)
         {
             if (string.IsNullOrEmpty(key))

@@ -223,7 +223,8 @@ namespace StickyPi.Core.Local
             });
         }
 
-        private static IReadOnlyList<string> Limit(IEnumerable<string> names, int limit) =>
+        /// <summary>Distinct non-empty names in ordinal order, at most <paramref name="limit"/>.</summary>
+        internal static IReadOnlyList<string> Limit(IEnumerable<string> names, int limit) =>
             names.Where(n => !string.IsNullOrEmpty(n)).Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal).Take(Math.Max(0, limit)).ToList();
     }
 }
