@@ -101,6 +101,8 @@ namespace StickyPi.Server.Interop.Tests.Support
                 {
                     UpstreamProjects = RunRemote(w => RemoteProjectRun.Run("http://127.0.0.1:" + upstream.Port + "/", identity, w), out var upstreamProjectsError);
                     UpstreamProjectsError = upstreamProjectsError;
+                    CatalogMirror = RunRemote(w => CatalogMirrorRun.Run(upstream, RemoteTuboidTests.Runs.SeriesDir, w), out var catalogMirrorError);
+                    CatalogMirrorError = catalogMirrorError;
                 }
 
                 var tokenArgs = new List<string>
@@ -143,6 +145,11 @@ namespace StickyPi.Server.Interop.Tests.Support
         public string OursProjectsError { get; private set; }
 
         public RemoteProjectRun UpstreamProjects { get; private set; }
+
+        /// <summary>What upstream's server stored, read through its API and by our MariaDB catalog from its database.</summary>
+        public CatalogMirrorRun CatalogMirror { get; private set; }
+
+        public string CatalogMirrorError { get; private set; }
 
         public string UpstreamProjectsError { get; private set; }
 
