@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using MySqlConnector;
 using StickyPi.Core.Access;
+using StickyPi.Core.Backend;
 using StickyPi.Core.Local;
 using StickyPi.Core.Model;
 using StickyPi.Core.Parsing;
@@ -450,19 +451,5 @@ namespace StickyPi.Catalog.MariaDb
                     .ThenBy(t => t.IdInSeries).ThenBy(t => t.Id).ThenBy(t => t.ItcLabel?.Id ?? 0).ToList();
             }
         }
-    }
-
-    /// <summary>A tuboid series deleted from the catalog, with the ids of its tuboids (whose files go next).</summary>
-    public sealed class DeletedTuboidSeries
-    {
-        public DeletedTuboidSeries(TuboidSeries series, IReadOnlyList<string> tuboidIds)
-        {
-            Series = series;
-            TuboidIds = tuboidIds;
-        }
-
-        public TuboidSeries Series { get; }
-
-        public IReadOnlyList<string> TuboidIds { get; }
     }
 }

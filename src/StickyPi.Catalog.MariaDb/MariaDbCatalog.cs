@@ -22,7 +22,7 @@ namespace StickyPi.Catalog.MariaDb
     /// server lets <c>ADMIN</c> in as <c>admin</c>. A user name here matches exactly, as in the embedded store: the
     /// indexed, case-insensitive comparison finds the candidates and a binary one keeps the exact name.</para>
     /// </remarks>
-    public sealed partial class MariaDbCatalog : StickyPi.Core.Backend.IStickyCatalog
+    public sealed partial class MariaDbCatalog : StickyPi.Core.Backend.IStickyCatalogWrites
     {
         private readonly string _connectionString;
 

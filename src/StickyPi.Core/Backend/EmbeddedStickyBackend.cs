@@ -186,7 +186,7 @@ namespace StickyPi.Core.Backend
 
         public Stream OpenMlBundleFile(CallerIdentity caller, string bundleName, string key) => Store.OpenMlBundleFile(caller, bundleName, key);
 
-        public IMlBundleRemote AsMlBundleRemote(CallerIdentity caller) => new MlBundleStoreRemote(Store, caller);
+        public IMlBundleRemote AsMlBundleRemote(CallerIdentity caller) => new MlBundleStoreRemote(this, caller);
 
         // ------------------------------------------------------------ completion
 

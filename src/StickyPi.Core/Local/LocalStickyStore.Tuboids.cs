@@ -205,17 +205,11 @@ namespace StickyPi.Core.Local
                 var tuboid = StoreTuboid(caller, dir, name, meta, seriesId.Value);
                 return new TuboidUploadResult { Path = dir, TuboidId = name.TuboidId, Status = ImportStatus.Sent, Tuboid = tuboid };
             }
-            catch (StickyPiException e) when (IsPerTuboid(e))
+            catch (StickyPiException e) when (TuboidChecks.IsPerTuboid(e))
             {
                 return TuboidUploadResult.Failed(dir, name?.TuboidId, e);
             }
         }
-
-        private static bool IsPerTuboid(StickyPiException e) =>
-            e.ErrorId == TuboidErrorIds.InvalidTuboidName || e.ErrorId == TuboidErrorIds.MissingTuboidFile ||
-            e.ErrorId == TuboidErrorIds.InvalidTuboidMetadata || e.ErrorId == TuboidErrorIds.SeriesFull ||
-            e.ErrorId == TuboidErrorIds.TuboidOutsideSeries || e.ErrorId == TuboidErrorIds.DuplicateTuboid ||
-            e.ErrorId == StickyErrorIds.FileTooLarge;
 
         private long FindOrCreateSeries(CallerIdentity caller, TuboidSeriesInfo info)
         {
@@ -378,19 +372,7 @@ namespace StickyPi.Core.Local
             {
                 foreach (var f in order)
                 {
-                    byte[] bytes;
-                    try
-                    {
-                        // Capped: a tuboid's files are read whole, so their size must not be the input's to choose.
-                        bytes = Parsing.BoundedFile.ReadAllBytes(Path.Combine(sourceDir, f),
-                            f == Parsing.TuboidDirectory.MetadataFileName ? Limits.MaxMetadataFileBytes : Limits.MaxImageFileBytes, "tuboid file");
-                    }
-                    catch (StickyPiException e) when (e.ErrorId == StickyErrorIds.FileNotFound)
-                    {
-                        throw new StickyPiException(TuboidErrorIds.MissingTuboidFile, StickyErrorKind.NotFound,
-                            Path.Combine(sourceDir, f) + ": missing (" + e.Message + ").", sourceDir, e);
-                    }
-
+                    var bytes = TuboidChecks.ReadFile(sourceDir, f, Limits);
                     temps.Add(_files.WriteTemp(bytes));
                 }
 

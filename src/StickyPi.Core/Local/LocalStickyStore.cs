@@ -1040,7 +1040,8 @@ namespace StickyPi.Core.Local
             };
         }
 
-        private static StickyImage BuildRow(ParsedImage parsed) => new StickyImage
+        /// <summary>The row of a parsed image, before its insert (no id; defaults applied).</summary>
+        internal static StickyImage BuildRow(ParsedImage parsed) => new StickyImage
         {
             Device = parsed.Device,
             DateTime = StickyTime.Normalize(parsed.DateTime),
@@ -1077,7 +1078,7 @@ namespace StickyPi.Core.Local
         private static IReadOnlyList<StickyImage> SortImages(List<StickyImage> images) =>
             images.OrderBy(i => i.Device, StringComparer.Ordinal).ThenBy(i => i.DateTime).ToList();
 
-        private static void CheckParsed(ParsedImage parsed, byte[] originalBytes)
+        internal static void CheckParsed(ParsedImage parsed, byte[] originalBytes)
         {
             if (parsed == null)
             {
@@ -1116,7 +1117,7 @@ namespace StickyPi.Core.Local
             }
         }
 
-        private static StickyPiException DuplicateImage(ImageKey key, string detail = " already stored") =>
+        internal static StickyPiException DuplicateImage(ImageKey key, string detail = " already stored") =>
             new StickyPiException(StickyErrorIds.DuplicateImage, StickyErrorKind.Conflict,
                 "Image " + key.FileName + detail + "; nothing was written.", key);
 

@@ -28,6 +28,31 @@ namespace StickyPi.Core.Local
             }
         }
 
+        /// <summary>The failures that belong to one tuboid folder (the rest of an upload goes on).</summary>
+        public static bool IsPerTuboid(StickyPiException e) =>
+            e.ErrorId == TuboidErrorIds.InvalidTuboidName || e.ErrorId == TuboidErrorIds.MissingTuboidFile ||
+            e.ErrorId == TuboidErrorIds.InvalidTuboidMetadata || e.ErrorId == TuboidErrorIds.SeriesFull ||
+            e.ErrorId == TuboidErrorIds.TuboidOutsideSeries || e.ErrorId == TuboidErrorIds.DuplicateTuboid ||
+            e.ErrorId == StickyErrorIds.FileTooLarge;
+
+        /// <summary>
+        /// One of a tuboid folder's files, read whole under its cap (a tuboid's files are read whole, so their size must
+        /// not be the input's to choose): <c>FileTooLarge</c> above it, <c>MissingTuboidFile</c> when absent.
+        /// </summary>
+        public static byte[] ReadFile(string dir, string fileName, InputLimits limits)
+        {
+            try
+            {
+                return BoundedFile.ReadAllBytes(System.IO.Path.Combine(dir, fileName),
+                    fileName == TuboidDirectory.MetadataFileName ? limits.MaxMetadataFileBytes : limits.MaxImageFileBytes, "tuboid file");
+            }
+            catch (StickyPiException e) when (e.ErrorId == StickyErrorIds.FileNotFound)
+            {
+                throw new StickyPiException(TuboidErrorIds.MissingTuboidFile, StickyErrorKind.NotFound,
+                    System.IO.Path.Combine(dir, fileName) + ": missing (" + e.Message + ").", dir, e);
+            }
+        }
+
         public static StickyPiException DuplicateTuboid(string dir, string tuboidId, Exception inner = null) =>
             new StickyPiException(TuboidErrorIds.DuplicateTuboid, StickyErrorKind.Conflict,
                 dir + ": tuboid " + tuboidId + " is already stored; nothing was written.", dir, inner);

@@ -47,4 +47,21 @@ namespace StickyPi.Core.Sync
         public IReadOnlyList<StickyImage> Commit(CallerIdentity caller, IReadOnlyList<StagedImage> batch, bool replaceExisting) =>
             _store.CommitStagedImages(caller, batch, replaceExisting);
     }
+
+    /// <summary>Any back-end that stages and commits images itself (a catalog joined to a file storage) as the import pipeline's sink.</summary>
+    public sealed class BackendImportSink : IImageImportSink<StagedImage>
+    {
+        private readonly Backend.IStickyBackend _backend;
+
+        public BackendImportSink(Backend.IStickyBackend backend) => _backend = backend ?? throw new System.ArgumentNullException(nameof(backend));
+
+        public string Location => _backend.Location;
+
+        public IDictionary<ImageKey, string> GetStoredMd5s(IEnumerable<ImageKey> keys) => _backend.GetStoredMd5s(keys);
+
+        public StagedImage Stage(ParsedImage parsed, byte[] originalBytes, int length) => _backend.StageImage(parsed, originalBytes, length);
+
+        public IReadOnlyList<StickyImage> Commit(CallerIdentity caller, IReadOnlyList<StagedImage> batch, bool replaceExisting) =>
+            _backend.CommitStagedImages(caller, batch, replaceExisting);
+    }
 }

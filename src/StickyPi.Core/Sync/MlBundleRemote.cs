@@ -35,25 +35,31 @@ namespace StickyPi.Core.Sync
         Stream OpenDownload(MlBundleFile remoteFile, CancellationToken cancellationToken);
     }
 
-    /// <summary>The embedded local store as an ML bundle remote, acting as one caller (spec §5.1: <c>ml/&lt;bundle&gt;/&lt;key&gt;</c>).</summary>
+    /// <summary>A back-end's ML bundles as an ML bundle remote, acting as one caller (spec §5.1: <c>ml/&lt;bundle&gt;/&lt;key&gt;</c>).</summary>
     public sealed class MlBundleStoreRemote : IMlBundleRemote
     {
-        private readonly LocalStickyStore _store;
+        private readonly Backend.IStickyBackend _backend;
         private readonly CallerIdentity _caller;
 
-        public MlBundleStoreRemote(LocalStickyStore store, CallerIdentity caller)
+        public MlBundleStoreRemote(Backend.IStickyBackend backend, CallerIdentity caller)
         {
-            _store = store ?? throw new ArgumentNullException(nameof(store));
+            _backend = backend ?? throw new ArgumentNullException(nameof(backend));
             _caller = caller ?? throw new ArgumentNullException(nameof(caller));
         }
 
-        public string Location => _store.RootDirectory;
+        /// <summary>The embedded store (not disposed with this).</summary>
+        public MlBundleStoreRemote(LocalStickyStore store, CallerIdentity caller)
+            : this(new Backend.EmbeddedStickyBackend(store ?? throw new ArgumentNullException(nameof(store)), ownsStore: false), caller)
+        {
+        }
+
+        public string Location => _backend.Location;
 
         public IReadOnlyList<MlBundleFile> GetFileList(string bundleName, MlBundleSelection what, CancellationToken cancellationToken) =>
-            _store.GetMlBundleFileList(_caller, bundleName, what, cancellationToken);
+            _backend.GetMlBundleFileList(_caller, bundleName, what, cancellationToken);
 
         public IReadOnlyList<MlBundleFile> GetUploadTargets(IReadOnlyList<MlBundleFile> localFiles, CancellationToken cancellationToken) =>
-            _store.GetMlBundleUploadTargets(_caller, localFiles, cancellationToken);
+            _backend.GetMlBundleUploadTargets(_caller, localFiles, cancellationToken);
 
         public void Upload(MlBundleFile target, Action<long> bytesTransferred, CancellationToken cancellationToken)
         {
@@ -62,7 +68,7 @@ namespace StickyPi.Core.Sync
                 throw new ArgumentNullException(nameof(target));
             }
 
-            _store.StoreMlBundleFile(_caller, target.BundleName, target.Key, target.Path, target.MTime, target.Md5, bytesTransferred, cancellationToken);
+            _backend.StoreMlBundleFile(_caller, target.BundleName, target.Key, target.Path, target.MTime, target.Md5, bytesTransferred, cancellationToken);
         }
 
         public Stream OpenDownload(MlBundleFile remoteFile, CancellationToken cancellationToken)
@@ -72,7 +78,7 @@ namespace StickyPi.Core.Sync
                 throw new ArgumentNullException(nameof(remoteFile));
             }
 
-            return _store.OpenMlBundleFile(_caller, remoteFile.BundleName, remoteFile.Key);
+            return _backend.OpenMlBundleFile(_caller, remoteFile.BundleName, remoteFile.Key);
         }
     }
 }
