@@ -8,6 +8,7 @@ using StickyPi.Core.Backend;
 using StickyPi.Core.Model;
 using StickyPi.Core.Sync;
 using StickyPi.SampleData;
+using StickyPi.Storage.S3;
 
 namespace StickyPi.Catalog.Tests
 {
@@ -17,19 +18,26 @@ namespace StickyPi.Catalog.Tests
     /// and ML bundles give the same rows and the same bytes under the same keys, and nothing is left staged.
     /// </summary>
     [Collection(MariaDbCollection.Name)]
-    public sealed class CompositeBackendTests : IDisposable
+    public sealed class CompositeBackendTests : IClassFixture<S3rverFixture>, IDisposable
     {
         private static readonly ImageSeriesQuery Everything = new ImageSeriesQuery("%", DateTime.MinValue, DateTime.MaxValue);
         private static readonly ImageFileKind[] Kinds = { ImageFileKind.Image, ImageFileKind.Thumbnail, ImageFileKind.ThumbnailMini };
         private readonly MariaDbFixture _db;
+        private readonly S3rverFixture _s3;
         private readonly string _dir = TestPaths.NewTempDir("stickypi-composite");
 
-        public CompositeBackendTests(MariaDbFixture db) => _db = db;
+        public CompositeBackendTests(MariaDbFixture db, S3rverFixture s3)
+        {
+            _db = db;
+            _s3 = s3;
+        }
 
         public void Dispose() => TestPaths.DeleteDir(_dir);
 
-        [SkippableFact]
-        public void ImagesAreImportedReplacedAndDeletedWithTheirFilesAsInTheEmbeddedBackend()
+        [SkippableTheory]
+        [InlineData("directory")]
+        [InlineData("s3")]
+        public void ImagesAreImportedReplacedAndDeletedWithTheirFilesAsInTheEmbeddedBackend(string storage)
         {
             _db.Require();
             var admin = CallerIdentity.LocalAdministrator;
@@ -39,7 +47,7 @@ namespace StickyPi.Catalog.Tests
             var files = Enumerable.Range(0, 8).Select(n => SampleImages.WriteImage(input, n < 5 ? "0a5bb6f4" : "1b74105a", t0.AddMinutes(20 * n), SampleFormat.Csv2022, 320, 240, 40 + n)).ToList();
 
             using (var embedded = EmbeddedStickyBackend.Open(Path.Combine(_dir, "embedded")))
-            using (var composite = NewComposite())
+            using (var composite = NewComposite(storage))
             {
                 var backends = new IStickyBackend[] { embedded, composite };
                 Assert.Equal(Statuses(Import(embedded, files)), Statuses(Import(composite, files)));
@@ -87,8 +95,10 @@ namespace StickyPi.Catalog.Tests
             }
         }
 
-        [SkippableFact]
-        public void TuboidsAndMlBundlesGoThroughTheFileStorageAsInTheEmbeddedBackend()
+        [SkippableTheory]
+        [InlineData("directory")]
+        [InlineData("s3")]
+        public void TuboidsAndMlBundlesGoThroughTheFileStorageAsInTheEmbeddedBackend(string storage)
         {
             _db.Require();
             var admin = CallerIdentity.LocalAdministrator;
@@ -98,7 +108,7 @@ namespace StickyPi.Catalog.Tests
             SampleMlBundle.Write(bundle);
 
             using (var embedded = EmbeddedStickyBackend.Open(Path.Combine(_dir, "embedded")))
-            using (var composite = NewComposite())
+            using (var composite = NewComposite(storage))
             {
                 var info = new TuboidSeriesInfo { AlgoName = "composite", ImageCount = 10, TuboidCount = 5 };
                 Assert.Equal(embedded.UploadTuboid(admin, dirs[0], info).Status, composite.UploadTuboid(admin, dirs[0], info).Status);
@@ -149,9 +159,23 @@ namespace StickyPi.Catalog.Tests
             }
         }
 
-        private CompositeStickyBackend NewComposite() =>
-            new CompositeStickyBackend(MariaDbCatalog.Open(_db.NewDatabase()), new LocalDirectoryStorage(Path.Combine(_dir, "files-" + Guid.NewGuid().ToString("N"))),
-                "MariaDb", Path.Combine(_dir, "cache-" + Guid.NewGuid().ToString("N")));
+        /// <summary>A new database joined to a new folder, or to a new bucket of the S3 server.</summary>
+        private CompositeStickyBackend NewComposite(string storage)
+        {
+            IStickyFileStorage files;
+            if (storage == "s3")
+            {
+                _s3.Require();
+                files = new S3FileStorage(_s3.NewBucket());
+            }
+            else
+            {
+                files = new LocalDirectoryStorage(Path.Combine(_dir, "files-" + Guid.NewGuid().ToString("N")));
+            }
+
+            return new CompositeStickyBackend(MariaDbCatalog.Open(_db.NewDatabase()), files, "MariaDb", Path.Combine(_dir, "cache-" + Guid.NewGuid().ToString("N")),
+                null, files as IDisposable);
+        }
 
         private static IReadOnlyList<ImageImportResult> Import(IStickyBackend backend, IEnumerable<string> files, ConflictAction onConflict = ConflictAction.Report)
         {

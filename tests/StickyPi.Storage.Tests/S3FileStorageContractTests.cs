@@ -7,7 +7,6 @@ using System.Security.Cryptography;
 using StickyPi.Core.Backend;
 using StickyPi.Core.Model;
 using StickyPi.Storage.S3;
-using StickyPi.Storage.Tests.Support;
 
 namespace StickyPi.Storage.Tests
 {

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using StickyPi.Storage.S3;
 
-namespace StickyPi.Storage.Tests.Support
+namespace StickyPi.Tests.Support
 {
     /// <summary>
     /// An S3-compatible server for the tests: s3rver 3.7.1 from npm, installed once into a cache folder
@@ -82,6 +82,19 @@ namespace StickyPi.Storage.Tests.Support
 
         public S3StorageOptions Options(string accessKey = AccessKey) =>
             new S3StorageOptions { ServiceUrl = Endpoint, Bucket = Bucket, AccessKey = accessKey, SecretKey = SecretKey };
+
+        /// <summary>A new empty bucket, for a test that needs the storage to itself.</summary>
+        public S3StorageOptions NewBucket()
+        {
+            var options = Options();
+            options.Bucket = "t-" + Guid.NewGuid().ToString("N").Substring(0, 16);
+            using (var client = S3FileStorage.CreateClient(options))
+            {
+                client.PutBucketAsync(options.Bucket).GetAwaiter().GetResult();
+            }
+
+            return options;
+        }
 
         public void Dispose()
         {
