@@ -21,8 +21,8 @@ namespace StickyPi.Catalog.MariaDb
         /// <paramref name="replaceExisting"/>: then the stored row is deleted first, its annotations and intents with it
         /// (upstream's cascades). Under upstream's case-insensitive collation a device differing only in case is the same
         /// key; such a row is never replaced (it is another device's image) and raises <c>DuplicateImage</c>.
-        /// Returns the rows as stored (MariaDB's column types: whole seconds, SMALLINT rounded, FLOAT single), sorted by
-        /// device, datetime.
+        /// Returns the rows as stored (MariaDB's column types: whole seconds, SMALLINT rounded, FLOAT single), in the
+        /// batch's order (callers match them to what they sent by position).
         /// </summary>
         public IReadOnlyList<StickyImage> CommitImageRows(CallerIdentity caller, IReadOnlyList<StickyImage> rows, bool replaceExisting)
         {
@@ -34,10 +34,12 @@ namespace StickyPi.Catalog.MariaDb
             }
 
             var created = StickyTime.Normalize(DateTime.UtcNow);
-            return Sorted(Run(conn =>
+            return Run(conn =>
             {
                 using (var tx = conn.BeginTransaction())
-                using (var find = new MySqlCommand("SELECT id, device FROM images WHERE device = @d AND datetime = @t FOR UPDATE", conn, tx))
+                // A plain read: a locking one would take gap locks on absent keys, on which two batches inserting at once
+                // deadlock; the UNIQUE key still refuses a key stored meanwhile (DuplicateImage below).
+                using (var find = new MySqlCommand("SELECT id, device FROM images WHERE device = @d AND datetime = @t", conn, tx))
                 using (var delete = new MySqlCommand("DELETE FROM images WHERE id = @id", conn, tx))
                 using (var insert = new MySqlCommand(ImageInsertSql, conn, tx))
                 {
@@ -90,11 +92,11 @@ namespace StickyPi.Catalog.MariaDb
                         ids.Add(insert.LastInsertedId);
                     }
 
-                    var stored = ImagesByIds(conn, tx, ids);
+                    var byId = ImagesByIds(conn, tx, ids).ToDictionary(i => i.Id ?? 0);
                     tx.Commit();
-                    return stored;
+                    return (IReadOnlyList<StickyImage>)ids.Select(id => byId[id]).ToList();
                 }
-            }));
+            });
         }
 
         /// <summary>

@@ -109,8 +109,29 @@ namespace StickyPi.Catalog.MariaDb
             return tables;
         }
 
-        /// <summary>Runs on a pooled connection, turning the server's and the network's failures into the store's errors.</summary>
+        /// <summary>How often work that lost a deadlock is run again (InnoDB rolled its transaction back whole).</summary>
+        private const int DeadlockAttempts = 4;
+
+        /// <summary>
+        /// Runs on a pooled connection, turning the server's and the network's failures into the store's errors. Work
+        /// chosen as a deadlock victim is run again (MariaDB's advice): InnoDB has rolled its transaction back.
+        /// </summary>
         private T Run<T>(Func<MySqlConnection, T> work)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return RunOnce(work);
+                }
+                catch (StickyPiException e) when (attempt < DeadlockAttempts && e.InnerException is MySqlException m && m.ErrorCode == MySqlErrorCode.LockDeadlock)
+                {
+                    System.Threading.Thread.Sleep(10 * attempt + new Random().Next(20));
+                }
+            }
+        }
+
+        private T RunOnce<T>(Func<MySqlConnection, T> work)
         {
             try
             {

@@ -70,13 +70,8 @@ namespace StickyPi.Server
 
             var services = builder.Services;
             services.AddSingleton(sp => ServerSettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
-            services.AddSingleton<IStickyBackend>(sp =>
-            {
-                var settings = sp.GetRequiredService<ServerSettings>();
-                var backend = EmbeddedStickyBackend.Open(settings.DataDirectory);
-                backend.Store.Limits = new InputLimits { MaxImagePixels = settings.MaxImagePixels };
-                return backend;
-            });
+            services.AddSingleton<IStickyBackend>(sp => ServerBackend.Open(sp.GetRequiredService<ServerSettings>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("StickyPi.Server")));
             services.AddSingleton(sp => new ApiToken(sp.GetRequiredService<ServerSettings>().SecretApiKey));
             services.AddSingleton(sp => new SignedFileUrl(sp.GetRequiredService<ServerSettings>().SecretApiKey));
             services.AddSingleton<Credentials>();
@@ -133,7 +128,7 @@ namespace StickyPi.Server
             // Upstream makes the UID service user a global admin (spec §8 #31); it only needs to read images and write annotations.
             Bootstrap(backend, settings.UidUser, settings.UidPassword, false, log);
             app.Services.GetRequiredService<UploadSpace>();
-            log.LogInformation("Serving the store in {Directory}", settings.DataDirectory);
+            log.LogInformation("Serving {Backend}", settings.BackendDescription);
 
             app.Use(RequestLog);
             app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ServerFault, SuppressDiagnosticsCallback = _ => true });

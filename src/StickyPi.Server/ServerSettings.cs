@@ -8,14 +8,40 @@ namespace StickyPi.Server
     /// <summary>
     /// The server's settings, from ASP.NET Core configuration: appsettings, environment variables (upstream's names,
     /// spec §6: <c>SECRET_API_KEY</c>, <c>LOCAL_DIR</c>, <c>API_ADMIN_NAME</c>, <c>API_ADMIN_PASSWORD</c>,
-    /// <c>UID_USER</c>, <c>UID_PASSWORD</c>) and the command line (<c>--data</c>, <c>--StickyPi:UrlLifetimeSeconds</c> …).
+    /// <c>UID_USER</c>, <c>UID_PASSWORD</c>, <c>MYSQL_*</c>, <c>S3_*</c>) and the command line (<c>--data</c>,
+    /// <c>--StickyPi:UrlLifetimeSeconds</c> …). Upstream's MariaDB variables choose its catalog; upstream's S3 variables
+    /// (or a folder) hold the files then.
     /// </summary>
     public sealed class ServerSettings
     {
         public const long MiB = 1024 * 1024;
 
-        /// <summary>The embedded store's directory (<c>--data</c>, <c>StickyPi:Data</c> or <c>LOCAL_DIR</c>).</summary>
+        /// <summary>
+        /// The embedded store's directory (<c>--data</c>, <c>StickyPi:Data</c> or <c>LOCAL_DIR</c>); with a MariaDB catalog
+        /// and no S3, the folder that holds the files.
+        /// </summary>
         public string DataDirectory { get; set; }
+
+        /// <summary>
+        /// The MariaDB catalog, from upstream's <c>MYSQL_HOST</c> (host[:port]), <c>MYSQL_USER</c>, <c>MYSQL_PASSWORD</c>,
+        /// <c>MYSQL_DATABASE</c>, or <c>StickyPi:MariaDb:ConnectionString</c>; null for the embedded store.
+        /// </summary>
+        public string MariaDbConnectionString { get; set; }
+
+        /// <summary>How long the server waits for MariaDB at start (upstream retries every 2 s until it answers).</summary>
+        public TimeSpan MariaDbStartTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>
+        /// The S3 bucket holding the files, from upstream's <c>S3_HOST</c> (its endpoint is <c>https://S3_HOST</c>, or
+        /// <c>StickyPi:S3:ServiceUrl</c>), <c>S3_ACCESS_KEY</c>, <c>S3_PRIVATE_KEY</c>, <c>S3_BUCKET_NAME</c>; null otherwise.
+        /// </summary>
+        public StickyPi.Storage.S3.S3StorageOptions S3 { get; set; }
+
+        /// <summary>What the server serves, for its log: the store's folder, or the catalog and the storage.</summary>
+        public string BackendDescription => MariaDbConnectionString == null
+            ? "the embedded store in " + DataDirectory
+            : "the MariaDB catalog " + new MySqlConnector.MySqlConnectionStringBuilder(MariaDbConnectionString) { Password = "" }.Server + " with " +
+              (S3 != null ? "the S3 bucket " + S3.Bucket + " at " + S3.ServiceUrl : "the files in " + DataDirectory);
 
         /// <summary>Signs tokens (itsdangerous-compatible) and file URLs.</summary>
         public string SecretApiKey { get; set; }
@@ -87,14 +113,23 @@ namespace StickyPi.Server
             s.RateLimitBurst = (int)Number(config, "StickyPi:RateLimit:Burst", s.RateLimitBurst, 1);
             s.ParallelImageParses = (int)Number(config, "StickyPi:ParallelImageParses", 0, 0);
             s.ShutdownTimeout = TimeSpan.FromSeconds(Number(config, "StickyPi:ShutdownTimeoutSeconds", (long)s.ShutdownTimeout.TotalSeconds, 0));
-
-            if (string.IsNullOrWhiteSpace(s.DataDirectory))
+            s.MariaDbStartTimeout = TimeSpan.FromSeconds(Number(config, "StickyPi:MariaDb:StartTimeoutSeconds", (long)s.MariaDbStartTimeout.TotalSeconds, 0));
+            s.MariaDbConnectionString = MariaDb(config);
+            s.S3 = S3Storage(config);
+            if (s.S3 != null && s.MariaDbConnectionString == null)
             {
-                throw new ServerConfigurationException(
-                    "No store directory: start with --data <folder> (or set StickyPi:Data or LOCAL_DIR).");
+                throw new ServerConfigurationException("S3_HOST is set but MYSQL_HOST is not: S3 holds the files of a MariaDB catalog (set MYSQL_HOST, " +
+                    "MYSQL_USER, MYSQL_PASSWORD and MYSQL_DATABASE), or serve the embedded store with --data alone.");
             }
 
-            s.DataDirectory = Path.GetFullPath(s.DataDirectory);
+            if (string.IsNullOrWhiteSpace(s.DataDirectory) && s.S3 == null)
+            {
+                throw new ServerConfigurationException(s.MariaDbConnectionString == null
+                    ? "No store directory: start with --data <folder> (or set StickyPi:Data or LOCAL_DIR)."
+                    : "MYSQL_HOST is set but nothing holds the files: set S3_HOST, S3_ACCESS_KEY, S3_PRIVATE_KEY and S3_BUCKET_NAME, or give a folder with --data.");
+            }
+
+            s.DataDirectory = string.IsNullOrWhiteSpace(s.DataDirectory) ? null : Path.GetFullPath(s.DataDirectory);
             if (string.IsNullOrEmpty(s.SecretApiKey))
             {
                 if (!environment.IsDevelopment())
@@ -117,6 +152,76 @@ namespace StickyPi.Server
             }
 
             return s;
+        }
+
+        /// <summary>The MariaDB connection string from upstream's variables or our own setting; null when neither is given.</summary>
+        private static string MariaDb(IConfiguration config)
+        {
+            var explicitString = First(config, "StickyPi:MariaDb:ConnectionString");
+            var host = First(config, "MYSQL_HOST");
+            if (explicitString != null)
+            {
+                return explicitString;
+            }
+
+            if (host == null)
+            {
+                return null;
+            }
+
+            var builder = new MySqlConnector.MySqlConnectionStringBuilder { UserID = First(config, "MYSQL_USER"), Password = First(config, "MYSQL_PASSWORD"),
+                Database = First(config, "MYSQL_DATABASE") };
+            int colon = host.LastIndexOf(':');
+            builder.Server = colon > 0 ? host.Substring(0, colon) : host;
+            if (colon > 0)
+            {
+                builder.Port = uint.TryParse(host.Substring(colon + 1), out var port) && port > 0 && port < 65536 ? port
+                    : throw new ServerConfigurationException("MYSQL_HOST '" + host + "' has no valid port after its colon.");
+            }
+
+            foreach (var (name, value) in new[] { ("MYSQL_USER", builder.UserID), ("MYSQL_DATABASE", builder.Database) })
+            {
+                if (string.IsNullOrEmpty(value))
+                {
+                    throw new ServerConfigurationException("MYSQL_HOST is set but " + name + " is not.");
+                }
+            }
+
+            return builder.ConnectionString;
+        }
+
+        /// <summary>The S3 bucket from upstream's variables (endpoint https://S3_HOST) or StickyPi:S3:ServiceUrl; null when no host is given.</summary>
+        private static StickyPi.Storage.S3.S3StorageOptions S3Storage(IConfiguration config)
+        {
+            var serviceUrl = First(config, "StickyPi:S3:ServiceUrl");
+            var host = First(config, "S3_HOST");
+            if (serviceUrl == null && host == null)
+            {
+                return null;
+            }
+
+            if (!Uri.TryCreate(serviceUrl ?? "https://" + host, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != "https" && endpoint.Scheme != "http"))
+            {
+                throw new ServerConfigurationException("The S3 endpoint '" + (serviceUrl ?? host) + "' is not an http(s) URL or a host[:port].");
+            }
+
+            var options = new StickyPi.Storage.S3.S3StorageOptions
+            {
+                ServiceUrl = endpoint,
+                AccessKey = First(config, "S3_ACCESS_KEY", "StickyPi:S3:AccessKey"),
+                SecretKey = First(config, "S3_PRIVATE_KEY", "StickyPi:S3:SecretKey"),
+                Bucket = First(config, "S3_BUCKET_NAME", "StickyPi:S3:Bucket"),
+                Region = First(config, "StickyPi:S3:Region") ?? "us-east-1",
+            };
+            foreach (var (name, value) in new[] { ("S3_ACCESS_KEY", options.AccessKey), ("S3_PRIVATE_KEY", options.SecretKey), ("S3_BUCKET_NAME", options.Bucket) })
+            {
+                if (string.IsNullOrEmpty(value))
+                {
+                    throw new ServerConfigurationException("S3_HOST is set but " + name + " is not.");
+                }
+            }
+
+            return options;
         }
 
         private static void CheckUser(string nameVariable, string name, string passwordVariable, string password)

@@ -7,7 +7,7 @@ namespace StickyPi.Server
     /// Where request bodies are streamed before the core takes them: a folder of the store's private temporary area
     /// (same volume, so files are renamed into place) holding an exclusively opened <c>session.lock</c>, which keeps
     /// another process opening the store from sweeping uploads in flight; a crashed server's folder is swept on the
-    /// next open.
+    /// next open. Without a store folder (a MariaDB catalog with S3) it is a folder of the system's temporary area.
     /// </summary>
     public sealed class UploadSpace : IDisposable
     {
@@ -15,7 +15,7 @@ namespace StickyPi.Server
 
         public UploadSpace(ServerSettings settings)
         {
-            Root = Path.Combine(settings.DataDirectory, ".stickypi-tmp", "server-" + Guid.NewGuid().ToString("N"));
+            Root = Path.Combine(settings.DataDirectory ?? Path.Combine(Path.GetTempPath(), "stickypi-server"), ".stickypi-tmp", "server-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(Root);
             _lock = new FileStream(Path.Combine(Root, "session.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }

@@ -40,13 +40,40 @@ namespace StickyPi.Catalog.Tests
             var before = StickyTime.Normalize(DateTime.UtcNow);
             var stored = catalog.CommitImageRows(writer, embedded.Select(Unstored).Reverse().ToList(), replaceExisting: false);
 
+            // In the batch's order: callers (the upload ingest) match rows to what they sent by position.
             Assert.Equal(12, stored.Count);
-            Assert.Equal(EmbeddedSample.Lines(embedded, storedFields: false), EmbeddedSample.Lines(stored, storedFields: false));
-            Assert.Equal(EmbeddedSample.Lines(stored), EmbeddedSample.Lines(catalog.GetImageSeries(writer, Everything)));
+            Assert.Equal(EmbeddedSample.Lines(embedded.AsEnumerable().Reverse(), storedFields: false), EmbeddedSample.Lines(stored, storedFields: false));
+            Assert.Equal(EmbeddedSample.Lines(stored.OrderBy(i => i.Device, StringComparer.Ordinal).ThenBy(i => i.DateTime)), EmbeddedSample.Lines(catalog.GetImageSeries(writer, Everything)));
             Assert.All(stored, i => Assert.Equal((writer.Id, LocalStickyStore.ApiVersion, DateTimeKind.Utc), (i.ApiUserId, i.ApiVersion, i.DateTimeCreated.Kind)));
             Assert.All(stored, i => Assert.InRange(i.DateTimeCreated, before, DateTime.UtcNow));
             Assert.Equal(12, stored.Select(i => i.Id).Distinct().Count());
             Assert.Equal(embedded.ToDictionary(i => i.Key, i => i.Md5), catalog.GetStoredMd5s(embedded.Select(i => i.Key)));
+        }
+
+        [SkippableFact]
+        public void BatchesCommittedAtOnceAllLandWithoutDeadlocking()
+        {
+            _db.Require();
+            var (catalog, writer, reader) = NewCatalog();
+            var t = new DateTime(2022, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            var results = new System.Collections.Concurrent.ConcurrentBag<string>();
+            System.Threading.Tasks.Parallel.For(0, 8, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 8 }, worker =>
+            {
+                for (int batch = 0; batch < 5; batch++)
+                {
+                    // Interleaved keys: every batch inserts into the same index gaps as the others.
+                    var rows = Enumerable.Range(0, 4).Select(n => Row("0a5bb6f4", t.AddMinutes(((batch * 4 + n) * 8 + worker) * 20), worker + "-" + batch + "-" + n)).ToList();
+                    var stored = catalog.CommitImageRows(writer, rows, replaceExisting: false);
+                    Assert.Equal(rows.Select(r => r.Md5), stored.Select(r => r.Md5));
+                    foreach (var r in stored)
+                    {
+                        results.Add(r.Md5);
+                    }
+                }
+            });
+
+            Assert.Equal(160, results.Distinct().Count());
+            Assert.Equal(160, catalog.GetImageSeries(reader, Everything).Count);
         }
 
         [SkippableFact]
@@ -69,8 +96,8 @@ namespace StickyPi.Catalog.Tests
             Assert.Contains("appears twice in this batch", twice.Message);
 
             var replaced = catalog.CommitImageRows(writer, batch, replaceExisting: true);
-            Assert.Equal(new[] { Md5("d"), Md5("c") }, replaced.Select(i => i.Md5));
-            Assert.NotEqual(first[0].Id, replaced[0].Id);
+            Assert.Equal(new[] { Md5("c"), Md5("d") }, replaced.Select(i => i.Md5));
+            Assert.NotEqual(first[0].Id, replaced[1].Id);
             Assert.Equal(new[] { Md5("d"), Md5("b"), Md5("c") }, catalog.GetImageSeries(reader, Everything).Select(i => i.Md5));
             Assert.Empty(catalog.GetUidAnnotations(reader, new[] { first[0].Key }, includeJson: false));
             Assert.Equal(0L, Count(catalog, "uid_annotations"));

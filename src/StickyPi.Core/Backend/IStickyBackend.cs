@@ -42,7 +42,11 @@ namespace StickyPi.Core.Backend
         /// </summary>
         StagedImage StageImage(ParsedImage parsed, byte[] originalBytes, int length);
 
-        /// <summary>Commits staged images' rows (single writer); a duplicate key raises <c>DuplicateImage</c> unless <paramref name="replaceExisting"/>.</summary>
+        /// <summary>
+        /// Commits staged images' rows (single writer); a duplicate key raises <c>DuplicateImage</c> unless
+        /// <paramref name="replaceExisting"/>. Returns the stored rows in the batch's order (the upload ingest matches
+        /// them to its requests by position).
+        /// </summary>
         IReadOnlyList<StickyImage> CommitStagedImages(CallerIdentity caller, IReadOnlyList<StagedImage> batch, bool replaceExisting);
 
         /// <summary>Stores parsed images all-or-nothing (a stored key raises <c>DuplicateImage</c> before anything is written).</summary>

@@ -15,7 +15,7 @@ namespace StickyPi.Core.Backend
         /// <summary>Where the catalog lives (never a password), for messages.</summary>
         string Location { get; }
 
-        /// <summary>Inserts image rows in one transaction (<c>DuplicateImage</c> unless <paramref name="replaceExisting"/>); returns them as stored.</summary>
+        /// <summary>Inserts image rows in one transaction (<c>DuplicateImage</c> unless <paramref name="replaceExisting"/>); returns them as stored, in the batch's order.</summary>
         IReadOnlyList<StickyImage> CommitImageRows(CallerIdentity caller, IReadOnlyList<StickyImage> rows, bool replaceExisting);
 
         /// <summary>Deletes the rows of these images (annotations and intents with them) and returns the deleted rows.</summary>

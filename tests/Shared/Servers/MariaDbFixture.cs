@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using MySqlConnector;
 
-namespace StickyPi.Catalog.Tests.Support
+namespace StickyPi.Tests.Support
 {
     /// <summary>
     /// A private MariaDB server for the tests: Debian's <c>mariadb-install-db</c> and <c>mariadbd</c> on a temporary data
@@ -139,15 +139,5 @@ namespace StickyPi.Catalog.Tests.Support
             "--innodb-buffer-pool-size=64M", "--pid-file=" + Path.Combine(_dir, "mariadb.pid"),
             "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci",
         }).ToArray();
-    }
-
-    /// <summary>
-    /// Every MariaDB test class shares one server (each test makes databases of its own): one mariadbd per class, started
-    /// in parallel on 2 cores, once failed to come up in time.
-    /// </summary>
-    [CollectionDefinition(Name)]
-    public sealed class MariaDbCollection : ICollectionFixture<MariaDbFixture>
-    {
-        public const string Name = "mariadb";
     }
 }
