@@ -212,7 +212,12 @@ namespace StickyPi.Server
                 SecretKey = First(config, "S3_PRIVATE_KEY", "StickyPi:S3:SecretKey"),
                 Bucket = First(config, "S3_BUCKET_NAME", "StickyPi:S3:Bucket"),
                 Region = First(config, "StickyPi:S3:Region") ?? "us-east-1",
+                TrustedCaBundle = First(config, "StickyPi:S3:TrustedCaBundle", "AWS_CA_BUNDLE"),
             };
+            if (options.TrustedCaBundle != null && !File.Exists(options.TrustedCaBundle))
+            {
+                throw new ServerConfigurationException("The S3 CA bundle '" + options.TrustedCaBundle + "' (AWS_CA_BUNDLE or StickyPi:S3:TrustedCaBundle) does not exist.");
+            }
             foreach (var (name, value) in new[] { ("S3_ACCESS_KEY", options.AccessKey), ("S3_PRIVATE_KEY", options.SecretKey), ("S3_BUCKET_NAME", options.Bucket) })
             {
                 if (string.IsNullOrEmpty(value))

@@ -72,6 +72,11 @@ namespace StickyPi.Storage.S3
                 config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Region);
             }
 
+            if (!string.IsNullOrEmpty(options.TrustedCaBundle))
+            {
+                config.HttpClientFactory = new TrustedCaHttpClientFactory(options.TrustedCaBundle);
+            }
+
             return new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
         }
 

@@ -24,6 +24,12 @@ namespace StickyPi.Storage.S3
         /// </summary>
         public bool ForcePathStyle { get; set; } = true;
 
+        /// <summary>
+        /// A PEM file of CA certificates that may also sign the endpoint's certificate (a lab's own CA; upstream's and
+        /// the AWS tools' <c>AWS_CA_BUNDLE</c>); null: the system's trust only.
+        /// </summary>
+        public string TrustedCaBundle { get; set; }
+
         /// <summary>Files larger than this go up in parts (S3 refuses a single PUT above 5 GB; parts also retry alone).</summary>
         public long MultipartThresholdBytes { get; set; } = 16 * 1024 * 1024;
 

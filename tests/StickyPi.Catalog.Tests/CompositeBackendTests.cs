@@ -5,6 +5,7 @@ using System.Linq;
 using StickyPi.Catalog.MariaDb;
 using StickyPi.Catalog.Tests.Support;
 using StickyPi.Core.Backend;
+using StickyPi.Core.Local;
 using StickyPi.Core.Model;
 using StickyPi.Core.Sync;
 using StickyPi.SampleData;
@@ -92,6 +93,48 @@ namespace StickyPi.Catalog.Tests
                 Assert.Equal(StickyErrorIds.DuplicateImage, Assert.Throws<StickyPiException>(() => composite.PutImages(admin, new[] { (parsed, File.ReadAllBytes(files[4])) })).ErrorId);
                 Assert.Equal(before, composite.Files.List("raw_images/").Count());
                 Assert.Empty(composite.Files.List("raw_images/.staging/"));
+            }
+        }
+
+        [SkippableTheory]
+        [InlineData("directory")]
+        [InlineData("s3")]
+        public void AGroupThatFailsCanBeCommittedAgainImageByImage(string storage)
+        {
+            _db.Require();
+            var admin = CallerIdentity.LocalAdministrator;
+            var input = Path.Combine(_dir, "input");
+            var t0 = new DateTime(2021, 7, 1, 6, 0, 0, DateTimeKind.Utc);
+            var stored = SampleImages.WriteImage(Path.Combine(input, "a"), "0a5bb6f4", t0, SampleFormat.Csv2022, 320, 240, 1);
+            var newer = SampleImages.WriteImage(Path.Combine(input, "b"), "0a5bb6f4", t0, SampleFormat.Csv2022, 320, 240, 2);
+            var fresh = SampleImages.WriteImage(Path.Combine(input, "b"), "0a5bb6f4", t0.AddMinutes(20), SampleFormat.Csv2022, 320, 240, 3);
+            var parser = new StickyPi.Core.Parsing.StickyImageParser();
+            StagedImage Stage(IStickyBackend b, string path)
+            {
+                var bytes = File.ReadAllBytes(path);
+                return b.StageImage(parser.Parse(bytes, path), bytes, bytes.Length);
+            }
+
+            using (var composite = NewComposite(storage))
+            {
+                composite.CommitStagedImages(admin, new[] { Stage(composite, stored) }, false);
+                var pending = Stage(composite, newer);
+                var other = Stage(composite, fresh);
+                Assert.True(pending.IsPending);
+                Assert.False(other.IsPending);
+
+                // The group is refused (the pending image's key is stored), nothing of it is written...
+                Assert.Equal(StickyErrorIds.DuplicateImage, Assert.Throws<StickyPiException>(() => composite.CommitStagedImages(admin, new[] { other, pending }, false)).ErrorId);
+                Assert.Equal(File.ReadAllBytes(stored), Bytes(composite, pending.Key, ImageFileKind.Image));
+                Assert.Single(composite.GetImageSeries(admin, Everything));
+
+                // ...and each image can then be committed alone, the replacement with its own staged files.
+                Assert.Equal(TestFiles.Md5(fresh), composite.CommitStagedImages(admin, new[] { other }, false).Single().Md5);
+                Assert.Equal(TestFiles.Md5(newer), composite.CommitStagedImages(admin, new[] { pending }, true).Single().Md5);
+                Assert.Equal(File.ReadAllBytes(newer), Bytes(composite, pending.Key, ImageFileKind.Image));
+                Assert.Equal(new[] { TestFiles.Md5(newer), TestFiles.Md5(fresh) }, composite.GetImageSeries(admin, Everything).Select(i => i.Md5));
+                Assert.Empty(composite.Files.List("raw_images/.staging/"));
+                Assert.Throws<InvalidOperationException>(() => composite.CommitStagedImages(admin, new[] { pending }, true));
             }
         }
 

@@ -14,7 +14,9 @@ namespace StickyPi.Core.Backend
     /// Images, rows and files together. A new image's files go under their final keys at staging (nothing stored can
     /// be overwritten: no row has that key), and its row commits after. An image whose key is stored waits under
     /// staging keys until the commit decides: replaced (the stored files kept aside under trash keys until the row
-    /// commits, put back if it does not) or refused as a duplicate (its staged files deleted).
+    /// commits, put back if it does not). Staged files stay until their image commits, so a failed group can be
+    /// committed again image by image (as the commit stage does); what a refused image leaves under the staging prefix
+    /// is removed when the back-end is next opened, once an hour old.
     /// </summary>
     public sealed partial class CompositeStickyBackend
     {
@@ -97,7 +99,7 @@ namespace StickyPi.Core.Backend
                         throw new InvalidOperationException("Staged image " + s + " was already committed; stage it again.");
                     }
 
-                    if (!s.IsPending && s.FinalPaths.Any(k => Files.GetInfo(k) == null))
+                    if ((s.IsPending ? s.PendingPaths : s.FinalPaths).Any(k => Files.GetInfo(k) == null))
                     {
                         throw new StickyPiException(StickyErrorIds.StoreIo, StickyErrorKind.ResourceUnavailable,
                             "The staged files of " + s.Row.FileName + " are gone from " + Files.Location + "; stage the image again.", s.ImagePath);
@@ -137,8 +139,22 @@ namespace StickyPi.Core.Backend
                     Copy(trash, final);
                 }
 
-                DeleteQuietly(swapped.Select(x => x.Trash).Concat(pending.SelectMany(s => s.PendingPaths)));
+                DeleteQuietly(swapped.Select(x => x.Trash));
                 throw;
+            }
+        }
+
+        /// <summary>Removes what refused or interrupted commits left under the staging prefix, once an hour old.</summary>
+        private void SweepStaging()
+        {
+            var cutoff = DateTime.UtcNow - TimeSpan.FromHours(1);
+            try
+            {
+                DeleteQuietly(Files.List(StagingPrefix).Where(f => f.LastModifiedUtc < cutoff).Select(f => f.Key).ToList());
+            }
+            catch (StickyPiException)
+            {
+                // An unreachable storage is reported by the first real operation, with its context.
             }
         }
 

@@ -34,6 +34,7 @@ namespace StickyPi.Core.Backend
             CacheDirectory = cacheDirectory ?? throw new ArgumentNullException(nameof(cacheDirectory));
             Limits = limits ?? new InputLimits();
             _owned = owned ?? new IDisposable[0];
+            SweepStaging();
         }
 
         public string Kind { get; }

@@ -103,6 +103,8 @@ namespace StickyPi.Server.Interop.Tests.Support
                     UpstreamProjectsError = upstreamProjectsError;
                     CatalogMirror = RunRemote(w => CatalogMirrorRun.Run(upstream, RemoteTuboidTests.Runs.SeriesDir, w), out var catalogMirrorError);
                     CatalogMirrorError = catalogMirrorError;
+                    SharedStack = RunRemote(w => SharedStackRun.Run(upstream, w), out var sharedStackError);
+                    SharedStackError = sharedStackError;
                 }
 
                 var tokenArgs = new List<string>
@@ -150,6 +152,11 @@ namespace StickyPi.Server.Interop.Tests.Support
         public CatalogMirrorRun CatalogMirror { get; private set; }
 
         public string CatalogMirrorError { get; private set; }
+
+        /// <summary>Both servers asked the same questions on upstream's own MariaDB database and S3 bucket.</summary>
+        public SharedStackRun SharedStack { get; private set; }
+
+        public string SharedStackError { get; private set; }
 
         public string UpstreamProjectsError { get; private set; }
 

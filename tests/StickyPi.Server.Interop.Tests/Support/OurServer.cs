@@ -17,9 +17,15 @@ namespace StickyPi.Server.Interop.Tests.Support
         private readonly OutputLog _log = new OutputLog();
         private readonly bool _ownsData;
 
-        public OurServer(ServerIdentity identity, string dataDir = null)
+        private readonly IDictionary<string, string> _extraEnvironment;
+
+        /// <param name="identity">The secret and bootstrap users, as upstream's server gets them.</param>
+        /// <param name="dataDir">The store folder (a new one when null).</param>
+        /// <param name="environment">More variables (upstream's MYSQL_* and S3_*, say).</param>
+        public OurServer(ServerIdentity identity, string dataDir = null, IDictionary<string, string> environment = null)
         {
             Identity = identity;
+            _extraEnvironment = environment;
             _ownsData = dataDir == null;
             DataDir = dataDir ?? InteropPaths.NewTempDir("interop-server");
 
@@ -55,6 +61,10 @@ namespace StickyPi.Server.Interop.Tests.Support
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["DOTNET_ENVIRONMENT"] = "Production",
             };
+            foreach (var kv in _extraEnvironment ?? new Dictionary<string, string>())
+            {
+                environment[kv.Key] = kv.Value;
+            }
             return TestProcesses.Start("dotnet", new[] { InteropPaths.ServerDll, "--urls", BaseUrl, "--data", DataDir }, _log,
                 environment, Path.GetDirectoryName(InteropPaths.ServerDll));
         }
