@@ -36,7 +36,7 @@ namespace StickyPi.Catalog.MariaDb
         public string Location { get; }
 
         /// <summary>
-        /// Opens the catalog in the connection string's database: an empty database gets upstream's tables
+        /// Opens the catalog in the connection string's database: a missing or empty database gets upstream's tables
         /// (<paramref name="createSchema"/>), an existing one must hold every table and column of upstream's schema
         /// (<c>CatalogSchemaMismatch</c> names what is missing). Unreachable servers and refused logins are
         /// <c>RemoteUnavailable</c> and <c>RemoteAccessDenied</c>, naming the server.
@@ -54,6 +54,11 @@ namespace StickyPi.Catalog.MariaDb
             // Upstream's BOOLEAN columns are TINYINT(1) holding 0 and 1 (or NULL): read them as the numbers they are.
             builder.TreatTinyAsBoolean = false;
             var catalog = new MariaDbCatalog(builder.ConnectionString, "mariadb://" + builder.Server + ":" + builder.Port + "/" + builder.Database);
+            if (createSchema)
+            {
+                catalog.CreateMissingDatabase(builder);
+            }
+
             catalog.Run(conn =>
             {
                 var existing = ExistingColumns(conn);
@@ -85,6 +90,36 @@ namespace StickyPi.Catalog.MariaDb
                 return 0;
             });
             return catalog;
+        }
+
+        /// <summary>
+        /// Creates the connection's database when it does not exist yet and the login may (a first deployment), with
+        /// upstream's character set and collation; an existing database is left as it is.
+        /// </summary>
+        private void CreateMissingDatabase(MySqlConnectionStringBuilder builder)
+        {
+            var server = new MySqlConnectionStringBuilder(builder.ConnectionString) { Database = string.Empty };
+            try
+            {
+                using (var conn = new MySqlConnection(server.ConnectionString))
+                {
+                    conn.Open();
+                    using (var cmd = new MySqlCommand("CREATE DATABASE IF NOT EXISTS `" + builder.Database.Replace("`", "``") + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci", conn))
+                    {
+                        cmd.ExecuteNonQuery();
+                    }
+                }
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.AccessDenied || e.ErrorCode == MySqlErrorCode.DatabaseAccessDenied ||
+                                           e.ErrorCode == MySqlErrorCode.DatabaseCreateExists)
+            {
+                // A login limited to its own database cannot create one: opening it says whether it exists.
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.UnableToConnectToHost)
+            {
+                throw new StickyPiException(StickyErrorIds.RemoteUnavailable, StickyErrorKind.ResourceUnavailable,
+                    "The database " + Location + " could not be reached: " + e.Message, Location, e);
+            }
         }
 
         /// <summary>The tables of the connection's database and their columns.</summary>

@@ -24,7 +24,22 @@ namespace StickyPi.Server
             }
 
             var catalog = OpenCatalog(settings, log);
-            IStickyFileStorage files = settings.S3 != null ? new S3FileStorage(settings.S3) : (IStickyFileStorage)new LocalDirectoryStorage(settings.DataDirectory);
+            IStickyFileStorage files;
+            if (settings.S3 != null)
+            {
+                var bucket = new S3FileStorage(settings.S3);
+                if (bucket.EnsureBucket())
+                {
+                    log.LogInformation("Created the bucket {Bucket}", bucket.Location);
+                }
+
+                files = bucket;
+            }
+            else
+            {
+                files = new LocalDirectoryStorage(settings.DataDirectory);
+            }
+
             string cache = Path.Combine(Path.GetTempPath(), "stickypi-server-cache");
             return new CompositeStickyBackend(catalog, files, "MariaDb", cache, limits, files as IDisposable);
         }

@@ -80,6 +80,27 @@ namespace StickyPi.Storage.S3
             return new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
         }
 
+        /// <summary>
+        /// Creates the bucket when it does not exist yet (a first deployment); an existing bucket is left as it is.
+        /// Returns true when it was created.
+        /// </summary>
+        public bool EnsureBucket()
+        {
+            // A listing under a prefix nothing uses: every S3-compatible server answers it, at once, and a missing bucket
+            // is a 404 (s3rver has no bucket ACLs to ask, and fails a truncated one-key listing).
+            try
+            {
+                Wait(_s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = ".stickypi-bucket-probe/" }), Location);
+                return false;
+            }
+            catch (StickyPiException e) when (e.Kind == StickyErrorKind.NotFound)
+            {
+            }
+
+            Wait(_s3.PutBucketAsync(new PutBucketRequest { BucketName = _options.Bucket }), Location);
+            return true;
+        }
+
         public StoredFileInfo GetInfo(string key)
         {
             StorageKey.Validate(key);

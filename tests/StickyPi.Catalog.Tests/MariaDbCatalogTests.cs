@@ -38,6 +38,23 @@ namespace StickyPi.Catalog.Tests
         }
 
         [SkippableFact]
+        public void AMissingDatabaseIsCreatedWithUpstreamsCollationAndTablesButOnlyWhenAsked()
+        {
+            _db.Require();
+            var name = "new_" + Guid.NewGuid().ToString("N").Substring(0, 12);
+            var cs = _db.ConnectionString(name);
+            Assert.Equal(StickyErrorIds.StoreIo, Assert.Throws<StickyPiException>(() => MariaDbCatalog.Open(cs, createSchema: false)).ErrorId);
+            var catalog = MariaDbCatalog.Open(cs);
+            Assert.Empty(catalog.GetUsers(CallerIdentity.LocalAdministrator));
+            using (var conn = Open(_db.ConnectionString(null)))
+            {
+                Assert.Equal("utf8mb4_general_ci", Scalar(conn, "SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + name + "'", 0));
+            }
+
+            MariaDbCatalog.Open(cs, createSchema: false);
+        }
+
+        [SkippableFact]
         public void ADatabaseWithoutUpstreamsTablesOrColumnsIsRefusedNamingWhatIsMissing()
         {
             _db.Require();

@@ -25,6 +25,27 @@ namespace StickyPi.Storage.Tests
             new[] { "s3://" + S3rverFixture.Bucket + "/" + key, _s3.Endpoint + S3rverFixture.Bucket + "/" + key, ((S3FileStorage)Storage).GetDownloadUrl(key, TimeSpan.FromMinutes(5)).ToString() };
 
         [SkippableFact]
+        public void AMissingBucketIsCreatedOnceAndAnExistingOneLeftAlone()
+        {
+            Require();
+            var options = _s3.Options();
+            options.Bucket = "new-" + Guid.NewGuid().ToString("N").Substring(0, 12);
+            using (var storage = new S3FileStorage(options))
+            {
+                Assert.Equal(StickyErrorKind.NotFound, Assert.Throws<StickyPiException>(() => storage.List("raw_images/").ToList()).Kind);
+                Assert.True(storage.EnsureBucket());
+                Assert.False(storage.EnsureBucket());
+                storage.Put("raw_images/x/y.jpg", new System.IO.MemoryStream(new byte[] { 1, 2, 3 }));
+                Assert.Equal(new[] { "raw_images/x/y.jpg" }, storage.List("raw_images/").Select(f => f.Key));
+            }
+
+            using (var existing = new S3FileStorage(_s3.Options()))
+            {
+                Assert.False(existing.EnsureBucket());
+            }
+        }
+
+        [SkippableFact]
         public void ALargeFileFromAStreamThatCannotSeekGoesUpInPartsAndReadsBackWhole()
         {
             Require();
