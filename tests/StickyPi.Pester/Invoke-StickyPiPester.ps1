@@ -5,6 +5,7 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $PesterManifest,
+    # A folder or file, or several separated by '|' (the remote tests' second pass, on the deployed stack).
     [Parameter(Mandatory)] [string] $TestPath
 )
 
@@ -13,13 +14,14 @@ $PSStyle.OutputRendering = 'PlainText'   # the output goes to a build log, not a
 Import-Module $PesterManifest -Force
 
 $config = New-PesterConfiguration
-$config.Run.Path = $TestPath
+$config.Run.Path = [string[]]($TestPath -split '\|')
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $config.Output.CIFormat = 'None'
 $config.Output.RenderMode = 'Plaintext'
 
-Write-Host "Pester $((Get-Module Pester).Version) in PowerShell $($PSVersionTable.PSVersion) on $TestPath; module $env:STICKYPI_TEST_MODULE"
+$where = if ($env:STICKYPI_TEST_SERVER_BACKEND) { " (servers on $env:STICKYPI_TEST_SERVER_BACKEND)" } else { '' }
+Write-Host "Pester $((Get-Module Pester).Version) in PowerShell $($PSVersionTable.PSVersion) on $TestPath$where; module $env:STICKYPI_TEST_MODULE"
 $result = Invoke-Pester -Configuration $config
 if ($result.TotalCount -eq 0) {
     Write-Host 'Pester ran no test.'

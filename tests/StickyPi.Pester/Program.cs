@@ -12,6 +12,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using StickyPi.SampleData;
+using StickyPi.Tests.Support;
 
 namespace StickyPi.Pester
 {
@@ -28,6 +29,15 @@ namespace StickyPi.Pester
 
         /// <summary>Set for every Pester test: a generated ML bundle folder (config/ with 2 files, data/ with 5).</summary>
         public const string MlBundleVariable = "STICKYPI_TEST_MLBUNDLE";
+
+        /// <summary>Set for the second pass of the remote tests: the back-end Start-TestStickyServer deploys the server on.</summary>
+        public const string DeployedBackendVariable = "STICKYPI_TEST_SERVER_BACKEND";
+
+        /// <summary>A MariaDB connection string without a database (the server creates one per start).</summary>
+        public const string DeployedMariaDbVariable = "STICKYPI_TEST_MARIADB";
+
+        /// <summary>The S3 endpoint, access key and secret key, separated by '|' (the server creates a bucket per start).</summary>
+        public const string DeployedS3Variable = "STICKYPI_TEST_S3";
 
         private const int DefaultSampleCount = 12;
 
@@ -107,15 +117,109 @@ namespace StickyPi.Pester
                     psi.Environment[variable] = temp;
                 }
 
-                using (var pwsh = Process.Start(psi))
+                int exit = Run(psi);
+                if (Path.GetFullPath(Path.Combine(repo, testPath)).TrimEnd(Path.DirectorySeparatorChar) == Path.GetFullPath(Path.Combine(repo, "tests", "pester")))
                 {
-                    pwsh.WaitForExit();
-                    return pwsh.ExitCode;
+                    exit |= RunRemoteTestsDeployed(repo, psi);
                 }
+
+                return exit;
             }
             finally
             {
                 Delete(work);
+            }
+        }
+
+        /// <summary>
+        /// The remote tests again, on StickyPi.Server deployed as upstream deploys (a MariaDB catalog, files in S3):
+        /// the runner starts a private mariadbd and s3rver, and Start-TestStickyServer points each server it starts at a
+        /// new database and bucket there. Where MariaDB or s3rver cannot run, the pass is skipped naming why (under CI
+        /// that fails the run, as the xunit suites do).
+        /// </summary>
+        private static int RunRemoteTestsDeployed(string repo, ProcessStartInfo psi)
+        {
+            using (var db = new MariaDbFixture())
+            using (var s3 = new S3rverFixture())
+            {
+                var missing = db.Missing ?? s3.Missing;
+                if (missing != null)
+                {
+                    Console.WriteLine("Pester on the deployed stack (MariaDB + S3): not run, because " + missing);
+                    return TestPaths.InCi ? 1 : 0;
+                }
+
+                var remoteTests = Directory.GetFiles(Path.Combine(repo, "tests", "pester"), "Remote*.Tests.ps1").OrderBy(f => f, StringComparer.Ordinal).ToList();
+                int index = psi.ArgumentList.IndexOf("-TestPath");
+                psi.ArgumentList[index + 1] = string.Join("|", remoteTests);
+                psi.Environment[DeployedBackendVariable] = "MariaDbS3";
+                psi.Environment[DeployedMariaDbVariable] = db.ConnectionString(null);
+                var options = s3.Options();
+                psi.Environment[DeployedS3Variable] = options.ServiceUrl + "|" + options.AccessKey + "|" + options.SecretKey;
+                Console.WriteLine("Pester on the deployed stack (MariaDB + S3): " + string.Join(", ", remoteTests.Select(Path.GetFileName)));
+                int exit = Run(psi);
+                return exit != 0 ? exit : CheckDeployed(db, s3);
+            }
+        }
+
+        /// <summary>The servers of the pass really stored into MariaDB and S3: databases with image rows, buckets with files.</summary>
+        private static int CheckDeployed(MariaDbFixture db, S3rverFixture s3)
+        {
+            long databases = 0, images = 0;
+            using (var conn = new MySqlConnector.MySqlConnection(db.ConnectionString(null)))
+            {
+                conn.Open();
+                var names = new List<string>();
+                using (var cmd = new MySqlConnector.MySqlCommand("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'pester\\_%'", conn))
+                using (var r = cmd.ExecuteReader())
+                {
+                    while (r.Read())
+                    {
+                        names.Add(r.GetString(0));
+                    }
+                }
+
+                foreach (var name in names)
+                {
+                    databases++;
+                    using (var cmd = new MySqlConnector.MySqlCommand("SELECT COUNT(*) FROM `" + name + "`.images", conn))
+                    {
+                        images += Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+
+            long buckets = 0, files = 0;
+            using (var client = StickyPi.Storage.S3.S3FileStorage.CreateClient(s3.Options()))
+            {
+                foreach (var bucket in client.ListBucketsAsync().GetAwaiter().GetResult().Buckets.Where(b => b.BucketName.StartsWith("pester-", StringComparison.Ordinal)))
+                {
+                    buckets++;
+                    var options = s3.Options();
+                    options.Bucket = bucket.BucketName;
+                    using (var storage = new StickyPi.Storage.S3.S3FileStorage(options))
+                    {
+                        files += storage.List("raw_images/").Count() + storage.List("tiled_tuboids/").Count() + storage.List("ml/").Count();
+                    }
+                }
+            }
+
+            Console.WriteLine($"Deployed stack after the pass: {databases} MariaDB databases holding {images} image rows, {buckets} S3 buckets holding {files} files.");
+            if (databases == 0 || images == 0 || buckets == 0 || files == 0)
+            {
+                Console.WriteLine("The deployed pass stored nothing in MariaDB or S3: its servers did not run on the deployed stack.");
+                return 1;
+            }
+
+            return 0;
+        }
+
+        private static int Run(ProcessStartInfo psi)
+        {
+            using (var pwsh = Process.Start(psi))
+            {
+                pwsh.WaitForExit();
+                return pwsh.ExitCode;
             }
         }
 

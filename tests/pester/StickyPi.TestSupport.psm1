@@ -266,7 +266,8 @@ function Start-TestStickyServer {
     <#
         Starts StickyPi.Server (built by 'dotnet build StickyPi.PowerShell.sln'; the newest of Debug and Release, or
         $env:STICKYPI_TEST_SERVER) on a free port of 127.0.0.1 with a fresh data folder and upstream's configuration
-        variables, and waits until it answers. Returns Url, Credential (the bootstrap administrator), Process and
+        variables, and waits until it answers. With $env:STICKYPI_TEST_SERVER_BACKEND = 'MariaDbS3' (the runner's second
+        pass) it is deployed on a new MariaDB database and S3 bucket instead of the embedded store. Returns Url, Credential (the bootstrap administrator), Process and
         DataDirectory; stop it with Stop-TestStickyServer.
     #>
     $dll = $env:STICKYPI_TEST_SERVER
@@ -296,6 +297,17 @@ function Start-TestStickyServer {
     $psi.Environment['API_ADMIN_PASSWORD'] = $adminPassword
     $psi.Environment['UID_USER'] = 'spi_uid'
     $psi.Environment['UID_PASSWORD'] = 'pester-uid-password'
+    if ($env:STICKYPI_TEST_SERVER_BACKEND -eq 'MariaDbS3') {
+        # Deployed as upstream deploys: a new database on the runner's MariaDB and a new bucket on its s3rver (the server
+        # creates both); the folder then only holds uploads in flight.
+        $id = [guid]::NewGuid().ToString('N').Substring(0, 12)
+        $psi.Environment['StickyPi__MariaDb__ConnectionString'] = $env:STICKYPI_TEST_MARIADB.TrimEnd(';') + ";Database=pester_$id"
+        $endpoint, $accessKey, $secretKey = $env:STICKYPI_TEST_S3 -split '\|'
+        $psi.Environment['StickyPi__S3__ServiceUrl'] = $endpoint
+        $psi.Environment['S3_ACCESS_KEY'] = $accessKey
+        $psi.Environment['S3_PRIVATE_KEY'] = $secretKey
+        $psi.Environment['S3_BUCKET_NAME'] = "pester-$id"
+    }
     $process = [System.Diagnostics.Process]::Start($psi)
     # Drain the output so the server never blocks on a full pipe.
     $null = $process.StandardOutput.ReadToEndAsync()

@@ -91,16 +91,6 @@ namespace StickyPi.Tests.Support
         /// <summary>mariadbd refuses to run as root unless told to.</summary>
         private static string[] RunAs => Environment.UserName == "root" ? new[] { "--user=root" } : new string[0];
 
-        /// <summary>Skips (outside CI) or fails (under CI) when the server is missing.</summary>
-        public void Require()
-        {
-            if (Missing != null)
-            {
-                Assert.False(TestPaths.InCi, "Under CI the MariaDB tests must run, but " + Missing);
-                Skip.If(true, Missing);
-            }
-        }
-
         /// <summary>A new empty database and the connection string that opens it.</summary>
         public string NewDatabase()
         {

@@ -70,16 +70,6 @@ namespace StickyPi.Tests.Support
 
         public string Log => _log.ToString();
 
-        /// <summary>Skips (outside CI) or fails (under CI) when the server is missing.</summary>
-        public void Require()
-        {
-            if (Missing != null)
-            {
-                Assert.False(TestPaths.InCi, "Under CI the S3 tests must run, but " + Missing);
-                Skip.If(true, Missing);
-            }
-        }
-
         public S3StorageOptions Options(string accessKey = AccessKey) =>
             new S3StorageOptions { ServiceUrl = Endpoint, Bucket = Bucket, AccessKey = accessKey, SecretKey = SecretKey };
 
