@@ -232,28 +232,7 @@ namespace StickyPi.Catalog.MariaDb
         public IReadOnlyList<ItcLabelResult> PutItcLabels(CallerIdentity caller, IEnumerable<ItcLabelSubmission> labels)
         {
             AccessPolicy.Require(caller ?? throw new ArgumentNullException(nameof(caller)), ApiOperation.PutItcLabels);
-            var list = (labels ?? throw new ArgumentNullException(nameof(labels))).ToList();
-            if (list.Any(l => l == null))
-            {
-                throw new ArgumentException("The batch contains a null entry.", nameof(labels));
-            }
-
-            var results = new List<ItcLabelResult>(list.Count);
-            foreach (var item in list)
-            {
-                try
-                {
-                    item.Validate();
-                    results.Add(new ItcLabelResult { Submission = item, Label = Run(conn => PutOneLabel(conn, caller, item)) });
-                }
-                catch (StickyPiException e) when (e.ErrorId == TuboidErrorIds.TuboidNotFound || e.ErrorId == TuboidErrorIds.DuplicateItcLabel ||
-                                                  e.ErrorId == TuboidErrorIds.InvalidItcLabel)
-                {
-                    results.Add(new ItcLabelResult { Submission = item, Error = e });
-                }
-            }
-
-            return results;
+            return TuboidChecks.PutEachLabel(labels, item => Run(conn => PutOneLabel(conn, caller, item)));
         }
 
         /// <summary>Every label of the tuboids with exactly these ids; unknown ids contribute nothing. Sorted by tuboid id, then label id.</summary>

@@ -63,18 +63,8 @@ namespace StickyPi.Catalog.Tests
 
         private static List<string> Session(dynamic catalog, Func<string, CallerIdentity> identity)
         {
-            var log = new List<string>();
-            void Do(string what, Func<object> step)
-            {
-                try
-                {
-                    log.Add(what + " => " + Describe(step()));
-                }
-                catch (StickyPiException e)
-                {
-                    log.Add(what + " => " + e.ErrorId + " (" + e.Kind + "): " + e.Message);
-                }
-            }
+            var log = new Transcript(Describe);
+            void Do(string what, Func<object> step) => log.Do(what, step);
 
             var local = CallerIdentity.LocalAdministrator;
             catalog.AddUser(local, "ed", "ed-pass-1".ToCharArray(), null, false, true);
@@ -142,7 +132,7 @@ namespace StickyPi.Catalog.Tests
             Do("delete row 1", () => catalog.DeleteProjectSeries(ed, p, 1L));
             Do("delete row 1 again", () => catalog.DeleteProjectSeries(ed, p, 1L));
             Do("rows at the end", () => catalog.GetProjectSeries(ed, p));
-            return log;
+            return log.Lines;
         }
 
         private static string Describe(object result)
@@ -154,10 +144,8 @@ namespace StickyPi.Catalog.Tests
                 case ProjectSeriesRow r:
                     return string.Join("|", r.Id, r.ProjectId, r.Device, r.StartDateTime.ToString("o"), r.EndDateTime.ToString("o")) + " {" +
                         string.Join(", ", r.Columns.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => k.Key + "=" + Value(k.Value))) + "}";
-                case System.Collections.IEnumerable list:
-                    return "[" + string.Join("; ", list.Cast<object>().Select(Describe)) + "]";
                 default:
-                    return Convert.ToString(result, CultureInfo.InvariantCulture);
+                    return null;
             }
         }
 

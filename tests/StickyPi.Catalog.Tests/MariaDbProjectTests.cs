@@ -57,18 +57,8 @@ namespace StickyPi.Catalog.Tests
         /// </summary>
         private static List<string> Session(dynamic catalog, Func<string, CallerIdentity> identity, Func<long, bool> hasSeriesTable)
         {
-            var log = new List<string>();
-            void Do(string what, Func<object> step)
-            {
-                try
-                {
-                    log.Add(what + " => " + Describe(step()));
-                }
-                catch (StickyPiException e)
-                {
-                    log.Add(what + " => " + e.ErrorId + " (" + e.Kind + "): " + e.Message);
-                }
-            }
+            var log = new Transcript(Describe);
+            void Do(string what, Func<object> step) => log.Do(what, step);
 
             var local = CallerIdentity.LocalAdministrator;
             catalog.AddUser(local, "ada", "ada-pass-1".ToCharArray(), null, true, true);
@@ -125,7 +115,7 @@ namespace StickyPi.Catalog.Tests
             Do("ada deletes al% and beta", () => catalog.DeleteProjects(ada, new[] { StickyProjectFilter.ByName("al%"), StickyProjectFilter.ByName("beta") }));
             Do("ada lists", () => catalog.GetProjects(ada, null));
             log.Add("series tables: " + string.Join(",", new long[] { 1, 2, 3 }.Select(id => hasSeriesTable(id))));
-            return log;
+            return log.Lines;
         }
 
         private static string Describe(object result)
@@ -136,10 +126,8 @@ namespace StickyPi.Catalog.Tests
                     return string.Join("|", p.Id, p.Name, p.Description ?? "null", p.Notes ?? "null", p.ApiVersion, p.ApiUserId, p.DateTimeCreated.Kind);
                 case ProjectPermission pp:
                     return string.Join("|", pp.Id, pp.ProjectId, pp.ProjectName, pp.UserId, pp.UserName, pp.Level, pp.ApiVersion, pp.ApiUserId, pp.DateTimeCreated.Kind);
-                case System.Collections.IEnumerable list:
-                    return "[" + string.Join("; ", list.Cast<object>().Select(Describe)) + "]";
                 default:
-                    return Convert.ToString(result, System.Globalization.CultureInfo.InvariantCulture);
+                    return null;
             }
         }
 

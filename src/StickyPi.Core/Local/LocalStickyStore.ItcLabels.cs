@@ -21,33 +21,7 @@ namespace StickyPi.Core.Local
         public IReadOnlyList<ItcLabelResult> PutItcLabels(CallerIdentity caller, IEnumerable<ItcLabelSubmission> labels)
         {
             AccessPolicy.Require(caller, ApiOperation.PutItcLabels);
-            if (labels == null)
-            {
-                throw new ArgumentNullException(nameof(labels));
-            }
-
-            var list = labels.ToList();
-            if (list.Any(l => l == null))
-            {
-                throw new ArgumentException("The batch contains a null entry.", nameof(labels));
-            }
-
-            var results = new List<ItcLabelResult>(list.Count);
-            foreach (var item in list)
-            {
-                try
-                {
-                    item.Validate();
-                    results.Add(new ItcLabelResult { Submission = item, Label = Guard(() => PutOneLabel(caller, item)) });
-                }
-                catch (StickyPiException e) when (e.ErrorId == TuboidErrorIds.TuboidNotFound || e.ErrorId == TuboidErrorIds.DuplicateItcLabel ||
-                                                  e.ErrorId == TuboidErrorIds.InvalidItcLabel)
-                {
-                    results.Add(new ItcLabelResult { Submission = item, Error = e });
-                }
-            }
-
-            return results;
+            return TuboidChecks.PutEachLabel(labels, item => Guard(() => PutOneLabel(caller, item)));
         }
 
         /// <summary>

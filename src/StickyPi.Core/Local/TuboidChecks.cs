@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using StickyPi.Core.Model;
 using StickyPi.Core.Parsing;
 
@@ -51,6 +53,37 @@ namespace StickyPi.Core.Local
                 throw new StickyPiException(TuboidErrorIds.MissingTuboidFile, StickyErrorKind.NotFound,
                     System.IO.Path.Combine(dir, fileName) + ": missing (" + e.Message + ").", dir, e);
             }
+        }
+
+        /// <summary>
+        /// Upstream's <c>put_itc_labels</c> loop: each label checked and stored on its own (<paramref name="putOne"/>, one
+        /// transaction), one result per label; an invalid label, an unknown tuboid or a second label of one algorithm
+        /// fails that label alone.
+        /// </summary>
+        public static IReadOnlyList<ItcLabelResult> PutEachLabel(IEnumerable<ItcLabelSubmission> labels, Func<ItcLabelSubmission, ItcLabel> putOne)
+        {
+            var list = (labels ?? throw new ArgumentNullException(nameof(labels))).ToList();
+            if (list.Any(l => l == null))
+            {
+                throw new ArgumentException("The batch contains a null entry.", nameof(labels));
+            }
+
+            var results = new List<ItcLabelResult>(list.Count);
+            foreach (var item in list)
+            {
+                try
+                {
+                    item.Validate();
+                    results.Add(new ItcLabelResult { Submission = item, Label = putOne(item) });
+                }
+                catch (StickyPiException e) when (e.ErrorId == TuboidErrorIds.TuboidNotFound || e.ErrorId == TuboidErrorIds.DuplicateItcLabel ||
+                                                  e.ErrorId == TuboidErrorIds.InvalidItcLabel)
+                {
+                    results.Add(new ItcLabelResult { Submission = item, Error = e });
+                }
+            }
+
+            return results;
         }
 
         public static StickyPiException DuplicateTuboid(string dir, string tuboidId, Exception inner = null) =>
