@@ -87,6 +87,7 @@ namespace StickyPi.Server.Interop.Tests.Support
                 }
 
                 (Ours, OursRun) = RunScenario(ours.Port, identity, samples, null);
+                RunDeployed(identity, samples);
                 OursClient = RunOurClient("http://127.0.0.1:" + ours.Port + "/", identity, seed: 7100, out var oursClientError);
                 OursClientError = oursClientError;
                 if (upstream != null)
@@ -218,6 +219,62 @@ namespace StickyPi.Server.Interop.Tests.Support
             }
 
             File.WriteAllText(Path.Combine(dir, "our-server.log"), OurServerLog ?? "");
+        }
+
+        /// <summary>Upstream's client run against our server deployed on MariaDB + S3 (a new database and bucket).</summary>
+        public JsonNode OursDeployed { get; private set; }
+
+        public ProcessResult OursDeployedRun { get; private set; }
+
+        public string OursDeployedDataDir { get; private set; }
+
+        public string OursDeployedLog { get; private set; }
+
+        /// <summary>Why the deployed run could not be made here (MariaDB or s3rver missing), or null.</summary>
+        public string OursDeployedMissing { get; private set; }
+
+        /// <summary>The scenario again, on our server deployed as upstream deploys: a private mariadbd and s3rver, the database and bucket made by the server.</summary>
+        private void RunDeployed(ServerIdentity identity, string samples)
+        {
+            using (var db = new MariaDbFixture())
+            using (var s3 = new S3rverFixture())
+            {
+                OursDeployedMissing = db.Missing ?? s3.Missing;
+                if (OursDeployedMissing != null)
+                {
+                    return;
+                }
+
+                var id = Guid.NewGuid().ToString("N").Substring(0, 12);
+                var options = s3.Options();
+                var environment = new Dictionary<string, string>
+                {
+                    ["StickyPi__MariaDb__ConnectionString"] = db.ConnectionString("interop_" + id),
+                    ["StickyPi__S3__ServiceUrl"] = options.ServiceUrl.ToString(),
+                    ["S3_ACCESS_KEY"] = options.AccessKey,
+                    ["S3_PRIVATE_KEY"] = options.SecretKey,
+                    ["S3_BUCKET_NAME"] = "interop-" + id,
+                };
+                using (var deployed = new OurServer(identity, environment: environment))
+                {
+                    OursDeployedDataDir = deployed.DataDir;
+                    (OursDeployed, OursDeployedRun) = RunScenario(deployed.Port, identity, samples, null);
+                    OursDeployedLog = deployed.Log;
+                }
+            }
+        }
+
+        /// <summary>The deployed run, required as <see cref="RequireOurs"/> requires ours (under CI MariaDB and s3rver must run).</summary>
+        public void RequireOursDeployed()
+        {
+            RequireOurs();
+            if (OursDeployedMissing != null)
+            {
+                Assert.False(InteropPaths.UnderCi, "Under CI the deployed run must be made, but " + OursDeployedMissing);
+                Skip.If(true, OursDeployedMissing);
+            }
+
+            Assert.True(OursDeployed != null, "The scenario did not finish against our server on MariaDB + S3: " + OursDeployedRun + "\n--- server log\n" + Tail(OursDeployedLog));
         }
 
         private static (JsonNode, ProcessResult) RunScenario(int port, ServerIdentity identity, string samples, IDictionary<string, string> env) =>
