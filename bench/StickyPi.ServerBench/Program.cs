@@ -35,12 +35,13 @@ namespace StickyPi.ServerBench
                     case "--keep": o.Keep = true; break;
                     case "--warmup": o.Warmup = int.Parse(args[++i], Inv); break;
                     case "--baseline-server": o.BaselineServer = Path.GetFullPath(args[++i]); break;
+                    case "--deployed": o.Deployed = true; break;
                     case "--server-env":
                         var kv = args[++i].Split('=', 2);
                         o.ServerEnv[kv[0]] = kv.Length > 1 ? kv[1] : string.Empty;
                         break;
                     default:
-                        Console.Error.WriteLine("Unknown option " + args[i] + "\nUsage: StickyPi.ServerBench [--n 240] [--rounds 3] [--parallel 8] [--client-threads 8] [--no-upstream] [--fixtures DIR] [--output FILE] [--keep] [--warmup 16] [--baseline-server DLL] [--server-env NAME=VALUE]...");
+                        Console.Error.WriteLine("Unknown option " + args[i] + "\nUsage: StickyPi.ServerBench [--n 240] [--rounds 3] [--parallel 8] [--client-threads 8] [--no-upstream] [--fixtures DIR] [--output FILE] [--keep] [--warmup 16] [--baseline-server DLL | --deployed] [--server-env NAME=VALUE]...");
                         return 2;
                 }
             }
@@ -81,6 +82,9 @@ namespace StickyPi.ServerBench
 
             /// <summary>Another build's StickyPi.Server.dll, uploaded to in each round after ours (before/after in the same run).</summary>
             public string BaselineServer;
+
+            /// <summary>Each round also uploads to the same server deployed on MariaDB + S3 (a private mariadbd and s3rver, a new database and bucket per round), in the baseline's columns.</summary>
+            public bool Deployed;
 
             /// <summary>Extra environment for the server processes only (runtime settings to compare, e.g. DOTNET_gcServer=0).</summary>
             public Dictionary<string, string> ServerEnv = new Dictionary<string, string>();
@@ -138,6 +142,18 @@ namespace StickyPi.ServerBench
             // One untimed local import: page cache and CPU warm, as the import benchmark does.
             LocalImport(benchDll, corpus.Directory, Path.Combine(work, "store-warm"));
             var rounds = new List<(JsonNode local, ServerRound ours, ServerRound baseline)>();
+            using var db = o.Deployed ? new StickyPi.Tests.Support.MariaDbFixture() : null;
+            using var s3 = o.Deployed ? new StickyPi.Tests.Support.S3rverFixture() : null;
+            if (o.Deployed && (db.Missing ?? s3.Missing) != null)
+            {
+                throw new InvalidOperationException("--deployed needs MariaDB and s3rver: " + (db.Missing ?? s3.Missing));
+            }
+
+            if (o.Deployed)
+            {
+                o.BaselineServer = serverDll;
+            }
+
             for (int r = 0; r < o.Rounds; r++)
             {
                 var local = LocalImport(benchDll, corpus.Directory, Path.Combine(work, "store-" + r));
@@ -149,7 +165,22 @@ namespace StickyPi.ServerBench
                 ServerRound baseline = null;
                 if (o.BaselineServer != null)
                 {
-                    baseline = UploadRound(o.BaselineServer, Path.Combine(work, "baseline-" + r), env, o, files, warmup, r);
+                    var baselineEnv = env;
+                    if (o.Deployed)
+                    {
+                        var id = Guid.NewGuid().ToString("N").Substring(0, 12);
+                        var s3Options = s3.Options();
+                        baselineEnv = new Dictionary<string, string>(env)
+                        {
+                            ["StickyPi__MariaDb__ConnectionString"] = db.ConnectionString("bench_" + id),
+                            ["StickyPi__S3__ServiceUrl"] = s3Options.ServiceUrl.ToString(),
+                            ["S3_ACCESS_KEY"] = s3Options.AccessKey,
+                            ["S3_PRIVATE_KEY"] = s3Options.SecretKey,
+                            ["S3_BUCKET_NAME"] = "bench-" + id,
+                        };
+                    }
+
+                    baseline = UploadRound(o.BaselineServer, Path.Combine(work, "baseline-" + r), baselineEnv, o, files, warmup, r);
                     Log($"  baseline server upload {files.Count / baseline.Upload.Seconds:F1} img/s (ratio {files.Count / baseline.Upload.Seconds / localRate:F3}, "
                         + $"peak RSS {baseline.RssKb / 1024} MB, CPU: server {baseline.ServerCpu:F1} s + client {baseline.ClientCpu:F1} s)");
                 }
@@ -284,7 +315,9 @@ namespace StickyPi.ServerBench
                 + $"Corpus: {corpus.Count} images ({corpus.Count5Mp} × 5 MP + {corpus.Count12Mp} × 12 MP, {corpus.Bytes / 1e6:F1} MB). "
                 + $"C# client: {o.Parallel} parallel requests, keep-alive; server started fresh per round, warmed with {o.Warmup} small images"
                 + (o.ServerEnv.Count == 0 ? "." : "; server environment: " + string.Join(", ", o.ServerEnv.Select(kv => kv.Key + "=" + kv.Value)) + ".")
-                + (o.BaselineServer == null ? string.Empty : " Baseline server (each round, after ours): " + o.BaselineServer + "."));
+                + (o.BaselineServer == null ? string.Empty : o.Deployed
+                    ? " Baseline: the same server deployed on MariaDB + S3 (each round, after ours: a private mariadbd and s3rver on this machine, a new database and bucket per round)."
+                    : " Baseline server (each round, after ours): " + o.BaselineServer + "."));
             sb.AppendLine();
             var withBaseline = o.BaselineServer != null;
             sb.AppendLine("| round | local import img/s | server upload img/s | ratio | TCP connections | server peak RSS MB | local import peak RSS MB | CPU s: local import | server | client | CPU ratio |"
