@@ -122,6 +122,30 @@ namespace StickyPi.Catalog.MariaDb
             }
         }
 
+        /// <summary>
+        /// A connection string from upstream's variables' parts: <paramref name="host"/> as <c>MYSQL_HOST</c> gives it
+        /// (<c>host</c> or <c>host:port</c>), the database and the login. A port that is not one is an
+        /// <see cref="ArgumentException"/> naming the host.
+        /// </summary>
+        public static string ConnectionString(string host, string database, string user, string password)
+        {
+            if (string.IsNullOrWhiteSpace(host))
+            {
+                throw new ArgumentException("A MariaDB host is required.", nameof(host));
+            }
+
+            var builder = new MySqlConnectionStringBuilder { UserID = user, Password = password, Database = database };
+            int colon = host.LastIndexOf(':');
+            builder.Server = colon > 0 ? host.Substring(0, colon) : host;
+            if (colon > 0)
+            {
+                builder.Port = uint.TryParse(host.Substring(colon + 1), out var port) && port > 0 && port < 65536 ? port
+                    : throw new ArgumentException("The MariaDB host '" + host + "' has no valid port after its colon.", nameof(host));
+            }
+
+            return builder.ConnectionString;
+        }
+
         /// <summary>The tables of the connection's database and their columns.</summary>
         private static Dictionary<string, HashSet<string>> ExistingColumns(MySqlConnection conn)
         {

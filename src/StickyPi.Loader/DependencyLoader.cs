@@ -59,7 +59,13 @@ namespace StickyPi.Loader
             }
         }
 
-        /// <summary>PowerShell 7: route StickyPi.Core (our only entry point) into the isolated context.</summary>
+        /// <summary>
+        /// The module's own assemblies that its cmdlets call directly: the core, and the MariaDB and S3 providers
+        /// (Connect-StickyApi -MariaDbServer). Everything they need is loaded beside them, in isolation.
+        /// </summary>
+        private static readonly string[] EntryPoints = { "StickyPi.Core", "StickyPi.Catalog.MariaDb", "StickyPi.Storage.S3" };
+
+        /// <summary>PowerShell 7: route our entry points into the isolated context.</summary>
         private static class CoreClr
         {
             private sealed class Hook
@@ -74,7 +80,7 @@ namespace StickyPi.Loader
                 context.PreloadNativeLibraries();
                 var hook = new Hook { Context = context };
                 hook.Handler = (defaultContext, name) =>
-                    string.Equals(name.Name, "StickyPi.Core", StringComparison.Ordinal) ? context.LoadFromAssemblyName(name) : null;
+                    Array.IndexOf(EntryPoints, name.Name) >= 0 ? context.LoadFromAssemblyName(name) : null;
                 AssemblyLoadContext.Default.Resolving += hook.Handler;
                 return hook;
             }

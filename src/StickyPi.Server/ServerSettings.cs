@@ -169,17 +169,7 @@ namespace StickyPi.Server
                 return null;
             }
 
-            var builder = new MySqlConnector.MySqlConnectionStringBuilder { UserID = First(config, "MYSQL_USER"), Password = First(config, "MYSQL_PASSWORD"),
-                Database = First(config, "MYSQL_DATABASE") };
-            int colon = host.LastIndexOf(':');
-            builder.Server = colon > 0 ? host.Substring(0, colon) : host;
-            if (colon > 0)
-            {
-                builder.Port = uint.TryParse(host.Substring(colon + 1), out var port) && port > 0 && port < 65536 ? port
-                    : throw new ServerConfigurationException("MYSQL_HOST '" + host + "' has no valid port after its colon.");
-            }
-
-            foreach (var (name, value) in new[] { ("MYSQL_USER", builder.UserID), ("MYSQL_DATABASE", builder.Database) })
+            foreach (var (name, value) in new[] { ("MYSQL_USER", First(config, "MYSQL_USER")), ("MYSQL_DATABASE", First(config, "MYSQL_DATABASE")) })
             {
                 if (string.IsNullOrEmpty(value))
                 {
@@ -187,7 +177,14 @@ namespace StickyPi.Server
                 }
             }
 
-            return builder.ConnectionString;
+            try
+            {
+                return StickyPi.Catalog.MariaDb.MariaDbCatalog.ConnectionString(host, First(config, "MYSQL_DATABASE"), First(config, "MYSQL_USER"), First(config, "MYSQL_PASSWORD"));
+            }
+            catch (ArgumentException e)
+            {
+                throw new ServerConfigurationException("MYSQL_HOST: " + e.Message.Split('\n')[0].Replace(" (Parameter 'host')", string.Empty));
+            }
         }
 
         /// <summary>The S3 bucket from upstream's variables (endpoint https://S3_HOST) or StickyPi:S3:ServiceUrl; null when no host is given.</summary>

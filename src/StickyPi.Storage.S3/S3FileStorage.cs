@@ -25,7 +25,7 @@ namespace StickyPi.Storage.S3
     /// <para>The interface is synchronous (the embedded store's files are), and the SDK on .NET Standard is asynchronous
     /// only: each call waits for its task. No synchronization context is involved in the server or the module.</para>
     /// </remarks>
-    public sealed class S3FileStorage : IStickyFileStorage, IDisposable
+    public sealed class S3FileStorage : IStickyFileStorage, IStickyFileLinks, IDisposable
     {
         private readonly IAmazonS3 _s3;
         private readonly bool _ownsClient;

@@ -57,6 +57,16 @@ namespace StickyPi.Catalog.Tests
                     EmbeddedSample.Lines(composite.GetImageSeries(admin, Everything), storedFields: false));
                 AssertSameFiles(embedded, composite);
 
+                // Locations a caller can use: the file's path in a folder, a signed link to it in S3.
+                foreach (var image in composite.GetImageSeries(admin, Everything, ImageFileKind.Thumbnail))
+                {
+                    byte[] got = storage == "s3"
+                        ? new System.Net.Http.HttpClient().GetByteArrayAsync(image.Url).GetAwaiter().GetResult()
+                        : File.ReadAllBytes(image.Url);
+                    Assert.Equal(Bytes(composite, image.Key, ImageFileKind.Thumbnail), got);
+                    Assert.Equal(StorageKey.OfImage(image.Key, ImageFileKind.Thumbnail), composite.Files.KeyOf(image.Url));
+                }
+
                 // Another picture under a stored key: refused by default, the stored files untouched; replaced on request.
                 var old = composite.GetImageSeries(admin, Everything).First();
                 var annotation = UidAnnotationSubmission.Create(old.Device, old.DateTime, old.Md5, "uid", "1", new object[0]);
@@ -161,11 +171,12 @@ namespace StickyPi.Catalog.Tests
                     composite.PutTiledTuboids(admin, rest, resolved).Select(r => r.Status + " " + r.ErrorId));
                 var stored = composite.GetTiledTuboidSeries(admin, TuboidQuery.All, includeFiles: true).ToList();
                 Assert.Equal(5, stored.Count);
-                Assert.Equal(embedded.GetTiledTuboidSeries(admin, TuboidQuery.All, true).Select(t => embedded.Files.KeyOf(t.TuboidFile)), stored.Select(t => t.TuboidFile));
+                Assert.Equal(embedded.GetTiledTuboidSeries(admin, TuboidQuery.All, true).Select(t => embedded.Files.KeyOf(t.TuboidFile)), stored.Select(t => composite.Files.KeyOf(t.TuboidFile)));
                 foreach (var t in stored)
                 {
-                    foreach (var (key, file) in new[] { (t.TuboidFile, "tuboid.jpg"), (t.MetadataFile, "metadata.txt"), (t.ContextFile, "context.jpg") })
+                    foreach (var (location, file) in new[] { (t.TuboidFile, "tuboid.jpg"), (t.MetadataFile, "metadata.txt"), (t.ContextFile, "context.jpg") })
                     {
+                        var key = composite.Files.KeyOf(location);
                         Assert.Equal(File.ReadAllBytes(Path.Combine(dirs.Single(d => d.EndsWith(t.TuboidId, StringComparison.Ordinal)), file)), Read(composite, key));
                     }
                 }

@@ -33,11 +33,14 @@ namespace StickyPi.Pester
         /// <summary>Set for the second pass of the remote tests: the back-end Start-TestStickyServer deploys the server on.</summary>
         public const string DeployedBackendVariable = "STICKYPI_TEST_SERVER_BACKEND";
 
-        /// <summary>A MariaDB connection string without a database (the server creates one per start).</summary>
+        /// <summary>A MariaDB connection string without a database (each test or server start makes its own).</summary>
         public const string DeployedMariaDbVariable = "STICKYPI_TEST_MARIADB";
 
         /// <summary>The S3 endpoint, access key and secret key, separated by '|' (the server creates a bucket per start).</summary>
         public const string DeployedS3Variable = "STICKYPI_TEST_S3";
+
+        /// <summary>Why there is no MariaDB or s3rver for the deployed tests (they skip naming it, or fail under CI).</summary>
+        public const string DeployedMissingVariable = "STICKYPI_TEST_DEPLOYED_MISSING";
 
         private const int DefaultSampleCount = 12;
 
@@ -117,13 +120,31 @@ namespace StickyPi.Pester
                     psi.Environment[variable] = temp;
                 }
 
-                int exit = Run(psi);
-                if (Path.GetFullPath(Path.Combine(repo, testPath)).TrimEnd(Path.DirectorySeparatorChar) == Path.GetFullPath(Path.Combine(repo, "tests", "pester")))
+                // A private mariadbd and s3rver for the deployed tests (Connect-StickyApi -MariaDbServer) and the remote
+                // tests' second pass: started with the xunit suites' fixtures; where they cannot run, those tests say why.
+                using (var db = new MariaDbFixture())
+                using (var s3 = new S3rverFixture())
                 {
-                    exit |= RunRemoteTestsDeployed(repo, psi);
-                }
+                    var missing = db.Missing ?? s3.Missing;
+                    if (missing == null)
+                    {
+                        var options = s3.Options();
+                        psi.Environment[DeployedMariaDbVariable] = db.ConnectionString(null);
+                        psi.Environment[DeployedS3Variable] = options.ServiceUrl + "|" + options.AccessKey + "|" + options.SecretKey;
+                    }
+                    else
+                    {
+                        psi.Environment[DeployedMissingVariable] = "MariaDB or s3rver cannot run here: " + missing;
+                    }
 
-                return exit;
+                    int exit = Run(psi);
+                    if (Path.GetFullPath(Path.Combine(repo, testPath)).TrimEnd(Path.DirectorySeparatorChar) == Path.GetFullPath(Path.Combine(repo, "tests", "pester")))
+                    {
+                        exit |= RunRemoteTestsDeployed(repo, psi, db, s3);
+                    }
+
+                    return exit;
+                }
             }
             finally
             {
@@ -137,29 +158,22 @@ namespace StickyPi.Pester
         /// new database and bucket there. Where MariaDB or s3rver cannot run, the pass is skipped naming why (under CI
         /// that fails the run, as the xunit suites do).
         /// </summary>
-        private static int RunRemoteTestsDeployed(string repo, ProcessStartInfo psi)
+        private static int RunRemoteTestsDeployed(string repo, ProcessStartInfo psi, MariaDbFixture db, S3rverFixture s3)
         {
-            using (var db = new MariaDbFixture())
-            using (var s3 = new S3rverFixture())
+            var missing = db.Missing ?? s3.Missing;
+            if (missing != null)
             {
-                var missing = db.Missing ?? s3.Missing;
-                if (missing != null)
-                {
-                    Console.WriteLine("Pester on the deployed stack (MariaDB + S3): not run, because " + missing);
-                    return TestPaths.InCi ? 1 : 0;
-                }
-
-                var remoteTests = Directory.GetFiles(Path.Combine(repo, "tests", "pester"), "Remote*.Tests.ps1").OrderBy(f => f, StringComparer.Ordinal).ToList();
-                int index = psi.ArgumentList.IndexOf("-TestPath");
-                psi.ArgumentList[index + 1] = string.Join("|", remoteTests);
-                psi.Environment[DeployedBackendVariable] = "MariaDbS3";
-                psi.Environment[DeployedMariaDbVariable] = db.ConnectionString(null);
-                var options = s3.Options();
-                psi.Environment[DeployedS3Variable] = options.ServiceUrl + "|" + options.AccessKey + "|" + options.SecretKey;
-                Console.WriteLine("Pester on the deployed stack (MariaDB + S3): " + string.Join(", ", remoteTests.Select(Path.GetFileName)));
-                int exit = Run(psi);
-                return exit != 0 ? exit : CheckDeployed(db, s3);
+                Console.WriteLine("Pester on the deployed stack (MariaDB + S3): not run, because " + missing);
+                return TestPaths.InCi ? 1 : 0;
             }
+
+            var remoteTests = Directory.GetFiles(Path.Combine(repo, "tests", "pester"), "Remote*.Tests.ps1").OrderBy(f => f, StringComparer.Ordinal).ToList();
+            int index = psi.ArgumentList.IndexOf("-TestPath");
+            psi.ArgumentList[index + 1] = string.Join("|", remoteTests);
+            psi.Environment[DeployedBackendVariable] = "MariaDbS3";
+            Console.WriteLine("Pester on the deployed stack (MariaDB + S3): " + string.Join(", ", remoteTests.Select(Path.GetFileName)));
+            int exit = Run(psi);
+            return exit != 0 ? exit : CheckDeployed(db, s3);
         }
 
         /// <summary>The servers of the pass really stored into MariaDB and S3: databases with image rows, buckets with files.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using StickyPi.Core.Local;
 using StickyPi.Core.Model;
 using StickyPi.Core.Parsing;
@@ -118,20 +119,20 @@ namespace StickyPi.Core.Backend
         // ------------------------------------------------------------ image rows, intents, annotations
 
         public IEnumerable<StickyImage> GetImages(CallerIdentity caller, IEnumerable<ImageKey> keys, ImageFileKind what = ImageFileKind.Metadata) =>
-            _catalog.GetImages(caller, keys, what);
+            Located(_catalog.GetImages(caller, keys, what));
 
         public IEnumerable<StickyImage> GetImageSeries(CallerIdentity caller, ImageSeriesQuery query, ImageFileKind what = ImageFileKind.Metadata) =>
-            _catalog.GetImageSeries(caller, query, what);
+            Located(_catalog.GetImageSeries(caller, query, what));
 
         public string GetStoredMd5(ImageKey key) => _catalog.GetStoredMd5(key);
 
         public IDictionary<ImageKey, string> GetStoredMd5s(IEnumerable<ImageKey> keys) => _catalog.GetStoredMd5s(keys);
 
         public IReadOnlyList<StickyImage> GetImagesToAnnotate(CallerIdentity caller, string algoName, string algoVersion, ImageSeriesQuery query,
-            ImageFileKind what = ImageFileKind.Metadata) => _catalog.GetImagesToAnnotate(caller, algoName, algoVersion, query, what);
+            ImageFileKind what = ImageFileKind.Metadata) => Located(_catalog.GetImagesToAnnotate(caller, algoName, algoVersion, query, what)).ToList();
 
         public IEnumerable<StickyAnnotatedImage> GetImagesWithUidAnnotationSeries(CallerIdentity caller, ImageSeriesQuery query, ImageFileKind what, bool includeJson) =>
-            _catalog.GetImagesWithUidAnnotationSeries(caller, query, what, includeJson);
+            Located(_catalog.GetImagesWithUidAnnotationSeries(caller, query, what, includeJson));
 
         public IReadOnlyList<UidAnnotation> PutUidAnnotations(CallerIdentity caller, IEnumerable<UidAnnotationSubmission> items) => _catalog.PutUidAnnotations(caller, items);
 
@@ -147,10 +148,10 @@ namespace StickyPi.Core.Backend
         // ------------------------------------------------------------ tuboid rows and labels
 
         public IEnumerable<TiledTuboid> GetTiledTuboidSeries(CallerIdentity caller, TuboidQuery query, bool includeFiles = false) =>
-            _catalog.GetTiledTuboidSeries(caller, query, includeFiles);
+            LocatedFiles(_catalog.GetTiledTuboidSeries(caller, query, includeFiles));
 
         public IEnumerable<LabelledTiledTuboid> GetTiledTuboidSeriesWithItcLabels(CallerIdentity caller, TuboidQuery query, bool includeFiles = false) =>
-            _catalog.GetTiledTuboidSeriesWithItcLabels(caller, query, includeFiles);
+            LocatedFiles(_catalog.GetTiledTuboidSeriesWithItcLabels(caller, query, includeFiles));
 
         public IReadOnlyList<ItcLabelResult> PutItcLabels(CallerIdentity caller, IEnumerable<ItcLabelSubmission> labels) => _catalog.PutItcLabels(caller, labels);
 
@@ -172,6 +173,43 @@ namespace StickyPi.Core.Backend
 
         public IReadOnlyList<string> CompleteAlgoNames(CallerIdentity caller, AlgoNameSource source, string typed, int limit = LocalStickyStore.DefaultCompletionLimit) =>
             _catalog.CompleteAlgoNames(caller, source, typed, limit);
+
+        /// <summary>How long a signed link in an answer stays valid (upstream: 7 days).</summary>
+        public static readonly TimeSpan LinkLifetime = TimeSpan.FromDays(7);
+
+        /// <summary>
+        /// A file's location a caller can use: its path when the storage is a folder, a signed link when the storage signs
+        /// them (S3), else its key. Each is what <see cref="IStickyFileStorage.KeyOf"/> turns back into the key.
+        /// </summary>
+        public string Locate(string key)
+        {
+            if (string.IsNullOrEmpty(key))
+            {
+                return key;
+            }
+
+            return Files.GetPhysicalPath(key) ?? (Files is IStickyFileLinks links ? links.GetDownloadUrl(key, LinkLifetime).ToString() : key);
+        }
+
+        private IEnumerable<T> Located<T>(IEnumerable<T> images) where T : StickyImage
+        {
+            foreach (var image in images)
+            {
+                image.Url = Locate(image.Url);
+                yield return image;
+            }
+        }
+
+        private IEnumerable<T> LocatedFiles<T>(IEnumerable<T> tuboids) where T : TiledTuboid
+        {
+            foreach (var t in tuboids)
+            {
+                t.TuboidFile = Locate(t.TuboidFile);
+                t.MetadataFile = Locate(t.MetadataFile);
+                t.ContextFile = Locate(t.ContextFile);
+                yield return t;
+            }
+        }
 
         public void Dispose()
         {

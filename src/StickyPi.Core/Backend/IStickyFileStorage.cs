@@ -67,4 +67,11 @@ namespace StickyPi.Core.Backend
 
         public override string ToString() => Key;
     }
+
+    /// <summary>A storage whose files can be read by anyone holding a link it signs (S3's presigned GET).</summary>
+    public interface IStickyFileLinks
+    {
+        /// <summary>A link to the file, valid for <paramref name="lifetime"/>.</summary>
+        Uri GetDownloadUrl(string key, TimeSpan lifetime);
+    }
 }

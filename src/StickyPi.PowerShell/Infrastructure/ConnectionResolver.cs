@@ -44,6 +44,55 @@ namespace StickyPi.PowerShell
             return new StickyConnection(backend, caller);
         }
 
+        /// <summary>
+        /// Opens a MariaDB catalog (created when missing) with its files in an S3 bucket (<paramref name="s3"/>, created
+        /// when missing) or a folder, acting as a stored user or as the local administrator when no name is given: the
+        /// database login already allows everything, as the folder of an embedded store does.
+        /// </summary>
+        public static StickyConnection OpenDeployed(string connectionString, StickyPi.Storage.S3.S3StorageOptions s3, string filesPath, string userName)
+        {
+            var catalog = StickyPi.Catalog.MariaDb.MariaDbCatalog.Open(connectionString);
+            IStickyFileStorage files;
+            if (s3 != null)
+            {
+                var bucket = new StickyPi.Storage.S3.S3FileStorage(s3);
+                try
+                {
+                    bucket.EnsureBucket();
+                }
+                catch
+                {
+                    bucket.Dispose();
+                    throw;
+                }
+
+                files = bucket;
+            }
+            else
+            {
+                Directory.CreateDirectory(filesPath);
+                files = new LocalDirectoryStorage(filesPath);
+            }
+
+            string cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "StickyPi", "deployed",
+                SafeName(catalog.Location + " " + files.Location));
+            var backend = new CompositeStickyBackend(catalog, files, "MariaDb", cache, null, files as IDisposable);
+            try
+            {
+                var caller = string.IsNullOrEmpty(userName) ? CallerIdentity.LocalAdministrator : backend.GetCallerIdentity(userName);
+                return new StickyConnection(backend, caller);
+            }
+            catch
+            {
+                backend.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>A folder name from a location: letters and digits kept, the rest one underscore.</summary>
+        private static string SafeName(string location) =>
+            System.Text.RegularExpressions.Regex.Replace(location, "[^A-Za-z0-9]+", "_").Trim('_');
+
         public static StickyConnection GetDefault()
         {
             var id = CurrentRunspaceId();
